@@ -1,0 +1,45 @@
+# The README's two commands are `make demo` and `make test`; both work on a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export DO_NOT_TRACK := 1
+export PREFECT_HOME := $(CURDIR)/.prefect-home
+export PREFECT_LOGGING_LEVEL ?= WARNING
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install test demo ui bench soak lint clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install -q --upgrade pip 2>/dev/null
+	$(PY) -m pip install -q -e '.[test,bench,dev]' 2>&1 | grep -v "^WARNING: Location" || true
+	$(PY) -c "import prefect_prosonata_exeoflow, vcr, pytest, hypothesis"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+soak: $(STAMP)
+	$(PY) -m pytest -q -m soak
+
+demo: $(STAMP)
+	$(PY) -m flows.demo
+
+ui: $(STAMP)
+	$(PY) -m flows.ui
+
+bench: $(STAMP)
+	$(PY) -m benchmarks
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check prefect_prosonata_exeoflow flows blocks tests benchmarks
+	$(VENV)/bin/mypy prefect_prosonata_exeoflow
+
+clean:
+	rm -rf $(VENV) .prefect-home

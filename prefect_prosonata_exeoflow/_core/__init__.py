@@ -1,0 +1,1 @@
+"""The shared HTTP core: one implementation of pacing, retries, errors and redaction."""

@@ -1,0 +1,72 @@
+"""What the three credentials blocks share: timeouts, retry and pacing settings, the clients."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar
+
+from prefect.blocks.core import Block
+from pydantic import Field
+
+from .budget import RateBudget, shared_budget
+from .clock import SYSTEM_CLOCK, Clock
+from .errors import ConfigurationError
+from .guard import PrefectRateLimitGuard
+from .http import AsyncClient, ClientSettings, SyncClient
+from .policy import RetryPolicy
+
+class ServiceCredentials(Block, ABC):
+    """Common fields and the client factory; each API adds its own key fields and URL rules."""
+
+    timeout: float = Field(default=30.0, gt=0, le=600, description="Seconds to wait for each HTTP response.")
+    max_retries: int = Field(
+        default=4, ge=0, le=20, description="Retries after server errors and dropped connections (safe requests only)."
+    )
+    max_rate_limit_wait: float = Field(
+        default=900.0,
+        ge=0,
+        description="Longest single wait for the rate limit to reset, in seconds; a longer wait raises an error.",
+    )
+    concurrency_limit_name: str | None = Field(
+        default=None,
+        description=(
+            "Name of a Prefect global concurrency limit with slot decay; when set, every request takes a slot "
+            "so all workers and flow runs using this key share one budget."
+        ),
+    )
+
+    _sync_client: ClassVar[type[SyncClient]]
+    _async_client: ClassVar[type[AsyncClient]]
+
+    @abstractmethod
+    def client_settings(self, *, clock: Clock = SYSTEM_CLOCK) -> ClientSettings:
+        """Base URL, auth headers, secrets to redact and the shared budget for this block."""
+
+    @abstractmethod
+    def test_connection(self) -> dict[str, Any]:
+        """Make one cheap authenticated call; returns what the service says about the caller."""
+
+    def get_client(self, **client_options: Any) -> SyncClient:
+        """A blocking client; use it in a ``with`` block so its connections are closed."""
+        return self._sync_client(self.client_settings(), **client_options)
+
+    def get_async_client(self, **client_options: Any) -> AsyncClient:
+        """An asyncio client; use it in an ``async with`` block."""
+        return self._async_client(self.client_settings(), **client_options)
+
+    # -- helpers for the subclasses ------------------------------------------------------------
+    def _policy(self) -> RetryPolicy:
+        return RetryPolicy(max_retries=self.max_retries, max_rate_limit_wait=self.max_rate_limit_wait)
+
+    def _guard(self) -> PrefectRateLimitGuard | None:
+        return PrefectRateLimitGuard(self.concurrency_limit_name) if self.concurrency_limit_name else None
+
+    @staticmethod
+    def _budget(api: str, base_url: str, secret: str, clock: Clock, **options: Any) -> RateBudget:
+        return shared_budget(api, base_url, secret, clock, **options)
+
+    @staticmethod
+    def _require(value: str | None, field: str, block: str) -> str:
+        if value is None or not value.strip():
+            raise ConfigurationError(f"{block}: {field} is missing or empty")
+        return value.strip()

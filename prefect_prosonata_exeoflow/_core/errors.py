@@ -1,0 +1,193 @@
+"""Every error the package raises, one tree for all three APIs.
+
+```
+APIError
+├── InvalidRequestError        rejected before any request was sent (also a ValueError)
+│   └── ConfigurationError     a credentials block is incomplete or malformed
+├── APIConnectionError         no usable HTTP response (after the retries the policy allows)
+│   ├── APITimeoutError
+│   └── OutcomeUnknownError    a non-idempotent request may have reached the server; not re-sent
+├── MalformedResponseError     an answer that is not the API's documented shape (HTML, bad JSON)
+└── APIStatusError             the server answered with an error status
+    ├── BadRequestError        400 / 422, and the APIs' own validation errors
+    ├── AuthenticationError    401
+    ├── PermissionDeniedError  403
+    ├── NotFoundError          404
+    ├── ConflictError          409
+    ├── RateLimitError         429, carries ``retry_after`` (seconds)
+    └── ServerError            5xx
+```
+
+Errors carry method, path, status and the server's message, never a credential: the request
+URL is reduced to its path, and texts pass through the client's redaction before they get here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "APIError",
+    "InvalidRequestError",
+    "ConfigurationError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "OutcomeUnknownError",
+    "MalformedResponseError",
+    "APIStatusError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "RateLimitError",
+    "ServerError",
+    "status_error_class",
+]
+
+
+class APIError(Exception):
+    """Base of every error raised by this package."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        api: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.message = message
+        self.api = api
+        self.method = method
+        self.path = path
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = " ".join(part for part in (self.method, self.path) if part)
+        prefix = f"{self.api}: " if self.api else ""
+        return f"{prefix}{self.message}" + (f" ({where})" if where else "")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Prefect pickles task exceptions into states; keyword-only arguments need this.
+        return (_rebuild, (type(self), self.__dict__.copy()))
+
+
+def _rebuild(cls: type[APIError], state: dict[str, Any]) -> APIError:
+    error = cls.__new__(cls)
+    error.__dict__.update(state)
+    Exception.__init__(error, error._render())
+    return error
+
+
+class InvalidRequestError(APIError, ValueError):
+    """The arguments were rejected locally; nothing was sent."""
+
+
+class ConfigurationError(InvalidRequestError):
+    """A credentials block or client setting is missing or malformed."""
+
+
+class APIConnectionError(APIError):
+    """The server could not be reached or gave no usable response."""
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out (after the allowed retries)."""
+
+
+class OutcomeUnknownError(APIConnectionError):
+    """A request that is not safe to repeat failed after it may have reached the server.
+
+    It was deliberately not re-sent, so that nothing is created or started twice. Check the
+    server's state (for example list the recent executions) before trying again.
+    """
+
+
+class MalformedResponseError(APIError):
+    """The response is not in the API's documented shape (HTML page, broken or cut JSON)."""
+
+    def __init__(self, message: str, *, status: int | None = None, **where: Any) -> None:
+        self.status = status
+        super().__init__(message, **where)
+
+
+class APIStatusError(APIError):
+    """The server answered with an error status; ``message`` is the server's own text."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        code: str | None = None,
+        body: Any = None,
+        **where: Any,
+    ) -> None:
+        self.status = status
+        self.code = code
+        self.body = body
+        super().__init__(message, **where)
+
+    def _render(self) -> str:
+        code = f" [{self.code}]" if self.code else ""
+        base = super()._render()
+        prefix = f"{self.api}: " if self.api else ""
+        return f"{prefix}HTTP {self.status}{code}: {base[len(prefix):]}"
+
+
+class BadRequestError(APIStatusError):
+    """400 or 422: the server rejected the request's content."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the key or token is missing, wrong or expired."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the key is valid but lacks the rights (or the module is switched off)."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such resource."""
+
+
+class ConflictError(APIStatusError):
+    """409: the request conflicts with the server's state (for example a dangling reference)."""
+
+
+class RateLimitError(APIStatusError):
+    """429 that could not be waited out within the configured maximum wait."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        self.retry_after = retry_after
+        kwargs.setdefault("status", 429)
+        super().__init__(message, **kwargs)
+
+    def _render(self) -> str:
+        base = super()._render()
+        if self.retry_after is None:
+            return base
+        return f"{base}; retry after {self.retry_after:.1f}s"
+
+
+class ServerError(APIStatusError):
+    """5xx: the server failed (after the retries the policy allows)."""
+
+
+_BY_STATUS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: BadRequestError,
+    429: RateLimitError,
+}
+
+
+def status_error_class(status: int) -> type[APIStatusError]:
+    """The error class for an HTTP error status."""
+    if status >= 500:
+        return ServerError
+    return _BY_STATUS.get(status, APIStatusError)

@@ -1,0 +1,405 @@
+"""One HTTP core for the three APIs: pacing, retries, 429 hints, typed errors, redaction.
+
+The logic lives once, in :func:`plan_request`, a generator that *describes* an exchange
+(``Send`` this request, ``Sleep`` that long) without doing any I/O. :class:`SyncClient` and
+:class:`AsyncClient` only drive it with ``httpx.Client`` / ``httpx.AsyncClient`` and the
+clock, so sync and async behave identically by construction and tests can drive the plan
+with a fake clock.
+
+Rules the plan follows:
+
+* Before sending, reserve a call from the key's shared :class:`~.budget.RateBudget`; when it
+  is spent, wait for the reset (bounded by ``max_rate_limit_wait``) instead of provoking a 429.
+* 429: wait what the server's hint says (the dialect parses it), plus jitter, then retry.
+* 5xx, timeouts, dropped connections: exponential backoff, but only for requests that cannot
+  duplicate work (idempotent ones) or that provably never reached the server. Anything else
+  raises :class:`~.errors.OutcomeUnknownError` and is never re-sent blindly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Mapping
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, Callable, Generic, Protocol, TypeVar, Union
+from urllib.parse import urlsplit
+
+import httpx
+
+from .budget import RateBudget
+from .clock import SYSTEM_CLOCK, Clock
+from .dialect import Dialect, Reply, excerpt
+from .errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    MalformedResponseError,
+    OutcomeUnknownError,
+    RateLimitError,
+    status_error_class,
+)
+from .logs import log_wait
+from .policy import RETRYABLE_STATUSES, RetryPolicy, is_idempotent, never_reached_server
+from .redaction import Redactor, warn_if_insecure
+
+USER_AGENT = "prefect-prosonata-exeoflow/0.1"
+_Self = TypeVar("_Self")
+T = TypeVar("T")
+
+
+def _data(reply: Reply) -> Any:
+    return reply.data
+
+
+@dataclass(frozen=True)
+class Call(Generic[T]):
+    """One endpoint call described without I/O, so it is written once for sync and async.
+
+    An API module builds ``Call`` objects (validating arguments before anything is sent);
+    ``client.call(c)`` / ``await aclient.call(c)`` send it and apply ``parse`` to the reply.
+    """
+
+    method: str
+    path: str
+    params: Mapping[str, Any] | None = None
+    json: Any = None
+    headers: Mapping[str, str] | None = None
+    idempotent: bool | None = None
+    use_budget: bool = True
+    parse: Callable[[Reply], T] = _data  # type: ignore[assignment]
+
+
+class Guard(Protocol):
+    """An outer, cross-process admission check taken before every request (see issue 6)."""
+
+    def acquire(self) -> None: ...
+
+    async def aacquire(self) -> None: ...
+
+
+@dataclass
+class ClientSettings:
+    """Everything a client needs; built by a credentials block, or by hand in tests."""
+
+    base_url: str
+    dialect: Dialect
+    headers: Mapping[str, str] = field(default_factory=dict)
+    secrets: tuple[str, ...] = ()
+    timeout: float = 30.0
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    budget: RateBudget | None = None
+    clock: Clock = SYSTEM_CLOCK
+    guard: Guard | None = None
+    verify: bool = True
+
+
+@dataclass(frozen=True)
+class Sleep:
+    seconds: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class Send:
+    request: httpx.Request
+
+
+Action = Union[Sleep, Send]
+Plan = Generator[Action, Any, Reply]
+
+
+def plan_request(
+    settings: ClientSettings,
+    request: httpx.Request,
+    *,
+    idempotent: bool | None = None,
+    use_budget: bool = True,
+) -> Plan:
+    """The whole life of one API call as a sequence of Send/Sleep actions."""
+    dialect, policy, redact = settings.dialect, settings.policy, Redactor(settings.secrets)
+    method, path = request.method, request.url.path
+    where = {"api": dialect.api, "method": method, "path": path}
+    safe_to_repeat = is_idempotent(method, idempotent)
+    budget = settings.budget if use_budget else None
+    failures = 0
+    rate_limited = 0
+    wait_reason = "rate budget spent (remaining 0); waiting for the window to reset"
+
+    while True:
+        if budget is not None:
+            wait = budget.reserve()
+            while wait > 0:
+                if wait > policy.max_rate_limit_wait:
+                    raise RateLimitError(
+                        f"rate budget spent; the window resets in {wait:.0f}s, longer than "
+                        f"max_rate_limit_wait={policy.max_rate_limit_wait:g}s",
+                        retry_after=wait,
+                        **where,
+                    )
+                yield Sleep(wait + policy.jitter(), wait_reason)
+                wait = budget.reserve()
+            wait_reason = "rate budget spent (remaining 0); waiting for the window to reset"
+        try:
+            response = yield Send(request)
+        except httpx.TransportError as exc:
+            if budget is not None:
+                budget.release()
+            can_retry = safe_to_repeat or never_reached_server(exc)
+            if can_retry and failures < policy.max_retries:
+                delay = policy.backoff(failures)
+                failures += 1
+                yield Sleep(delay, f"{type(exc).__name__} (attempt {failures}); backing off")
+                continue
+            raise _transport_error(exc, can_retry, failures, redact, where) from None
+
+        status = response.status_code
+        try:
+            body = dialect.decode(response)
+        except MalformedResponseError as exc:
+            if budget is not None:
+                budget.release()
+            if status < 400:
+                raise MalformedResponseError(redact(exc.message), status=status, **where) from None
+            body = excerpt(response.content)
+        if budget is not None:
+            budget.release(dialect.budget_hint(response, body))
+
+        failed_status = dialect.failure_status(response, body)
+        if failed_status is None:
+            return dialect.unwrap(response, body)
+
+        message, code = dialect.error_details(response, body)
+        message = redact(message)
+        if failed_status == 429:
+            hint = dialect.retry_after(response, body)
+            wait = hint if hint is not None else policy.backoff(rate_limited)
+            rate_limited += 1
+            if budget is not None:
+                budget.block_for(wait)
+            if wait > policy.max_rate_limit_wait or rate_limited > policy.max_rate_limit_retries:
+                raise RateLimitError(message, retry_after=wait, code=code, body=body, **where)
+            source = "server's hint" if hint is not None else "no usable hint; backing off"
+            wait_reason = f"HTTP 429 ({source}: {wait:.2f}s)"
+            if budget is None:
+                yield Sleep(wait + policy.jitter(), wait_reason)
+            continue
+        if failed_status in RETRYABLE_STATUSES and safe_to_repeat and failures < policy.max_retries:
+            delay = policy.backoff(failures)
+            failures += 1
+            yield Sleep(delay, f"HTTP {failed_status} (attempt {failures}); backing off")
+            continue
+        error_class = status_error_class(failed_status)
+        if failed_status >= 500 and not safe_to_repeat:
+            raise OutcomeUnknownError(
+                f"HTTP {failed_status} after the server received a request that is not safe to "
+                f"repeat; it was not re-sent: {message}",
+                **where,
+            )
+        raise error_class(message, status=failed_status, code=code, body=_safe_body(body, redact), **where)
+
+
+def _safe_body(body: Any, redact: Redactor) -> Any:
+    """The error body with every secret masked, also inside JSON objects and lists."""
+    if isinstance(body, str):
+        return redact(body)
+    if isinstance(body, Mapping):
+        return {key: _safe_body(value, redact) for key, value in body.items()}
+    if isinstance(body, list):
+        return [_safe_body(value, redact) for value in body]
+    return body
+
+
+def _transport_error(
+    exc: httpx.TransportError, could_retry: bool, failures: int, redact: Redactor, where: dict[str, Any]
+) -> APIError:
+    detail = redact(str(exc) or type(exc).__name__)
+    tries = f" after {failures + 1} attempts" if failures else ""
+    if not could_retry:
+        return OutcomeUnknownError(
+            f"{type(exc).__name__} after the request may have reached the server ({detail}); "
+            "it is not safe to repeat and was not re-sent",
+            **where,
+        )
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(f"timed out{tries}: {detail}", **where)
+    return APIConnectionError(f"{type(exc).__name__}{tries}: {detail}", **where)
+
+
+def _log_sleep(api: str, action: Sleep) -> None:
+    log_wait(api, action.seconds, action.reason)
+
+
+class _ClientBase:
+    """Shared construction for both drivers: the httpx client with headers, timeout, base URL."""
+
+    settings: ClientSettings
+
+    def _build_kwargs(self, transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None) -> dict[str, Any]:
+        warn_if_insecure(self.settings.base_url)
+        kwargs: dict[str, Any] = {
+            "base_url": self.settings.base_url.rstrip("/") + "/",
+            "headers": {"User-Agent": USER_AGENT, "Accept": "application/json", **self.settings.headers},
+            "timeout": httpx.Timeout(self.settings.timeout),
+            "verify": self.settings.verify,
+            "follow_redirects": False,
+        }
+        if transport is not None:
+            kwargs["transport"] = transport
+        return kwargs
+
+    def build_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Request:
+        url = path if urlsplit(path).scheme else path.lstrip("/")
+        return self._http.build_request(  # type: ignore[attr-defined, no-any-return]
+            method, url, params=_clean_params(params), json=json, headers=headers
+        )
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(api={self.settings.dialect.api!r}, base_url={self.settings.base_url!r})"
+
+
+def _clean_params(params: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if not params:
+        return None
+    return {key: value for key, value in params.items() if value is not None}
+
+
+class SyncClient(_ClientBase):
+    """Blocking client: one connection pool, closed with ``close()`` or a ``with`` block."""
+
+    def __init__(self, settings: ClientSettings, *, transport: httpx.BaseTransport | None = None) -> None:
+        self.settings = settings
+        self._http = httpx.Client(**self._build_kwargs(transport))
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        idempotent: bool | None = None,
+        use_budget: bool = True,
+    ) -> Reply:
+        """Send one API call through the plan; returns the unwrapped reply or raises APIError."""
+        request = self.build_request(method, path, params=params, json=json, headers=headers)
+        if self.settings.guard is not None and use_budget:
+            self.settings.guard.acquire()
+        return self._drive(plan_request(self.settings, request, idempotent=idempotent, use_budget=use_budget))
+
+    def call(self, call: Call[T]) -> T:
+        """Send a described call and parse its reply."""
+        reply = self.request(
+            call.method,
+            call.path,
+            params=call.params,
+            json=call.json,
+            headers=call.headers,
+            idempotent=call.idempotent,
+            use_budget=call.use_budget,
+        )
+        return call.parse(reply)
+
+    def _drive(self, plan: Plan) -> Reply:
+        clock, api = self.settings.clock, self.settings.dialect.api
+        outcome: Any = None
+        failure: BaseException | None = None
+        while True:
+            try:
+                action = plan.throw(failure) if failure is not None else plan.send(outcome)
+            except StopIteration as done:
+                return done.value  # type: ignore[no-any-return]
+            outcome, failure = None, None
+            if isinstance(action, Sleep):
+                _log_sleep(api, action)
+                clock.sleep(action.seconds)
+                continue
+            try:
+                outcome = self._http.send(action.request)
+            except httpx.TransportError as exc:
+                failure = exc
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self: _Self) -> _Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class AsyncClient(_ClientBase):
+    """Asyncio client with the same behaviour as :class:`SyncClient`."""
+
+    def __init__(self, settings: ClientSettings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.settings = settings
+        self._http = httpx.AsyncClient(**self._build_kwargs(transport))
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        idempotent: bool | None = None,
+        use_budget: bool = True,
+    ) -> Reply:
+        """Send one API call through the plan; returns the unwrapped reply or raises APIError."""
+        request = self.build_request(method, path, params=params, json=json, headers=headers)
+        if self.settings.guard is not None and use_budget:
+            await self.settings.guard.aacquire()
+        return await self._drive(plan_request(self.settings, request, idempotent=idempotent, use_budget=use_budget))
+
+    async def call(self, call: Call[T]) -> T:
+        """Send a described call and parse its reply."""
+        reply = await self.request(
+            call.method,
+            call.path,
+            params=call.params,
+            json=call.json,
+            headers=call.headers,
+            idempotent=call.idempotent,
+            use_budget=call.use_budget,
+        )
+        return call.parse(reply)
+
+    async def _drive(self, plan: Plan) -> Reply:
+        clock, api = self.settings.clock, self.settings.dialect.api
+        outcome: Any = None
+        failure: BaseException | None = None
+        while True:
+            try:
+                action = plan.throw(failure) if failure is not None else plan.send(outcome)
+            except StopIteration as done:
+                return done.value  # type: ignore[no-any-return]
+            outcome, failure = None, None
+            if isinstance(action, Sleep):
+                _log_sleep(api, action)
+                await clock.asleep(action.seconds)
+                continue
+            try:
+                outcome = await self._http.send(action.request)
+            except httpx.TransportError as exc:
+                failure = exc
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self: _Self) -> _Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()  # type: ignore[attr-defined]

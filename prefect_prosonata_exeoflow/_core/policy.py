@@ -1,0 +1,52 @@
+"""Retry settings and the pure decisions made from them (what may be re-sent, how long to wait)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+import httpx
+
+#: Methods whose repetition cannot duplicate work.
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+#: Statuses worth retrying for an idempotent request.
+RETRYABLE_STATUSES = frozenset({500, 502, 503, 504})
+
+# Transport failures that prove the request never reached the server: safe to re-send anything.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard the client tries before raising. Every field has a block field of the same name."""
+
+    max_retries: int = 4
+    """Retries after 5xx, timeouts and connection errors (idempotent requests only)."""
+    backoff_base: float = 0.5
+    """First backoff in seconds; doubles on each retry."""
+    backoff_max: float = 30.0
+    """Longest single backoff in seconds."""
+    max_rate_limit_wait: float = 900.0
+    """Longest single wait for a rate-limit reset; a longer hint raises RateLimitError."""
+    max_rate_limit_retries: int = 8
+    """How many 429 answers one call accepts before raising RateLimitError."""
+    rate_limit_jitter: float = 0.1
+    """Up to this many seconds added to each rate-limit wait, so waiters do not wake together."""
+    rng: random.Random = field(default_factory=random.Random, compare=False, repr=False)
+
+    def backoff(self, retry_number: int) -> float:
+        """Exponential backoff with full jitter in its upper half: base * 2^n, capped."""
+        ceiling = min(self.backoff_base * (2**retry_number), self.backoff_max)
+        return ceiling / 2 + self.rng.uniform(0, ceiling / 2)
+
+    def jitter(self) -> float:
+        return self.rng.uniform(0, self.rate_limit_jitter) if self.rate_limit_jitter > 0 else 0.0
+
+
+def never_reached_server(exc: httpx.TransportError) -> bool:
+    """True when the failure happened before any byte of the request left this machine."""
+    return isinstance(exc, _NOT_SENT)
+
+
+def is_idempotent(method: str, override: bool | None) -> bool:
+    return override if override is not None else method.upper() in IDEMPOTENT_METHODS
