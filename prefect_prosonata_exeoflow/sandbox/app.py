@@ -1,0 +1,124 @@
+"""The sandbox: one ASGI app serving all three API emulators plus a small control API.
+
+Routes:
+
+* ``/prosonata/api/v1/...``, ``/exeoflow/v1/...`` (+ ``/exeoflow/webhook/{id}``), ``/endocs/api/...``
+* ``GET /_sandbox/health``; ``GET /_sandbox/stats``; ``POST /_sandbox/reset``
+* ``GET|POST|DELETE /_sandbox/faults`` (a rule or a list of rules, see :mod:`._faults`)
+* ``POST /_sandbox/config`` with ``{"prosonata": {"rate_limit": 20, "window_seconds": 2}}``
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route
+
+from .._core.clock import SYSTEM_CLOCK, Clock
+from ._emulator import Emulator
+from ._faults import FaultMiddleware, FaultPlan
+from ._stats import Stats
+
+#: Emulator classes by sandbox name; an API whose module does not exist yet is skipped.
+EMULATORS = {
+    "prosonata": "prefect_prosonata_exeoflow.sandbox.prosonata:ProSonataEmulator",
+    "exeoflow": "prefect_prosonata_exeoflow.sandbox.exeoflow:ExeoflowEmulator",
+    "endocs": "prefect_prosonata_exeoflow.sandbox.endocs:EnDocsEmulator",
+}
+
+
+def _load(target: str) -> type[Emulator] | None:
+    module_name, class_name = target.split(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name == module_name:
+            return None
+        raise
+    emulator: type[Emulator] = getattr(module, class_name)
+    return emulator
+
+
+class Sandbox:
+    """State and app of one sandbox: emulators, fault plan, counters, clock."""
+
+    def __init__(self, *, clock: Clock = SYSTEM_CLOCK, seed: int = 7, **config: dict[str, Any]) -> None:
+        unknown = set(config) - set(EMULATORS)
+        if unknown:
+            raise ValueError(f"unknown sandbox API(s): {sorted(unknown)}; known: {sorted(EMULATORS)}")
+        self.clock = clock
+        self.stats = Stats()
+        self.faults = FaultPlan(seed=seed)
+        self.emulators: dict[str, Emulator] = {}
+        for name, target in EMULATORS.items():
+            cls = _load(target)
+            if cls is not None:
+                self.emulators[name] = cls(clock, self.stats, seed=seed, **config.get(name, {}))
+        self.app = FaultMiddleware(self._build_app(), self.faults, error_body=self._error_body)
+
+    def __getattr__(self, name: str) -> Emulator:
+        emulators = self.__dict__.get("emulators", {})
+        if name in emulators:
+            return emulators[name]
+        raise AttributeError(name)
+
+    def reset(self) -> None:
+        self.faults.clear()
+        self.stats.reset()
+        for emulator in self.emulators.values():
+            emulator.reset()
+
+    def configure(self, api: str, **options: Any) -> None:
+        self.emulators[api].configure(**options)
+
+    def _error_body(self, api: str, status: int) -> tuple[str, bytes]:
+        emulator = self.emulators.get(api)
+        if emulator is None:
+            return "text/plain", f"{status}".encode()
+        return emulator.error_body(status)
+
+    def _build_app(self) -> Starlette:
+        control = [
+            Route("/_sandbox/health", self._health, methods=["GET"]),
+            Route("/_sandbox/stats", self._stats, methods=["GET"]),
+            Route("/_sandbox/reset", self._reset, methods=["POST"]),
+            Route("/_sandbox/faults", self._faults, methods=["GET", "POST", "DELETE"]),
+            Route("/_sandbox/config", self._config, methods=["POST"]),
+        ]
+        mounts = [Mount(f"/{name}", routes=emulator.routes()) for name, emulator in self.emulators.items()]
+        return Starlette(routes=[*control, *mounts])
+
+    async def _health(self, request: Request) -> JSONResponse:
+        return JSONResponse({"ok": True, "apis": sorted(self.emulators)})
+
+    async def _stats(self, request: Request) -> JSONResponse:
+        return JSONResponse(self.stats.snapshot())
+
+    async def _reset(self, request: Request) -> JSONResponse:
+        self.reset()
+        return JSONResponse({"ok": True})
+
+    async def _faults(self, request: Request) -> JSONResponse:
+        if request.method == "DELETE":
+            self.faults.clear()
+        elif request.method == "POST":
+            payload = await request.json()
+            for rule in payload if isinstance(payload, list) else [payload]:
+                try:
+                    self.faults.add(**rule)
+                except TypeError as exc:
+                    return JSONResponse({"error": str(exc)}, status_code=400)
+        return JSONResponse([rule.as_dict() for rule in self.faults.rules()])
+
+    async def _config(self, request: Request) -> JSONResponse:
+        payload = await request.json()
+        try:
+            for api, options in payload.items():
+                self.configure(api, **options)
+        except (KeyError, TypeError, ValueError) as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        return JSONResponse({"ok": True})
