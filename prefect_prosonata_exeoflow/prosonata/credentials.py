@@ -1,0 +1,120 @@
+"""The ProSonata credentials block."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+
+from .._core.clock import SYSTEM_CLOCK, Clock
+from .._core.credentials import ServiceCredentials
+from .._core.errors import ConfigurationError
+from .._core.http import ClientSettings
+from .._core.urls import check_base_url
+from .client import AsyncProSonataClient, ProSonataClient
+from .dialect import API_NAME, DEFAULT_BASE_URL, ProSonataDialect
+
+_SUBDOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+
+
+class ProSonataCredentials(ServiceCredentials):
+    """Access to one ProSonata account: a personal API key, or an app integration (app ID + key).
+
+    Keys travel only in the ``X-API-Key`` / ``X-APP-ID`` headers, never in URLs. Set ``subdomain``
+    for a cloud account, or ``base_url`` (ending in ``/api/v1``) for on-premises or the sandbox.
+
+    Example:
+        Load stored credentials and list yesterday's project times:
+        ```python
+        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, list_project_times
+
+        credentials = ProSonataCredentials.load("my-agency")
+        with credentials.get_client() as client:
+            entries = client.project_times.list(date="2026-11-22")
+        ```
+    """
+
+    _block_type_name: ClassVar[str] = "ProSonata Credentials"
+    _block_type_slug: ClassVar[str] = "prosonata-credentials"
+    _logo_url: ClassVar[str] = "https://www.prosonata.de/favicon.ico"  # type: ignore[assignment]
+    _documentation_url: ClassVar[str] = (  # type: ignore[assignment]
+        "https://www.prosonata.de/infos-und-hilfen/api/api-grundlagen.html"
+    )
+    _sync_client = ProSonataClient
+    _async_client = AsyncProSonataClient
+
+    subdomain: str | None = Field(
+        default=None,
+        description="Account subdomain, e.g. 'meine-agentur' for https://meine-agentur.prosonata.software.",
+    )
+    base_url: str | None = Field(
+        default=None,
+        description="Full API base URL ending in /api/v1, for on-premises installs or the sandbox; overrides subdomain.",
+    )
+    api_key: SecretStr = Field(description="API key of a user or of an app integration (System > Integrationen).")
+    app_id: SecretStr | None = Field(
+        default=None, description="App ID of an app integration (sent as X-APP-ID); leave empty for a user key."
+    )
+
+    @field_validator("subdomain")
+    @classmethod
+    def _valid_subdomain(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().lower()
+        if not _SUBDOMAIN.match(value):
+            raise ValueError(
+                f"subdomain {value!r} is not a hostname label (letters, digits and hyphens, e.g. 'meine-agentur')"
+            )
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _valid_base_url(cls, value: str | None) -> str | None:
+        return check_base_url(value, field="base_url") if value and value.strip() else None
+
+    @model_validator(mode="after")
+    def _one_location(self) -> ProSonataCredentials:
+        if self.subdomain is None and self.base_url is None:
+            raise ValueError("set either subdomain or base_url")
+        return self
+
+    @property
+    def resolved_base_url(self) -> str:
+        if self.base_url:
+            return self.base_url
+        return DEFAULT_BASE_URL.format(subdomain=self.subdomain)
+
+    def client_settings(self, *, clock: Clock = SYSTEM_CLOCK) -> ClientSettings:
+        key = self._require(self.api_key.get_secret_value(), "api_key", API_NAME)
+        app_id = self.app_id.get_secret_value().strip() if self.app_id else ""
+        headers = {"X-API-Key": key, **({"X-APP-ID": app_id} if app_id else {})}
+        base_url = self.resolved_base_url
+        if "/api/" not in base_url:
+            raise ConfigurationError(f"{API_NAME}: base_url {base_url!r} should end in /api/v1")
+        return ClientSettings(
+            base_url=base_url,
+            dialect=ProSonataDialect(clock),
+            headers=headers,
+            secrets=(key, app_id) if app_id else (key,),
+            timeout=self.timeout,
+            policy=self._policy(),
+            budget=self._budget(API_NAME, base_url, key, clock),
+            clock=clock,
+            guard=self._guard(),
+        )
+
+    def get_client(self, **client_options: Any) -> ProSonataClient:
+        return self._sync_client(self.client_settings(), **client_options)  # type: ignore[return-value]
+
+    def get_async_client(self, **client_options: Any) -> AsyncProSonataClient:
+        return self._async_client(self.client_settings(), **client_options)  # type: ignore[return-value]
+
+    def test_connection(self) -> dict[str, Any]:
+        """One cheap call (a time category); returns who the key acts as and the budget left."""
+        with self.get_client() as client:
+            reply = client.request("GET", "projecttimecategories", params={"perPage": 1})
+        keys = ("requestUserID", "requestUsername", "usergroupName", "requestAppID", "requestIntegration",
+                "apiLimitRemaining", "apiLimitReset")
+        return {key: reply.meta[key] for key in keys if key in reply.meta}

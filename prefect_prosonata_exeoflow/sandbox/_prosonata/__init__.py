@@ -1,0 +1,1 @@
+"""The ProSonata emulator's parts: resource tables, seed data, queries and the row store."""
