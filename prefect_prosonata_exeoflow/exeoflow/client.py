@@ -1,0 +1,273 @@
+"""Exeoflow clients: one method per endpoint, each a one-liner over :class:`.calls.Calls`.
+
+>>> with credentials.get_client() as client:
+...     run = client.execute_and_wait("wf_123456", {"user_id": "12345"}, timeout=300)
+...     print(run.status, run.output)
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from pydantic import SecretStr
+
+from .._core.http import AsyncClient, SyncClient
+from .._core.pagination import Page, aiterate_pages, iterate_pages
+from .calls import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Calls, DateLike
+from .models import DeletedWorkflow, Execution, ExecutionStarted, ListPage, Node, Webhook, Workflow
+from .waiting import PollPolicy, Watch, arun_plan, execute_plan, run_plan, wait_plan
+
+
+class _KeyStaysHome:
+    """The API key goes only to the base URL: absolute URLs (webhooks) never carry it."""
+
+    def build_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Request:
+        request: httpx.Request = super().build_request(  # type: ignore[misc]
+            method, path, params=params, json=json, headers=headers
+        )
+        explicit = {name.lower() for name in headers or {}}
+        if urlsplit(path).scheme and "authorization" not in explicit:
+            request.headers.pop("Authorization", None)
+        return request
+
+
+def _as_page(page: ListPage[Any]) -> Page[Any]:
+    return Page(page.items, page.has_more)
+
+
+class _Dedup:
+    """Drop items already seen: pages shift when new executions start during the walk."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+
+    def fresh(self, item: Any) -> bool:
+        if item.id in self.seen:
+            return False
+        self.seen.add(item.id)
+        return True
+
+
+def _policy(timeout: float, poll_interval: float, max_poll_interval: float) -> PollPolicy:
+    return PollPolicy(timeout=timeout, interval=poll_interval, max_interval=max_poll_interval)
+
+
+class ExeoflowClient(_KeyStaysHome, SyncClient):
+    """Blocking Exeoflow client (use it in a ``with`` block)."""
+
+    # -- workflows -----------------------------------------------------------------------
+    def list_workflows_page(self, page: int = 1, limit: int = DEFAULT_PAGE_SIZE,
+                            status: str | None = None) -> ListPage[Workflow]:
+        """One page, with ``pagination`` (``total``, ``pages``)."""
+        return self.call(Calls.list_workflows(page, limit, status))
+
+    def iter_workflows(self, status: str | None = None, *, limit: int | None = None) -> Iterator[Workflow]:
+        """Every workflow (or the first ``limit``), fetched 100 per page."""
+        Calls.list_workflows(1, MAX_PAGE_SIZE, status)  # validate before the first page is due
+        return iterate_pages(lambda page, size: _as_page(self.list_workflows_page(page, size, status)),
+                             max_page_size=MAX_PAGE_SIZE, limit=limit)
+
+    def list_workflows(self, status: str | None = None, *, limit: int | None = None) -> list[Workflow]:
+        return list(self.iter_workflows(status, limit=limit))
+
+    def get_workflow(self, workflow_id: str) -> Workflow:
+        return self.call(Calls.get_workflow(workflow_id))
+
+    def create_workflow(self, name: str, description: str | None = None,
+                        nodes: Sequence[Mapping[str, Any] | Node] | None = None,
+                        connections: Sequence[Mapping[str, Any]] | None = None) -> Workflow:
+        """Create an (inactive) workflow; sent once, never repeated."""
+        return self.call(Calls.create_workflow(name, description, nodes, connections))
+
+    def update_workflow(self, workflow_id: str, *, name: str | None = None, description: str | None = None,
+                        nodes: Sequence[Mapping[str, Any] | Node] | None = None,
+                        connections: Sequence[Mapping[str, Any]] | None = None) -> Workflow:
+        """Change only the fields given."""
+        return self.call(Calls.update_workflow(workflow_id, name, description, nodes, connections))
+
+    def delete_workflow(self, workflow_id: str) -> DeletedWorkflow:
+        return self.call(Calls.delete_workflow(workflow_id))
+
+    def set_workflow_status(self, workflow_id: str, status: str) -> Workflow:
+        """``"active"`` or ``"inactive"``."""
+        return self.call(Calls.set_workflow_status(workflow_id, status))
+
+    def execute_workflow(self, workflow_id: str, input: Mapping[str, Any] | None = None) -> ExecutionStarted:
+        """Start a run and return at once; sent once (an unknown outcome raises OutcomeUnknownError)."""
+        return self.call(Calls.execute_workflow(workflow_id, input))
+
+    # -- executions ----------------------------------------------------------------------
+    def list_executions_page(self, page: int = 1, limit: int = DEFAULT_PAGE_SIZE, *,
+                             workflow_id: str | None = None, status: str | None = None,
+                             date_from: DateLike | None = None, date_to: DateLike | None = None,
+                             ) -> ListPage[Execution]:
+        return self.call(Calls.list_executions(page, limit, workflow_id, status, date_from, date_to))
+
+    def iter_executions(self, *, workflow_id: str | None = None, status: str | None = None,
+                        date_from: DateLike | None = None, date_to: DateLike | None = None,
+                        limit: int | None = None) -> Iterator[Execution]:
+        """Every matching execution, newest first, each once even if pages shift meanwhile."""
+        Calls.list_executions(1, MAX_PAGE_SIZE, workflow_id, status, date_from, date_to)
+        dedup = _Dedup()
+        pages = iterate_pages(
+            lambda page, size: _as_page(self.list_executions_page(
+                page, size, workflow_id=workflow_id, status=status, date_from=date_from, date_to=date_to)),
+            max_page_size=MAX_PAGE_SIZE, limit=limit)
+        return (item for item in pages if dedup.fresh(item))
+
+    def list_executions(self, *, workflow_id: str | None = None, status: str | None = None,
+                        date_from: DateLike | None = None, date_to: DateLike | None = None,
+                        limit: int | None = None) -> list[Execution]:
+        return list(self.iter_executions(workflow_id=workflow_id, status=status, date_from=date_from,
+                                         date_to=date_to, limit=limit))
+
+    def get_execution(self, execution_id: str) -> Execution:
+        """The execution with ``input``, ``output`` and ``steps``."""
+        return self.call(Calls.get_execution(execution_id))
+
+    def cancel_execution(self, execution_id: str) -> Execution:
+        return self.call(Calls.cancel_execution(execution_id))
+
+    def wait_for_execution(self, execution_id: str, *, timeout: float = 600.0, poll_interval: float = 0.5,
+                           max_poll_interval: float = 10.0, raise_on_failure: bool = True) -> Execution:
+        """Poll until the execution ends; see :mod:`.waiting` for timeouts and cancellation."""
+        watch = Watch()
+        plan = wait_plan(watch, execution_id,
+                         _policy(timeout, poll_interval, max_poll_interval), self.settings.clock, raise_on_failure)
+        return run_plan(self, plan, watch)
+
+    def execute_and_wait(self, workflow_id: str, input: Mapping[str, Any] | None = None, *,
+                         timeout: float = 600.0, poll_interval: float = 0.5, max_poll_interval: float = 10.0,
+                         raise_on_failure: bool = True) -> Execution:
+        """Start the workflow once and return its final execution (raises if it failed)."""
+        watch = Watch()
+        plan = execute_plan(watch, workflow_id, input, _policy(timeout, poll_interval, max_poll_interval),
+                            self.settings.clock, raise_on_failure)
+        return run_plan(self, plan, watch)
+
+    # -- webhooks ------------------------------------------------------------------------
+    def create_webhook(self, workflow_id: str, name: str, *, method: str = "POST",
+                       authentication: bool = True) -> Webhook:
+        """Create a webhook trigger; the answer holds its ``url`` and secret ``token``."""
+        return self.call(Calls.create_webhook(workflow_id, name, method, authentication))
+
+    def list_webhooks(self, workflow_id: str | None = None) -> list[Webhook]:
+        return self.call(Calls.list_webhooks(workflow_id))
+
+    def invoke_webhook(self, webhook: Webhook | str, payload: Mapping[str, Any] | None = None, *,
+                       token: str | SecretStr | None = None, method: str | None = None) -> ExecutionStarted:
+        """Trigger a webhook at its returned URL with its own token (never the API key); sent once."""
+        return self.call(Calls.invoke_webhook(webhook, payload, token=token, method=method))
+
+
+class AsyncExeoflowClient(_KeyStaysHome, AsyncClient):
+    """Asyncio Exeoflow client (use it in an ``async with`` block); same methods as the sync one."""
+
+    async def list_workflows_page(self, page: int = 1, limit: int = DEFAULT_PAGE_SIZE,
+                                  status: str | None = None) -> ListPage[Workflow]:
+        return await self.call(Calls.list_workflows(page, limit, status))
+
+    def iter_workflows(self, status: str | None = None, *, limit: int | None = None) -> AsyncIterator[Workflow]:
+        Calls.list_workflows(1, MAX_PAGE_SIZE, status)
+
+        async def fetch(page: int, size: int) -> Page[Any]:
+            return _as_page(await self.list_workflows_page(page, size, status))
+
+        return aiterate_pages(fetch, max_page_size=MAX_PAGE_SIZE, limit=limit)
+
+    async def list_workflows(self, status: str | None = None, *, limit: int | None = None) -> list[Workflow]:
+        return [item async for item in self.iter_workflows(status, limit=limit)]
+
+    async def get_workflow(self, workflow_id: str) -> Workflow:
+        return await self.call(Calls.get_workflow(workflow_id))
+
+    async def create_workflow(self, name: str, description: str | None = None,
+                              nodes: Sequence[Mapping[str, Any] | Node] | None = None,
+                              connections: Sequence[Mapping[str, Any]] | None = None) -> Workflow:
+        return await self.call(Calls.create_workflow(name, description, nodes, connections))
+
+    async def update_workflow(self, workflow_id: str, *, name: str | None = None, description: str | None = None,
+                              nodes: Sequence[Mapping[str, Any] | Node] | None = None,
+                              connections: Sequence[Mapping[str, Any]] | None = None) -> Workflow:
+        return await self.call(Calls.update_workflow(workflow_id, name, description, nodes, connections))
+
+    async def delete_workflow(self, workflow_id: str) -> DeletedWorkflow:
+        return await self.call(Calls.delete_workflow(workflow_id))
+
+    async def set_workflow_status(self, workflow_id: str, status: str) -> Workflow:
+        return await self.call(Calls.set_workflow_status(workflow_id, status))
+
+    async def execute_workflow(self, workflow_id: str, input: Mapping[str, Any] | None = None) -> ExecutionStarted:
+        return await self.call(Calls.execute_workflow(workflow_id, input))
+
+    async def list_executions_page(self, page: int = 1, limit: int = DEFAULT_PAGE_SIZE, *,
+                                   workflow_id: str | None = None, status: str | None = None,
+                                   date_from: DateLike | None = None, date_to: DateLike | None = None,
+                                   ) -> ListPage[Execution]:
+        return await self.call(Calls.list_executions(page, limit, workflow_id, status, date_from, date_to))
+
+    def iter_executions(self, *, workflow_id: str | None = None, status: str | None = None,
+                        date_from: DateLike | None = None, date_to: DateLike | None = None,
+                        limit: int | None = None) -> AsyncIterator[Execution]:
+        Calls.list_executions(1, MAX_PAGE_SIZE, workflow_id, status, date_from, date_to)
+        dedup = _Dedup()
+
+        async def fetch(page: int, size: int) -> Page[Any]:
+            return _as_page(await self.list_executions_page(
+                page, size, workflow_id=workflow_id, status=status, date_from=date_from, date_to=date_to))
+
+        async def walk() -> AsyncIterator[Execution]:
+            async for item in aiterate_pages(fetch, max_page_size=MAX_PAGE_SIZE, limit=limit):
+                if dedup.fresh(item):
+                    yield item
+
+        return walk()
+
+    async def list_executions(self, *, workflow_id: str | None = None, status: str | None = None,
+                              date_from: DateLike | None = None, date_to: DateLike | None = None,
+                              limit: int | None = None) -> list[Execution]:
+        return [item async for item in self.iter_executions(
+            workflow_id=workflow_id, status=status, date_from=date_from, date_to=date_to, limit=limit)]
+
+    async def get_execution(self, execution_id: str) -> Execution:
+        return await self.call(Calls.get_execution(execution_id))
+
+    async def cancel_execution(self, execution_id: str) -> Execution:
+        return await self.call(Calls.cancel_execution(execution_id))
+
+    async def wait_for_execution(self, execution_id: str, *, timeout: float = 600.0, poll_interval: float = 0.5,
+                                 max_poll_interval: float = 10.0, raise_on_failure: bool = True) -> Execution:
+        watch = Watch()
+        plan = wait_plan(watch, execution_id,
+                         _policy(timeout, poll_interval, max_poll_interval), self.settings.clock, raise_on_failure)
+        return await arun_plan(self, plan, watch)
+
+    async def execute_and_wait(self, workflow_id: str, input: Mapping[str, Any] | None = None, *,
+                               timeout: float = 600.0, poll_interval: float = 0.5, max_poll_interval: float = 10.0,
+                               raise_on_failure: bool = True) -> Execution:
+        watch = Watch()
+        plan = execute_plan(watch, workflow_id, input, _policy(timeout, poll_interval, max_poll_interval),
+                            self.settings.clock, raise_on_failure)
+        return await arun_plan(self, plan, watch)
+
+    async def create_webhook(self, workflow_id: str, name: str, *, method: str = "POST",
+                             authentication: bool = True) -> Webhook:
+        return await self.call(Calls.create_webhook(workflow_id, name, method, authentication))
+
+    async def list_webhooks(self, workflow_id: str | None = None) -> list[Webhook]:
+        return await self.call(Calls.list_webhooks(workflow_id))
+
+    async def invoke_webhook(self, webhook: Webhook | str, payload: Mapping[str, Any] | None = None, *,
+                             token: str | SecretStr | None = None, method: str | None = None) -> ExecutionStarted:
+        return await self.call(Calls.invoke_webhook(webhook, payload, token=token, method=method))

@@ -1,0 +1,94 @@
+"""The Exeoflow credentials block."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import Field, SecretStr, field_validator
+
+from .._core.clock import SYSTEM_CLOCK, Clock
+from .._core.credentials import ServiceCredentials
+from .._core.http import ClientSettings
+from .._core.urls import check_base_url
+from .calls import Calls
+from .client import AsyncExeoflowClient, ExeoflowClient
+from .dialect import API_NAME, DEFAULT_BASE_URL, ExeoflowDialect
+
+
+class ExeoflowCredentials(ServiceCredentials):
+    """Access to an Exeoflow workspace with an API key (Settings > API Keys), sent as a Bearer token.
+
+    The cloud API is the default; set ``base_url`` for an on-premises install
+    (``http(s)://<your-domain>/api/v1``) or the local sandbox. Requests are paced by the
+    ``X-RateLimit-*`` headers, so flows sharing a key stay under the per-minute quota.
+
+    Example:
+        Load stored credentials and run a workflow to its end:
+        ```python
+        from prefect import flow
+        from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials, execute_workflow_and_wait
+
+        @flow
+        def run_import():
+            credentials = ExeoflowCredentials.load("my-workspace")
+            execution = execute_workflow_and_wait(credentials, "wf_123456", input={"user_id": "12345"})
+            return execution.output
+        ```
+    """
+
+    _block_type_name: ClassVar[str] = "Exeoflow Credentials"
+    _block_type_slug: ClassVar[str] = "exeoflow-credentials"
+    _logo_url: ClassVar[str] = "https://www.exeoflow.com/favicon.ico"  # type: ignore[assignment]
+    _documentation_url: ClassVar[str] = "https://docs.exeoflow.com/docs/api/uebersicht"  # type: ignore[assignment]
+    _sync_client = ExeoflowClient
+    _async_client = AsyncExeoflowClient
+
+    api_key: SecretStr = Field(description="Exeoflow API key (Settings > API Keys); it is shown only once when created.")
+    base_url: str = Field(
+        default=DEFAULT_BASE_URL,
+        description="API base URL: the cloud default, http(s)://<your-domain>/api/v1 on premises, or the sandbox.",
+    )
+    max_rate_limit_wait: float = Field(
+        default=120.0,
+        ge=0,
+        description="Longest single wait for the per-minute rate limit to reset, in seconds; longer raises an error.",
+    )
+
+    @field_validator("base_url")
+    @classmethod
+    def _valid_base_url(cls, value: str) -> str:
+        return check_base_url(value, field="base_url")
+
+    def client_settings(self, *, clock: Clock = SYSTEM_CLOCK) -> ClientSettings:
+        key = self._require(self.api_key.get_secret_value(), "api_key", API_NAME)
+        return ClientSettings(
+            base_url=self.base_url,
+            dialect=ExeoflowDialect(clock),
+            headers={"Authorization": f"Bearer {key}"},
+            secrets=(key,),
+            timeout=self.timeout,
+            policy=self._policy(),
+            budget=self._budget(API_NAME, self.base_url, key, clock, probe_when_unknown=True),
+            clock=clock,
+            guard=self._guard(),
+        )
+
+    def get_client(self, **client_options: Any) -> ExeoflowClient:
+        return self._sync_client(self.client_settings(), **client_options)
+
+    def get_async_client(self, **client_options: Any) -> AsyncExeoflowClient:
+        return self._async_client(self.client_settings(), **client_options)
+
+    def test_connection(self) -> dict[str, Any]:
+        """List one workflow; returns the workflow count and the rate budget the key has left."""
+        with self.get_client() as client:
+            reply = client.request("GET", "workflows", params={"page": 1, "limit": 1})
+        page = Calls.list_workflows(1, 1).parse(reply)
+        headers = reply.headers
+        return {
+            "base_url": self.base_url,
+            "workflows": page.pagination.total if page.pagination else len(page.items),
+            "rate_limit": headers.get("X-RateLimit-Limit"),
+            "rate_limit_remaining": headers.get("X-RateLimit-Remaining"),
+            "rate_limit_reset": headers.get("X-RateLimit-Reset"),
+        }

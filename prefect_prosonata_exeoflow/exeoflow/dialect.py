@@ -1,0 +1,138 @@
+"""Exeoflow's envelope, errors and rate-limit hints: every Exeoflow guess about the wire lives here.
+
+Documented: ``{"success": true, "data": ...}`` / ``{"success": false, "error": {"code",
+"message"}}``, Bearer keys, and ``X-RateLimit-Limit`` / ``-Remaining`` / ``-Reset`` (epoch
+seconds) on responses, per-minute quotas. Guesses from the reference's Unknowns table
+(change them here only):
+
+* U2: a 429 may carry ``Retry-After``; if it does we use it, else ``X-RateLimit-Reset``,
+  else the core backs off exponentially.
+* A reset hint further away than :data:`MAX_RESET_SECONDS` (two per-minute windows) is not
+  believable and is ignored; a small ``X-RateLimit-Reset`` value (below
+  :data:`EPOCH_THRESHOLD`) is read as seconds from now, in case a proxy rewrites it.
+* U25: ``success: false`` never comes with a 2xx; if it does, it is an error of the status
+  its code implies (:data:`CODE_STATUS`), 400 by default.
+* U8: ``DELETE`` may answer ``204`` without a body; that is a success with no data.
+* U10/U5: execute is asynchronous; the status vocabulary (``cancelled`` spelling, which
+  statuses are final) is in :mod:`.models`.
+* U15: webhooks are invoked at the ``url`` the API returned (the on-premises form is
+  unknown); the API key is never sent there, only the webhook's own token.
+* Any 2xx is a success (U10: 200 or 201 is not documented per endpoint).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from .._core.budget import BudgetHint
+from .._core.dialect import Dialect, Reply, parse_int, parse_retry_after
+from .._core.errors import MalformedResponseError
+
+API_NAME = "Exeoflow"
+DEFAULT_BASE_URL = "https://api.exeoflow.com/v1"
+#: The documented quota is per minute.
+WINDOW_SECONDS = 60.0
+#: Reset hints further away than this are treated as garbage.
+MAX_RESET_SECONDS = 2 * WINDOW_SECONDS
+#: ``X-RateLimit-Reset`` values below this are seconds from now, not epoch seconds.
+EPOCH_THRESHOLD = 1_000_000_000
+#: Statuses implied by error codes when a 2xx body says ``success: false`` (U25, guess).
+CODE_STATUS = {
+    "UNAUTHORIZED": 401,
+    "FORBIDDEN": 403,
+    "NOT_FOUND": 404,
+    "WORKFLOW_NOT_FOUND": 404,
+    "EXECUTION_NOT_FOUND": 404,
+    "WEBHOOK_NOT_FOUND": 404,
+    "RATE_LIMIT_EXCEEDED": 429,
+    "INTERNAL_ERROR": 500,
+}
+
+#: Lost execute answers: executions started up to this many seconds before our call (clock
+#: skew between us and the server) are candidates for adoption; at most this many are read.
+ADOPT_CLOCK_SKEW_SECONDS = 5.0
+ADOPT_MAX_CANDIDATES = 20
+
+HEADER_LIMIT = "X-RateLimit-Limit"
+HEADER_REMAINING = "X-RateLimit-Remaining"
+HEADER_RESET = "X-RateLimit-Reset"
+
+
+def _error(body: Any) -> Mapping[str, Any]:
+    error = body.get("error") if isinstance(body, Mapping) else None
+    return error if isinstance(error, Mapping) else {}
+
+
+class ExeoflowDialect(Dialect):
+    api = API_NAME
+    reports_budget = True
+
+    def reset_in(self, response: httpx.Response) -> float | None:
+        """``X-RateLimit-Reset`` as seconds from now (never negative), or None if unusable."""
+        raw = response.headers.get(HEADER_RESET)
+        if raw is None:
+            return None
+        try:
+            value = float(raw.strip())
+        except ValueError:
+            return None
+        if not math.isfinite(value):
+            return None
+        seconds = value if value < EPOCH_THRESHOLD else value - self.clock.time()
+        if seconds > MAX_RESET_SECONDS:
+            return None
+        return max(seconds, 0.0)
+
+    def budget_hint(self, response: httpx.Response, body: Any) -> BudgetHint | None:
+        remaining = parse_int(response.headers.get(HEADER_REMAINING))
+        if remaining is None or remaining < 0:
+            return None
+        limit = parse_int(response.headers.get(HEADER_LIMIT))
+        return BudgetHint(
+            remaining=remaining,
+            reset_in=self.reset_in(response),
+            limit=limit if limit is not None and limit > 0 else None,
+        )
+
+    def retry_after(self, response: httpx.Response, body: Any) -> float | None:
+        seconds = parse_retry_after(response.headers.get("retry-after"), self.clock)
+        if seconds is not None and seconds <= MAX_RESET_SECONDS:
+            return seconds
+        reset = self.reset_in(response)
+        # A reset already in the past says nothing useful: let the core back off instead.
+        return reset if reset is not None and reset > 0 else None
+
+    def error_details(self, response: httpx.Response, body: Any) -> tuple[str, str | None]:
+        error = _error(body)
+        message, code = error.get("message"), error.get("code")
+        code = code if isinstance(code, str) and code else None
+        if isinstance(message, str) and message:
+            return message, code
+        if code is not None:
+            return code, code
+        return super().error_details(response, body)
+
+    def failure_status(self, response: httpx.Response, body: Any) -> int | None:
+        if response.status_code >= 400:
+            return response.status_code
+        if isinstance(body, Mapping) and body.get("success") is False:
+            code = _error(body).get("code")
+            return CODE_STATUS.get(code, 400) if isinstance(code, str) else 400
+        return None
+
+    def unwrap(self, response: httpx.Response, body: Any) -> Reply:
+        if body is None:  # 204 No Content (a delete)
+            return Reply(status=response.status_code, data=None, headers=response.headers)
+        if not isinstance(body, Mapping) or body.get("success") is not True:
+            raise MalformedResponseError(
+                "the answer is not an Exeoflow success envelope; check that the base URL ends in /v1",
+                status=response.status_code,
+                api=self.api,
+                method=response.request.method,
+                path=response.request.url.path,
+            )
+        return Reply(status=response.status_code, data=body.get("data"), headers=response.headers)

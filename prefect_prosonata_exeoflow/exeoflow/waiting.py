@@ -1,0 +1,302 @@
+"""Execute a workflow and wait for its end: the polling loop written once for sync and async.
+
+The loop is a *plan*: a generator that yields :class:`~._core.http.Call` objects (send this)
+and :class:`Pause` objects (sleep this long) and receives the answers, so
+:func:`run_plan` and :func:`arun_plan` only drive it and the behaviour cannot drift apart.
+
+Guarantees:
+
+* Polls back off (``interval`` doubling up to ``max_interval``) until ``timeout``; then the
+  remote execution is cancelled and :class:`ExecutionTimeoutError` is raised.
+* However else the wait ends before the execution does (the Prefect run is cancelled, which
+  arrives as ``TerminationSignal`` or ``asyncio.CancelledError``; Ctrl-C; a poll that keeps
+  failing), the execution is cancelled on the way out, so no run is left behind unwatched.
+* Execute is sent once. If its outcome is unknown (connection dropped, 5xx after the server
+  received it, a cut answer), the plan looks for the execution that call may have started:
+  the executions of that workflow started since just before the call whose ``input`` equals
+  ours. Exactly one match is adopted; otherwise the original error is raised.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Generator, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from .._core.clock import Clock
+from .._core.errors import (
+    APIError,
+    BadRequestError,
+    InvalidRequestError,
+    MalformedResponseError,
+    OutcomeUnknownError,
+)
+from .._core.http import AsyncClient, Call, SyncClient
+from .._core.logs import current_logger
+from .calls import MAX_PAGE_SIZE, Calls, epoch_timestamp
+from .dialect import ADOPT_CLOCK_SKEW_SECONDS, ADOPT_MAX_CANDIDATES, API_NAME
+from .models import CANCELLED, SUCCESS, Execution
+
+T = TypeVar("T")
+
+
+class ExecutionFailedError(APIError):
+    """The execution ended without success; ``execution`` is its final state, ``code`` its error code."""
+
+    def __init__(self, message: str, *, execution: Execution | None = None, code: str | None = None,
+                 **where: Any) -> None:
+        self.execution = execution
+        self.code = code
+        super().__init__(message, **where)
+
+
+class ExecutionCancelledError(ExecutionFailedError):
+    """The execution was cancelled by someone else while we waited."""
+
+
+class ExecutionTimeoutError(APIError):
+    """The execution did not end within ``timeout``; it was cancelled unless told otherwise."""
+
+    def __init__(self, message: str, *, execution: Execution | None = None, timeout: float | None = None,
+                 **where: Any) -> None:
+        self.execution = execution
+        self.timeout = timeout
+        super().__init__(message, **where)
+
+
+@dataclass(frozen=True)
+class PollPolicy:
+    """How to wait: overall ``timeout``, first poll ``interval`` growing by ``backoff`` to ``max_interval``."""
+
+    timeout: float = 600.0
+    interval: float = 0.5
+    backoff: float = 2.0
+    max_interval: float = 10.0
+    cancel_on_timeout: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("timeout", "interval", "max_interval"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+                raise InvalidRequestError(f"{name} must be a positive number of seconds, got {value!r}")
+        if isinstance(self.backoff, bool) or not isinstance(self.backoff, (int, float)) or self.backoff < 1:
+            raise InvalidRequestError(f"backoff must be a number >= 1, got {self.backoff!r}")
+
+    def delay(self, polls_done: int) -> float:
+        return float(min(self.interval * self.backoff ** min(polls_done, 64), self.max_interval))
+
+
+@dataclass(frozen=True)
+class Pause:
+    seconds: float
+
+
+@dataclass
+class Watch:
+    """What a plan knows: the execution to cancel if the wait is abandoned, and whether it is settled."""
+
+    execution_id: str | None = None
+    settled: bool = False
+
+
+Action = Call[Any] | Pause
+Plan = Generator[Action, Any, T]
+
+
+# -- plans (no I/O) ------------------------------------------------------------------------
+def _outcome(execution: Execution, raise_on_failure: bool) -> Execution:
+    if execution.status == SUCCESS or not raise_on_failure:
+        return execution
+    error = execution.error
+    reason = (error.message or error.code) if error is not None else None
+    message = f"execution {execution.id} of workflow {execution.workflow_id} ended {execution.status}"
+    if reason:
+        message += f": {reason}"
+    kind = ExecutionCancelledError if execution.status == CANCELLED else ExecutionFailedError
+    raise kind(message, execution=execution, code=error.code if error else None, api=API_NAME)
+
+
+def cancel_plan(execution_id: str) -> Plan[Execution]:
+    """Cancel (tolerating "not running any more") and read the final state."""
+    try:
+        yield Calls.cancel_execution(execution_id)
+    except BadRequestError:
+        pass  # it ended on its own meanwhile (or a retried cancel found it cancelled)
+    execution: Execution = yield Calls.get_execution(execution_id)
+    return execution
+
+
+def wait_plan(
+    watch: Watch, execution_id: str, policy: PollPolicy, clock: Clock, raise_on_failure: bool = True
+) -> Plan[Execution]:
+    """Poll until the execution ends, backing off; cancel it at the deadline."""
+    watch.execution_id = execution_id
+    deadline = clock.monotonic() + policy.timeout
+    polls = 0
+    while True:
+        execution: Execution = yield Calls.get_execution(execution_id)
+        if execution.is_finished:
+            watch.settled = True
+            return _outcome(execution, raise_on_failure)
+        left = deadline - clock.monotonic()
+        if left <= 0:
+            break
+        yield Pause(min(policy.delay(polls), left))
+        polls += 1
+    if policy.cancel_on_timeout:
+        execution = yield from cancel_plan(execution_id)
+        if execution.is_finished and execution.status != CANCELLED:
+            watch.settled = True  # it ended right at the deadline: report that instead
+            return _outcome(execution, raise_on_failure)
+    watch.settled = True
+    what = "cancelled" if policy.cancel_on_timeout else "left running"
+    raise ExecutionTimeoutError(
+        f"execution {execution_id} did not finish within {policy.timeout:g}s and was {what}",
+        execution=execution,
+        timeout=policy.timeout,
+        api=API_NAME,
+    )
+
+
+def adopt_plan(workflow_id: str, input: Mapping[str, Any], since: float, error: APIError) -> Plan[str]:
+    """The id of the one execution our unanswered execute call started, or re-raise ``error``."""
+    found: list[str] = []
+    try:
+        listing = yield Calls.list_executions(
+            limit=MAX_PAGE_SIZE, workflow_id=workflow_id, date_from=epoch_timestamp(since)
+        )
+        candidates = [
+            item for item in listing.items
+            if item.workflow_id in (None, workflow_id)
+            and (item.started_at is None or item.started_at.timestamp() >= int(since))
+        ]
+        for item in candidates[:ADOPT_MAX_CANDIDATES]:
+            detail: Execution = yield Calls.get_execution(item.id)
+            if (detail.input or {}) == dict(input):
+                found.append(detail.id)
+    except APIError as lookup:
+        raise error from lookup
+    if len(found) == 1:
+        current_logger().warning(
+            "%s: the execute call's answer was lost (%s); adopted execution %s, started with the same input",
+            API_NAME, type(error).__name__, found[0],
+        )
+        return found[0]
+    raise OutcomeUnknownError(
+        f"{error.message}; {len(found)} executions with the same input started since then, so none was "
+        "adopted: check the executions before starting again",
+        api=error.api, method=error.method, path=error.path,
+    ) from error
+
+
+def execute_plan(
+    watch: Watch,
+    workflow_id: str,
+    input: Mapping[str, Any] | None,
+    policy: PollPolicy,
+    clock: Clock,
+    raise_on_failure: bool = True,
+) -> Plan[Execution]:
+    """Start the workflow once (adopting a lost start), then wait for the execution."""
+    call = Calls.execute_workflow(workflow_id, input)
+    since = clock.time() - ADOPT_CLOCK_SKEW_SECONDS
+    try:
+        started = yield call
+        execution_id = started.execution_id
+    except (OutcomeUnknownError, MalformedResponseError) as exc:
+        if isinstance(exc, MalformedResponseError) and exc.status is not None and exc.status >= 300:
+            raise
+        sent = json.loads(json.dumps(call.json["input"]))  # as the server stored it (tuples -> lists)
+        execution_id = yield from adopt_plan(workflow_id, sent, since, exc)
+    return (yield from wait_plan(watch, execution_id, policy, clock, raise_on_failure))
+
+
+# -- drivers -------------------------------------------------------------------------------
+def run_plan(client: SyncClient, plan: Plan[T], watch: Watch) -> T:
+    """Drive a plan with a blocking client; cancel the execution if the wait is abandoned."""
+    clock = client.settings.clock
+    outcome: Any = None
+    failure: APIError | None = None
+    try:
+        while True:
+            try:
+                action = plan.throw(failure) if failure is not None else plan.send(outcome)
+            except StopIteration as done:
+                return done.value  # type: ignore[no-any-return]
+            outcome, failure = None, None
+            if isinstance(action, Pause):
+                clock.sleep(action.seconds)
+                continue
+            try:
+                outcome = client.call(action)
+            except APIError as exc:
+                failure = exc
+    except BaseException as exc:
+        if watch.execution_id is not None and not watch.settled:
+            _log_abandon(watch.execution_id, exc)
+            try:
+                client.call(Calls.cancel_execution(watch.execution_id))
+            except Exception as cancel_error:  # noqa: BLE001 - best effort, the first error matters
+                _log_cancel_failed(watch.execution_id, cancel_error)
+            else:
+                _log_cancelled(watch.execution_id)
+        raise
+    finally:
+        plan.close()
+
+
+async def arun_plan(client: AsyncClient, plan: Plan[T], watch: Watch) -> T:
+    """Async twin of :func:`run_plan`; the cancel survives the task being cancelled."""
+    clock = client.settings.clock
+    outcome: Any = None
+    failure: APIError | None = None
+    try:
+        while True:
+            try:
+                action = plan.throw(failure) if failure is not None else plan.send(outcome)
+            except StopIteration as done:
+                return done.value  # type: ignore[no-any-return]
+            outcome, failure = None, None
+            if isinstance(action, Pause):
+                await clock.asleep(action.seconds)
+                continue
+            try:
+                outcome = await client.call(action)
+            except APIError as exc:
+                failure = exc
+    except BaseException as exc:
+        if watch.execution_id is not None and not watch.settled:
+            _log_abandon(watch.execution_id, exc)
+            cancelling = asyncio.ensure_future(client.call(Calls.cancel_execution(watch.execution_id)))
+            try:
+                # Shielded: a second cancellation of this task must not abort the cleanup call.
+                await asyncio.shield(cancelling)
+            except BaseException as cancel_error:  # noqa: BLE001 - best effort
+                _log_cancel_failed(watch.execution_id, cancel_error)
+            else:
+                _log_cancelled(watch.execution_id)
+        raise
+    finally:
+        plan.close()
+
+
+def _log_abandon(execution_id: str, exc: BaseException) -> None:
+    current_logger().warning(
+        "%s: the wait for execution %s ended early (%s); cancelling the execution",
+        API_NAME, execution_id, type(exc).__name__,
+    )
+
+
+def _log_cancelled(execution_id: str) -> None:
+    current_logger().warning("%s: execution %s cancelled", API_NAME, execution_id)
+
+
+def _log_cancel_failed(execution_id: str, exc: BaseException) -> None:
+    if isinstance(exc, BadRequestError):  # "not running": it ended on its own meanwhile
+        current_logger().info("%s: execution %s had already ended (%s)", API_NAME, execution_id, exc.code)
+        return
+    current_logger().error(
+        "%s: could not cancel execution %s (%s); it may still be running", API_NAME, execution_id, exc
+    )

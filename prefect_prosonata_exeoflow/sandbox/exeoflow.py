@@ -1,0 +1,662 @@
+"""The Exeoflow emulator: workflows, executions that run over time, webhooks, per-minute quota.
+
+Base URL in the sandbox: ``http://localhost:PORT/exeoflow/v1``; the public webhook route is
+``/exeoflow/webhook/{id}`` and the API returns it as an absolute URL on the request's host.
+Behaviour follows ../shared/api/exeoflow.md (the [INF] choices of its "Emulator guidance"):
+
+* Envelope ``{"success": true, "data": …}`` / ``{"success": false, "error": {code, message}}``
+  (German messages); 201 for creates, 200 otherwise; unknown routes 404 ``NOT_FOUND``.
+* Bearer API key (``SANDBOX_KEYS["exeoflow_api_key"]``); missing or wrong: 401 ``UNAUTHORIZED``.
+* Fixed windows of ``window_seconds`` (default 60) aligned to the clock, ``rate_limit`` calls
+  per key (default 100); every ``/v1`` answer carries ``X-RateLimit-Limit``/``-Remaining``/
+  ``-Reset`` (epoch seconds of the window end, rounded up); a refused call gets 429
+  ``RATE_LIMIT_EXCEEDED`` with ``Retry-After``. Webhook invocations are not counted.
+* A forced ``rate_limit`` fault answers 429 with a hint of ``forced_retry_after`` seconds in
+  the form ``rule.hint`` names: ``default`` (Retry-After and X-RateLimit-*), ``reset_only``
+  (no Retry-After), ``retry_after_only`` (no X-RateLimit-*), ``missing`` (no hint at all),
+  ``garbage`` (unparseable values).
+* Executions run through the workflow's nodes over ``execution_seconds`` (default 1.0),
+  computed from the clock on every read, and end ``success`` (output echoes the input) or
+  ``failed`` (``error: {code, message}``); cancel makes a running one ``cancelled`` (400
+  ``EXECUTION_NOT_RUNNING`` otherwise). An input may steer its run with a ``_sandbox`` object:
+  ``{"fail": true}`` fails at the last node, ``{"seconds": 5}`` sets the run's length,
+  ``{"error_code": "…", "error_message": "…"}`` sets the failure's error.
+* Manual execute works for inactive workflows; a webhook of an inactive workflow answers 400
+  ``WORKFLOW_INACTIVE``. Deleting a workflow deletes its webhooks, keeps its executions.
+
+Counters: ``requests``, ``429``, ``create.workflow``, ``update.workflow``, ``delete.workflow``,
+``status.workflow``, ``execute`` (one per processed execute call), ``cancel``,
+``create.webhook``, ``webhook.invoke``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import random
+import string
+import threading
+from collections.abc import Awaitable, Callable, Mapping
+from copy import deepcopy
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from ._emulator import Emulator
+from ._ratelimit import FixedWindowLimiter, WindowState
+from .exeoflow_data import EXECUTIONS, WEBHOOKS, WORKFLOWS
+from .keys import SANDBOX_KEYS
+
+RUNNING, SUCCESS, FAILED, CANCELLED = "running", "success", "failed", "cancelled"
+EXECUTION_STATUSES = (RUNNING, SUCCESS, FAILED, CANCELLED)
+WORKFLOW_STATUSES = ("active", "inactive")
+WEBHOOK_METHODS = ("GET", "POST", "PUT")
+MAX_PAGE_SIZE = 100
+_CODES = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND",
+          405: "METHOD_NOT_ALLOWED", 429: "RATE_LIMIT_EXCEEDED", 503: "SERVICE_UNAVAILABLE"}
+_MESSAGES = {400: "Ungültige Anfrage", 401: "Authentifizierung fehlgeschlagen", 403: "Keine Berechtigung",
+             404: "Ressource nicht gefunden", 405: "Methode nicht erlaubt",
+             429: "Rate Limit überschritten. Bitte versuchen Sie es später erneut.",
+             500: "Interner Serverfehler", 503: "Dienst vorübergehend nicht verfügbar"}
+_ID_CHARS = string.ascii_lowercase + string.digits
+_ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+_SANDBOX_OPTIONS = {"fail", "seconds", "error_code", "error_message"}
+
+Handler = Callable[[Request], Awaitable[tuple[int, Any]]]
+
+
+class Fail(Exception):
+    """An error answer in the API's envelope."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def _iso(epoch: float | None) -> str | None:
+    if epoch is None:
+        return None
+    return dt.datetime.fromtimestamp(math.floor(epoch), tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _epoch(text: str) -> float:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+def _envelope(status: int, data: Any = None, *, error: tuple[str, str] | None = None) -> Response:
+    body = ({"success": False, "error": {"code": error[0], "message": error[1]}} if error
+            else {"success": True, "data": data})
+    return Response(json.dumps(body, ensure_ascii=False).encode(), status, media_type="application/json")
+
+
+@dataclass
+class _Workflow:
+    id: str
+    name: str
+    description: str
+    status: str
+    nodes: list[dict[str, Any]]
+    connections: list[dict[str, Any]]
+    created_at: float
+    updated_at: float
+
+    def summary(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "description": self.description, "status": self.status,
+                "created_at": _iso(self.created_at), "updated_at": _iso(self.updated_at)}
+
+    def detail(self) -> dict[str, Any]:
+        view = self.summary()
+        view.update(nodes=deepcopy(self.nodes), connections=deepcopy(self.connections))
+        return view
+
+
+@dataclass
+class _Execution:
+    id: str
+    workflow_id: str
+    workflow_name: str
+    nodes: list[dict[str, Any]]
+    input: dict[str, Any]
+    started_at: float
+    seconds: float
+    fail: bool = False
+    error_code: str = "NODE_FAILED"
+    error_message: str | None = None
+    cancelled_at: float | None = None
+
+    def state(self, now: float) -> tuple[str, float | None]:
+        """Status and end time as of ``now``."""
+        if self.cancelled_at is not None:
+            return CANCELLED, self.cancelled_at
+        end = self.started_at + self.seconds
+        if now >= end:
+            return (FAILED if self.fail else SUCCESS), end
+        return RUNNING, None
+
+    def _error(self) -> dict[str, str]:
+        node = self.nodes[-1].get("name") or self.nodes[-1].get("type") if self.nodes else None
+        message = self.error_message or (f"Knoten '{node}' ist fehlgeschlagen" if node else "Ausführung fehlgeschlagen")
+        return {"code": self.error_code, "message": message}
+
+    def view(self, now: float, *, detail: bool) -> dict[str, Any]:
+        status, end = self.state(now)
+        view: dict[str, Any] = {
+            "id": self.id, "workflow_id": self.workflow_id, "workflow_name": self.workflow_name, "status": status,
+            "started_at": _iso(self.started_at), "finished_at": _iso(end),
+            "duration": None if end is None else round((end - self.started_at) * 1000),
+        }
+        if status == FAILED:
+            view["error"] = self._error()
+        if detail:
+            view["input"] = deepcopy(self.input)
+            view["output"] = self._output(status)
+            view["steps"] = self._steps(now, status, end)
+        return view
+
+    def _output(self, status: str) -> dict[str, Any] | None:
+        if status == RUNNING:
+            return None
+        if status != SUCCESS:
+            return {}
+        echo = {key: value for key, value in self.input.items() if key != "_sandbox"}
+        return {"result": "success", "message": "Workflow erfolgreich ausgeführt",
+                "received": sorted(echo), "echo": deepcopy(echo)}
+
+    def _steps(self, now: float, status: str, end: float | None) -> list[dict[str, Any]]:
+        """One step per node reached by ``now``; the nodes share the run's length equally."""
+        count = len(self.nodes)
+        horizon = end if end is not None else now
+        steps = []
+        for index, node in enumerate(self.nodes):
+            start = self.started_at + index * self.seconds / count
+            stop = self.started_at + (index + 1) * self.seconds / count
+            if index and start >= horizon and status in (RUNNING, CANCELLED):
+                break  # not reached (yet)
+            step: dict[str, Any] = {"node_id": node.get("id"), "node_name": node.get("name") or node.get("type"),
+                                    "started_at": _iso(start)}
+            finished: float | None
+            if status == FAILED and index == count - 1:
+                state, finished = FAILED, stop
+                step["error"] = self._error()
+            elif stop <= horizon:
+                state, finished = SUCCESS, stop
+            elif status == CANCELLED:
+                state, finished = CANCELLED, horizon
+            else:
+                state, finished = RUNNING, None
+            step.update(status=state, finished_at=_iso(finished),
+                        duration=None if finished is None else round((finished - start) * 1000))
+            steps.append(step)
+        return steps
+
+
+@dataclass
+class _Webhook:
+    id: str
+    workflow_id: str
+    name: str
+    method: str
+    token: str
+    auth_enabled: bool
+    created_at: float
+
+    def view(self, origin: str, mount: str) -> dict[str, Any]:
+        return {"id": self.id, "workflow_id": self.workflow_id, "name": self.name,
+                "url": f"{origin}/{mount}/webhook/{self.id}", "method": self.method, "token": self.token,
+                "authentication": {"type": "bearer", "enabled": self.auth_enabled},
+                "created_at": _iso(self.created_at)}
+
+
+@dataclass
+class _Options:
+    rate_limit: int = 100
+    window_seconds: float = 60.0
+    execution_seconds: float = 1.0
+    forced_retry_after: float = 1.0
+
+
+class ExeoflowEmulator(Emulator):
+    """Exeoflow's REST API, as documented plus the reference's guesses."""
+
+    name = "exeoflow"
+    base_path = "/v1"
+
+    # -- configuration and state -------------------------------------------------------
+    def configure(self, **options: Any) -> None:
+        if not hasattr(self, "options"):
+            self.options = _Options()
+            self._lock = threading.RLock()
+        unknown = set(options) - {"rate_limit", "window_seconds", "execution_seconds", "forced_retry_after"}
+        if unknown:
+            raise TypeError(f"unknown exeoflow option(s): {sorted(unknown)}")
+        for name, value in options.items():
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise TypeError(f"exeoflow option {name} must be a number, got {value!r}")
+            if name == "rate_limit" and (not isinstance(value, int) or value < 1):
+                raise ValueError(f"rate_limit must be an integer >= 1, got {value!r}")
+            if name != "rate_limit" and (value < 0 or (name == "window_seconds" and value <= 0)):
+                raise ValueError(f"{name} must be positive, got {value!r}")
+            setattr(self.options, name, value)
+        self.limiter = FixedWindowLimiter(
+            self.options.rate_limit, float(self.options.window_seconds), self.clock, aligned=True
+        )
+
+    def reset(self) -> None:
+        with self._lock:
+            self.limiter.reset()
+            self._rng = random.Random(self.seed)
+            self.workflows: dict[str, _Workflow] = {}
+            for row in WORKFLOWS:
+                self.workflows[row["id"]] = _Workflow(
+                    row["id"], row["name"], row["description"], row["status"], deepcopy(row["nodes"]),
+                    deepcopy(row["connections"]), _epoch(row["created_at"]), _epoch(row["updated_at"]))
+            self.executions: dict[str, _Execution] = {}
+            for row in EXECUTIONS:
+                workflow = self.workflows[row["workflow_id"]]
+                self.executions[row["id"]] = _Execution(
+                    row["id"], workflow.id, workflow.name, deepcopy(workflow.nodes), deepcopy(row["input"]),
+                    _epoch(row["started_at"]), float(row["seconds"]), fail=bool(row.get("fail")))
+            self.webhooks: dict[str, _Webhook] = {}
+            for row in WEBHOOKS:
+                self.webhooks[row["id"]] = _Webhook(
+                    row["id"], row["workflow_id"], row["name"], row["method"], self._token(),
+                    row["auth_enabled"], _epoch(row["created_at"]))
+
+    def error_body(self, status: int) -> tuple[str, bytes]:
+        code = _CODES.get(status, "INTERNAL_ERROR" if status >= 500 else "ERROR")
+        message = _MESSAGES.get(status, _MESSAGES[500] if status >= 500 else "Fehler")
+        body = {"success": False, "error": {"code": code, "message": message}}
+        return "application/json", json.dumps(body, ensure_ascii=False).encode()
+
+    # -- helpers for tests ---------------------------------------------------------------
+    def execution(self, execution_id: str) -> dict[str, Any]:
+        """The execution as the API would show it now (tests)."""
+        with self._lock:
+            return self.executions[execution_id].view(self.clock.time(), detail=True)
+
+    def running_executions(self) -> list[str]:
+        now = self.clock.time()
+        with self._lock:
+            return [e.id for e in self.executions.values() if e.state(now)[0] == RUNNING]
+
+    def webhook_token(self, webhook_id: str) -> str:
+        return self.webhooks[webhook_id].token
+
+    # -- routing -------------------------------------------------------------------------
+    def routes(self) -> list[BaseRoute]:
+        api = self._api
+        paths = [
+            ("/v1/workflows", api(GET=self._list_workflows, POST=self._create_workflow)),
+            ("/v1/workflows/{workflow_id}",
+             api(GET=self._get_workflow, PUT=self._update_workflow, DELETE=self._delete_workflow)),
+            ("/v1/workflows/{workflow_id}/status", api(POST=self._set_status)),
+            ("/v1/workflows/{workflow_id}/execute", api(POST=self._execute)),
+            ("/v1/executions", api(GET=self._list_executions)),
+            ("/v1/executions/{execution_id}", api(GET=self._get_execution)),
+            ("/v1/executions/{execution_id}/cancel", api(POST=self._cancel)),
+            ("/v1/webhooks", api(GET=self._list_webhooks, POST=self._create_webhook)),
+            ("/webhook/{webhook_id}", self._invoke_webhook),
+            ("/{rest:path}", api()),
+        ]
+        # Every method reaches the endpoint, which answers 405 in the API's own envelope.
+        return [Route(path, endpoint, methods=_ALL_METHODS) for path, endpoint in paths]
+
+    def _api(self, **handlers: Handler) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
+            self.count("requests")
+            key = _bearer(request) or "anonymous"
+            forced = self.forced_rate_limit(request)
+            if forced is not None:
+                return self._forced_429(forced.hint)
+            state = self.limiter.hit(key)
+            if not state.allowed:
+                self.count("429")
+                response = _envelope(429, error=("RATE_LIMIT_EXCEEDED", _MESSAGES[429]))
+                response.headers["Retry-After"] = str(max(1, math.ceil(state.reset_in)))
+            else:
+                response = await self._dispatch(request, key, handlers)
+            response.headers.update(_window_headers(state))
+            return response
+
+        return endpoint
+
+    async def _dispatch(self, request: Request, key: str, handlers: Mapping[str, Handler]) -> Response:
+        try:
+            if key != SANDBOX_KEYS["exeoflow_api_key"]:
+                raise Fail(401, "UNAUTHORIZED", "Ungültiger oder fehlender API-Schlüssel")
+            if not handlers:
+                raise Fail(404, "NOT_FOUND", f"Pfad {request.url.path} nicht gefunden")
+            handler = handlers.get(request.method)
+            if handler is None:
+                raise Fail(405, "METHOD_NOT_ALLOWED", f"Methode {request.method} nicht erlaubt")
+            status, data = await handler(request)
+            return _envelope(status, data)
+        except Fail as fail:
+            return _envelope(fail.status, error=(fail.code, fail.message))
+
+    def _forced_429(self, hint: str) -> Response:
+        self.count("429")
+        wait = self.options.forced_retry_after
+        response = _envelope(429, error=("RATE_LIMIT_EXCEEDED", _MESSAGES[429]))
+        reset = math.ceil(self.clock.time() + wait)
+        headers = {"X-RateLimit-Limit": str(self.options.rate_limit), "X-RateLimit-Remaining": "0",
+                   "X-RateLimit-Reset": str(reset)}
+        if hint == "garbage":
+            headers = {"Retry-After": "bald", "X-RateLimit-Limit": "100/min", "X-RateLimit-Remaining": "keine",
+                       "X-RateLimit-Reset": "spaeter"}
+        elif hint == "missing":
+            headers = {}
+        elif hint == "retry_after_only":
+            headers = {"Retry-After": f"{wait:g}"}
+        elif hint != "reset_only":  # "default"
+            headers["Retry-After"] = f"{wait:g}"
+        response.headers.update(headers)
+        return response
+
+    # -- request parsing ---------------------------------------------------------------
+    @staticmethod
+    async def _body(request: Request) -> Any:
+        raw = await request.body()
+        if not raw.strip():
+            return None
+        try:
+            return json.loads(raw)
+        except ValueError:
+            raise Fail(400, "BAD_REQUEST", "Der Request-Body ist kein gültiges JSON") from None
+
+    async def _object_body(self, request: Request) -> dict[str, Any]:
+        body = await self._body(request)
+        if body is None:
+            return {}
+        if not isinstance(body, dict):
+            raise Fail(400, "VALIDATION_ERROR", "Der Request-Body muss ein JSON-Objekt sein")
+        return body
+
+    @staticmethod
+    def _paging(request: Request) -> tuple[int, int]:
+        try:
+            page = int(request.query_params.get("page", "1"))
+            limit = int(request.query_params.get("limit", "20"))
+        except ValueError:
+            raise Fail(400, "VALIDATION_ERROR", "page und limit müssen ganze Zahlen sein") from None
+        if page < 1 or not 1 <= limit <= MAX_PAGE_SIZE:
+            raise Fail(400, "VALIDATION_ERROR", f"page >= 1 und limit zwischen 1 und {MAX_PAGE_SIZE} erforderlich")
+        return page, limit
+
+    @staticmethod
+    def _page(rows: list[dict[str, Any]], page: int, limit: int) -> tuple[list[dict[str, Any]], dict[str, int]]:
+        total = len(rows)
+        return rows[(page - 1) * limit: page * limit], {
+            "page": page, "limit": limit, "total": total, "pages": math.ceil(total / limit)}
+
+    def _workflow(self, workflow_id: str) -> _Workflow:
+        workflow = self.workflows.get(workflow_id)
+        if workflow is None:
+            raise Fail(404, "WORKFLOW_NOT_FOUND", f"Workflow {workflow_id} nicht gefunden")
+        return workflow
+
+    def _new_id(self, prefix: str, taken: Mapping[str, Any]) -> str:
+        while True:
+            candidate = prefix + "".join(self._rng.choice(_ID_CHARS) for _ in range(8))
+            if candidate not in taken:
+                return candidate
+
+    def _token(self) -> str:
+        return "whsec_" + "".join(self._rng.choice(_ID_CHARS) for _ in range(24))
+
+    # -- workflows -----------------------------------------------------------------------
+    async def _list_workflows(self, request: Request) -> tuple[int, Any]:
+        page, limit = self._paging(request)
+        status = request.query_params.get("status")
+        if status is not None and status not in WORKFLOW_STATUSES:
+            raise Fail(400, "VALIDATION_ERROR", "status muss active oder inactive sein")
+        with self._lock:
+            rows = sorted(self.workflows.values(), key=lambda w: (-w.created_at, w.id))
+            views = [w.summary() for w in rows if status is None or w.status == status]
+        items, pagination = self._page(views, page, limit)
+        return 200, {"workflows": items, "pagination": pagination}
+
+    async def _get_workflow(self, request: Request) -> tuple[int, Any]:
+        with self._lock:
+            return 200, self._workflow(request.path_params["workflow_id"]).detail()
+
+    async def _create_workflow(self, request: Request) -> tuple[int, Any]:
+        body = await self._object_body(request)
+        fields = _workflow_fields(body, creating=True)
+        now = self.clock.time()
+        with self._lock:
+            workflow = _Workflow(self._new_id("wf_", self.workflows), fields["name"], fields.get("description", ""),
+                                 "inactive", fields.get("nodes", []), fields.get("connections", []), now, now)
+            self.workflows[workflow.id] = workflow
+            self.count("create.workflow")
+            view = workflow.summary()
+        del view["updated_at"]  # as documented: the create answer has no updated_at, nodes, connections
+        return 201, view
+
+    async def _update_workflow(self, request: Request) -> tuple[int, Any]:
+        body = await self._object_body(request)
+        fields = _workflow_fields(body, creating=False)
+        with self._lock:
+            workflow = self._workflow(request.path_params["workflow_id"])
+            for name, value in fields.items():
+                setattr(workflow, name, value)
+            workflow.updated_at = self.clock.time()
+            self.count("update.workflow")
+            return 200, workflow.detail()
+
+    async def _delete_workflow(self, request: Request) -> tuple[int, Any]:
+        with self._lock:
+            workflow = self._workflow(request.path_params["workflow_id"])
+            del self.workflows[workflow.id]
+            for webhook_id in [w.id for w in self.webhooks.values() if w.workflow_id == workflow.id]:
+                del self.webhooks[webhook_id]
+            self.count("delete.workflow")
+        return 200, {"id": workflow.id, "deleted": True, "message": "Workflow erfolgreich gelöscht"}
+
+    async def _set_status(self, request: Request) -> tuple[int, Any]:
+        body = await self._object_body(request)
+        status = body.get("status")
+        if status not in WORKFLOW_STATUSES:
+            raise Fail(400, "VALIDATION_ERROR", "status muss active oder inactive sein")
+        with self._lock:
+            workflow = self._workflow(request.path_params["workflow_id"])
+            if workflow.status != status:
+                workflow.status, workflow.updated_at = status, self.clock.time()
+            self.count("status.workflow")
+            return 200, workflow.detail()
+
+    async def _execute(self, request: Request) -> tuple[int, Any]:
+        body = await self._object_body(request)
+        run_input = body.get("input", {})
+        if run_input is None:
+            run_input = {}
+        if not isinstance(run_input, dict):
+            raise Fail(400, "VALIDATION_ERROR", "input muss ein JSON-Objekt sein")
+        with self._lock:
+            execution = self._start(self._workflow(request.path_params["workflow_id"]), run_input)
+            self.count("execute")
+        return 200, {"execution_id": execution.id, "status": RUNNING, "started_at": _iso(execution.started_at)}
+
+    def _start(self, workflow: _Workflow, run_input: dict[str, Any]) -> _Execution:
+        steer = _steering(run_input)
+        seconds = float(steer.get("seconds", self.options.execution_seconds))
+        execution = _Execution(
+            self._new_id("exec_", self.executions), workflow.id, workflow.name, deepcopy(workflow.nodes),
+            deepcopy(run_input), self.clock.time(), seconds, fail=bool(steer.get("fail", False)),
+            error_code=str(steer.get("error_code", "NODE_FAILED")), error_message=steer.get("error_message"))
+        self.executions[execution.id] = execution
+        return execution
+
+    # -- executions ----------------------------------------------------------------------
+    async def _list_executions(self, request: Request) -> tuple[int, Any]:
+        page, limit = self._paging(request)
+        query = request.query_params
+        status, workflow_id = query.get("status"), query.get("workflow_id")
+        if status is not None and status not in EXECUTION_STATUSES:
+            raise Fail(400, "VALIDATION_ERROR", f"status muss einer von {', '.join(EXECUTION_STATUSES)} sein")
+        start = _bound(query.get("from"), "from", end_of_day=False)
+        stop = _bound(query.get("to"), "to", end_of_day=True)
+        now = self.clock.time()
+        with self._lock:
+            rows = sorted(self.executions.values(), key=lambda e: (-e.started_at, e.id))
+            views = [
+                e.view(now, detail=False) for e in rows
+                if (workflow_id is None or e.workflow_id == workflow_id)
+                and (start is None or e.started_at >= start) and (stop is None or e.started_at <= stop)
+                and (status is None or e.state(now)[0] == status)
+            ]
+        items, pagination = self._page(views, page, limit)
+        return 200, {"executions": items, "pagination": pagination}
+
+    def _execution(self, execution_id: str) -> _Execution:
+        execution = self.executions.get(execution_id)
+        if execution is None:
+            raise Fail(404, "EXECUTION_NOT_FOUND", f"Ausführung {execution_id} nicht gefunden")
+        return execution
+
+    async def _get_execution(self, request: Request) -> tuple[int, Any]:
+        with self._lock:
+            return 200, self._execution(request.path_params["execution_id"]).view(self.clock.time(), detail=True)
+
+    async def _cancel(self, request: Request) -> tuple[int, Any]:
+        now = self.clock.time()
+        with self._lock:
+            execution = self._execution(request.path_params["execution_id"])
+            status, _ = execution.state(now)
+            if status != RUNNING:
+                raise Fail(400, "EXECUTION_NOT_RUNNING", f"Ausführung {execution.id} läuft nicht (Status {status})")
+            execution.cancelled_at = now
+            self.count("cancel")
+            view = execution.view(now, detail=False)
+        return 200, {"id": view["id"], "status": CANCELLED, "finished_at": view["finished_at"],
+                     "duration": view["duration"]}
+
+    # -- webhooks ------------------------------------------------------------------------
+    async def _create_webhook(self, request: Request) -> tuple[int, Any]:
+        body = await self._object_body(request)
+        name, method = body.get("name"), body.get("method", "POST")
+        auth = body.get("authentication", {"type": "bearer", "enabled": True})
+        if not isinstance(name, str) or not name.strip():
+            raise Fail(400, "VALIDATION_ERROR", "name ist erforderlich")
+        if method not in WEBHOOK_METHODS:
+            raise Fail(400, "VALIDATION_ERROR", f"method muss einer von {', '.join(WEBHOOK_METHODS)} sein")
+        if (not isinstance(auth, dict) or auth.get("type", "bearer") != "bearer"
+                or not isinstance(auth.get("enabled", True), bool)):
+            raise Fail(400, "VALIDATION_ERROR", "authentication muss {type: bearer, enabled: true|false} sein")
+        with self._lock:
+            workflow = self._workflow(str(body.get("workflow_id")))
+            webhook = _Webhook(self._new_id("wh_", self.webhooks), workflow.id, name, method, self._token(),
+                               auth.get("enabled", True), self.clock.time())
+            self.webhooks[webhook.id] = webhook
+            self.count("create.webhook")
+            return 201, webhook.view(_origin(request), self.name)
+
+    async def _list_webhooks(self, request: Request) -> tuple[int, Any]:
+        workflow_id = request.query_params.get("workflow_id")
+        with self._lock:
+            rows = [w.view(_origin(request), self.name) for w in self.webhooks.values()
+                    if workflow_id is None or w.workflow_id == workflow_id]
+        return 200, {"webhooks": rows}
+
+    async def _invoke_webhook(self, request: Request) -> Response:
+        self.count("requests")
+        forced = self.forced_rate_limit(request)
+        if forced is not None:
+            return self._forced_429(forced.hint)
+        try:
+            with self._lock:
+                webhook = self.webhooks.get(request.path_params["webhook_id"])
+                if webhook is None:
+                    raise Fail(404, "WEBHOOK_NOT_FOUND", "Webhook nicht gefunden")
+                method, token = webhook.method, webhook.token if webhook.auth_enabled else None
+            if request.method != method:
+                raise Fail(405, "METHOD_NOT_ALLOWED", f"Dieser Webhook erwartet {method}")
+            if token is not None and _bearer(request) != token:
+                raise Fail(401, "UNAUTHORIZED", "Ungültiges oder fehlendes Webhook-Token")
+            if method == "GET":
+                payload: dict[str, Any] = dict(request.query_params)
+            else:
+                payload = await self._object_body(request)
+                if set(payload) == {"data"} and isinstance(payload["data"], dict):
+                    payload = payload["data"]
+            with self._lock:
+                workflow = self._workflow(webhook.workflow_id)
+                if workflow.status != "active":
+                    raise Fail(400, "WORKFLOW_INACTIVE", f"Workflow {workflow.id} ist nicht aktiv")
+                execution = self._start(workflow, payload)
+                self.count("webhook.invoke")
+        except Fail as fail:
+            return _envelope(fail.status, error=(fail.code, fail.message))
+        return _envelope(200, {"execution_id": execution.id, "status": RUNNING, "message": "Workflow wurde gestartet"})
+
+
+# -- module helpers --------------------------------------------------------------------------
+def _bearer(request: Request) -> str | None:
+    value = request.headers.get("authorization", "")
+    scheme, _, token = value.partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def _origin(request: Request) -> str:
+    return f"{request.url.scheme}://{request.url.netloc}"
+
+
+def _window_headers(state: WindowState) -> dict[str, str]:
+    return {"X-RateLimit-Limit": str(state.limit), "X-RateLimit-Remaining": str(state.remaining),
+            "X-RateLimit-Reset": str(math.ceil(state.reset_at))}
+
+
+def _bound(value: str | None, name: str, *, end_of_day: bool) -> float | None:
+    if value is None:
+        return None
+    try:
+        if len(value) == 10:
+            day = dt.date.fromisoformat(value)
+            moment = dt.datetime.combine(day, dt.time.max if end_of_day else dt.time.min, tzinfo=dt.timezone.utc)
+        else:
+            moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=dt.timezone.utc)
+    except ValueError:
+        raise Fail(400, "VALIDATION_ERROR", f"{name} ist kein ISO-8601-Datum") from None
+    return moment.timestamp()
+
+
+def _steering(run_input: dict[str, Any]) -> dict[str, Any]:
+    steer = run_input.get("_sandbox", {})
+    if not isinstance(steer, dict) or set(steer) - _SANDBOX_OPTIONS:
+        raise Fail(400, "VALIDATION_ERROR", f"_sandbox erlaubt nur {', '.join(sorted(_SANDBOX_OPTIONS))}")
+    seconds = steer.get("seconds", 0)
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 <= seconds <= 86_400:
+        raise Fail(400, "VALIDATION_ERROR", "_sandbox.seconds muss zwischen 0 und 86400 liegen")
+    return steer
+
+
+def _workflow_fields(body: dict[str, Any], *, creating: bool) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    name = body.get("name")
+    if creating or "name" in body:
+        if not isinstance(name, str) or not name.strip():
+            raise Fail(400, "VALIDATION_ERROR", "name ist erforderlich und darf nicht leer sein")
+        fields["name"] = name
+    if "description" in body:
+        if not isinstance(body["description"], str):
+            raise Fail(400, "VALIDATION_ERROR", "description muss ein Text sein")
+        fields["description"] = body["description"]
+    if "nodes" in body:
+        nodes = body["nodes"]
+        if not isinstance(nodes, list) or not all(
+            isinstance(n, dict) and isinstance(n.get("id"), str) and isinstance(n.get("type"), str) for n in nodes
+        ):
+            raise Fail(400, "VALIDATION_ERROR", "nodes muss eine Liste von Objekten mit id und type sein")
+        fields["nodes"] = deepcopy(nodes)
+    if "connections" in body:
+        connections = body["connections"]
+        if not isinstance(connections, list) or not all(isinstance(c, dict) for c in connections):
+            raise Fail(400, "VALIDATION_ERROR", "connections muss eine Liste von Objekten sein")
+        fields["connections"] = deepcopy(connections)
+    return fields
