@@ -1,0 +1,115 @@
+"""The shared rate budget: reservations, server hints, window edges, local counting."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from prefect_prosonata_exeoflow._core.budget import BudgetHint, RateBudget, reset_shared_budgets, shared_budget
+from prefect_prosonata_exeoflow._core.clock import FakeClock
+
+
+def test_unknown_budget_lets_one_probe_through_and_holds_the_rest() -> None:
+    clock = FakeClock()
+    budget = RateBudget(clock)
+    assert budget.reserve() == 0.0
+    assert budget.reserve() > 0  # waits for the probe's answer
+    budget.release(BudgetHint(remaining=10, reset_in=60))
+    assert budget.reserve() == 0.0
+    assert budget.remaining == 9
+
+
+def test_spent_budget_waits_until_the_smallest_reset_bound() -> None:
+    clock = FakeClock()
+    budget = RateBudget(clock)
+    budget.reserve()
+    budget.release(BudgetHint(remaining=1, reset_in=10))
+    clock.advance(0.6)
+    budget.reserve()
+    budget.release(BudgetHint(remaining=0, reset_in=10))  # ceil: true reset <= now+10, earlier bound wins
+    assert budget.reserve() == pytest.approx(10 - 0.6)
+
+
+def test_new_window_after_reset_uses_the_learned_limit() -> None:
+    clock = FakeClock()
+    budget = RateBudget(clock)
+    budget.reserve()
+    budget.release(BudgetHint(remaining=4, reset_in=5))  # limit learned: 5
+    for _ in range(4):
+        assert budget.reserve() == 0.0
+        budget.release(None)
+    assert budget.reserve() > 0
+    clock.advance(5)
+    granted = 0
+    while budget.reserve() == 0.0:
+        granted += 1
+    assert granted == 5
+
+
+def test_stale_answer_from_the_ended_window_is_ignored() -> None:
+    clock = FakeClock()
+    budget = RateBudget(clock)
+    budget.reserve()
+    budget.release(BudgetHint(remaining=0, reset_in=2))
+    clock.advance(2.1)
+    budget.release(BudgetHint(remaining=0, reset_in=1))  # processed just before the reset
+    assert budget.reserve() == 0.0
+
+
+def test_server_view_lower_than_ours_wins_within_a_window() -> None:
+    clock = FakeClock()
+    budget = RateBudget(clock)
+    budget.reserve()
+    budget.release(BudgetHint(remaining=50, reset_in=100))
+    budget.reserve()
+    budget.release(BudgetHint(remaining=3, reset_in=99))  # another process spent most of it
+    assert budget.remaining == 3
+
+
+def test_429_blocks_everyone_for_the_hinted_time() -> None:
+    clock = FakeClock()
+    budget = RateBudget(clock)
+    budget.block_for(7.5)
+    assert budget.reserve() == pytest.approx(7.5)
+    clock.advance(7.5)
+    assert budget.reserve() == 0.0
+
+
+def test_local_counting_for_apis_that_report_nothing() -> None:
+    clock = FakeClock(start=1_000_000_040.0)  # 20 s into a minute (1_000_000_020 is a boundary)
+    budget = RateBudget(clock, limit=3, window_seconds=60, aligned=True, probe_when_unknown=False)
+    assert [budget.reserve() for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert budget.reserve() == pytest.approx(40.0)  # the next calendar minute
+
+
+def test_concurrent_reservations_never_exceed_the_budget() -> None:
+    clock = FakeClock()
+    budget = RateBudget(clock)
+    budget.reserve()
+    budget.release(BudgetHint(remaining=100, reset_in=1000))
+    granted = []
+
+    def worker() -> None:
+        for _ in range(50):
+            if budget.reserve() == 0.0:
+                granted.append(1)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(granted) == 100
+
+
+def test_shared_budget_is_one_per_key_and_never_stores_the_key() -> None:
+    reset_shared_budgets()
+    clock = FakeClock()
+    a = shared_budget("X", "https://h/api", "key-one", clock)
+    assert shared_budget("X", "https://h/api/", "key-one", clock) is a
+    assert shared_budget("X", "https://h/api", "key-two", clock) is not a
+    from prefect_prosonata_exeoflow._core import budget as module
+
+    assert all("key-one" not in "".join(k) for k in module._REGISTRY)
+    reset_shared_budgets()

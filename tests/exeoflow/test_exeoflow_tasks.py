@@ -1,0 +1,215 @@
+"""Every Exeoflow task (sync and async twin) in real Prefect flows against the sandbox,
+plus what happens to a running execution when the Prefect run is cancelled."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import threading
+import time
+from typing import Any
+
+import pytest
+from prefect import flow
+from prefect.exceptions import TerminationSignal
+
+from prefect_prosonata_exeoflow.exeoflow import (
+    ExecutionFailedError,
+    ExecutionTimeoutError,
+    ExeoflowCredentials,
+    tasks,
+)
+from prefect_prosonata_exeoflow.sandbox import SandboxServer
+from prefect_prosonata_exeoflow.sandbox.exeoflow import ExeoflowEmulator
+
+WF = "wf_100001"
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+def test_every_sync_task_in_a_flow(credentials: ExeoflowCredentials, sandbox: SandboxServer,
+                                   emulator: ExeoflowEmulator) -> None:
+    emulator.configure(execution_seconds=0.2)
+
+    @flow
+    def tour() -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        out["active"] = tasks.list_workflows(credentials, status="active")
+        out["page2"] = tasks.list_workflows(credentials, page=2, page_size=3)
+        out["detail"] = tasks.get_workflow(credentials, WF)
+        created = tasks.create_workflow(credentials, "Flow-Test", nodes=[{"id": "n1", "type": "trigger"}])
+        out["updated"] = tasks.update_workflow(credentials, created.id, description="geändert")
+        out["activated"] = tasks.set_workflow_status(credentials, created.id, "active")
+        started = tasks.execute_workflow(credentials, created.id, {"a": 1})
+        out["waited"] = tasks.wait_for_execution(credentials, started.execution_id, poll_interval=0.1)
+        out["got"] = tasks.get_execution(credentials, started.execution_id)
+        long_run = tasks.execute_workflow(credentials, created.id, {"_sandbox": {"seconds": 30}})
+        out["cancelled"] = tasks.cancel_execution(credentials, long_run.execution_id)
+        out["executions"] = tasks.list_executions(credentials, workflow_id=created.id)
+        out["final"] = tasks.execute_workflow_and_wait(credentials, created.id, {"b": 2}, poll_interval=0.1)
+        hook = tasks.create_webhook(credentials, created.id, "Flow-Hook")
+        out["hooks"] = tasks.list_webhooks(credentials, created.id)
+        out["invoked"] = tasks.invoke_webhook(credentials, hook, {"c": 3})
+        out["deleted"] = tasks.delete_workflow(credentials, created.id)
+        return out
+
+    out = tour()
+    assert {w.status for w in out["active"]} == {"active"} and len(out["page2"]) == 1
+    assert out["detail"].nodes and out["updated"].description == "geändert"
+    assert out["activated"].status == "active"
+    assert out["waited"].status == "success" and out["got"].input == {"a": 1}
+    assert out["cancelled"].status == "cancelled" and len(out["executions"]) == 2
+    assert out["final"].status == "success" and out["final"].output["echo"] == {"b": 2}
+    assert len(out["hooks"]) == 1 and out["invoked"].execution_id.startswith("exec_")
+    assert out["deleted"].deleted
+    stats = sandbox.sandbox.stats
+    assert stats.get("exeoflow.execute") == 3 and stats.get("exeoflow.webhook.invoke") == 1
+
+
+def test_every_async_task_in_a_flow(credentials: ExeoflowCredentials, sandbox: SandboxServer,
+                                    emulator: ExeoflowEmulator) -> None:
+    emulator.configure(execution_seconds=0.2)
+
+    @flow
+    async def atour() -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        out["all"] = await tasks.alist_workflows(credentials)
+        out["one_page"] = await tasks.alist_workflows(credentials, page=1, page_size=2)
+        out["detail"] = await tasks.aget_workflow(credentials, WF)
+        created = await tasks.acreate_workflow(credentials, "Async-Flow")
+        out["updated"] = await tasks.aupdate_workflow(credentials, created.id, name="Async-Flow 2")
+        out["activated"] = await tasks.aset_workflow_status(credentials, created.id, "active")
+        started = await tasks.aexecute_workflow(credentials, created.id, {"a": 1})
+        out["waited"] = await tasks.await_for_execution(credentials, started.execution_id, poll_interval=0.1)
+        out["got"] = await tasks.aget_execution(credentials, started.execution_id)
+        long_run = await tasks.aexecute_workflow(credentials, created.id, {"_sandbox": {"seconds": 30}})
+        out["cancelled"] = await tasks.acancel_execution(credentials, long_run.execution_id)
+        out["executions"] = await tasks.alist_executions(credentials, workflow_id=created.id, status="cancelled")
+        out["final"] = await tasks.aexecute_workflow_and_wait(credentials, created.id, {"b": 2}, poll_interval=0.1)
+        hook = await tasks.acreate_webhook(credentials, created.id, "Async-Hook")
+        out["hooks"] = await tasks.alist_webhooks(credentials)
+        out["invoked"] = await tasks.ainvoke_webhook(credentials, hook, {"c": 3})
+        out["deleted"] = await tasks.adelete_workflow(credentials, created.id)
+        return out
+
+    out = asyncio.run(atour())
+    assert len(out["all"]) == 4 and len(out["one_page"]) == 2 and out["detail"].id == WF
+    assert out["updated"].name == "Async-Flow 2" and out["activated"].status == "active"
+    assert out["waited"].status == "success" and out["got"].input == {"a": 1}
+    assert out["cancelled"].status == "cancelled" and [e.status for e in out["executions"]] == ["cancelled"]
+    assert out["final"].status == "success"
+    assert len(out["hooks"]) == 2 and out["invoked"].execution_id and out["deleted"].deleted
+    assert sandbox.sandbox.stats.get("exeoflow.execute") == 3
+
+
+def test_failed_execution_fails_the_task_with_the_servers_error(credentials: ExeoflowCredentials) -> None:
+    @flow
+    def failing() -> Any:
+        return tasks.execute_workflow_and_wait(
+            credentials, WF, {"_sandbox": {"fail": True, "seconds": 0.1, "error_code": "KAPUTT"}}, poll_interval=0.1)
+
+    with pytest.raises(ExecutionFailedError) as caught:
+        failing()
+    assert caught.value.code == "KAPUTT" and caught.value.execution is not None
+
+
+def test_timeout_fails_the_task_and_cancels(credentials: ExeoflowCredentials, emulator: ExeoflowEmulator) -> None:
+    @flow
+    def slow() -> Any:
+        return tasks.execute_workflow_and_wait(credentials, WF, {"_sandbox": {"seconds": 30}}, timeout=0.5,
+                                               poll_interval=0.1)
+
+    with pytest.raises(ExecutionTimeoutError):
+        slow()
+    assert emulator.running_executions() == []
+
+
+def _wait_until_running(emulator: ExeoflowEmulator, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not emulator.running_executions():
+        if time.monotonic() > deadline:
+            raise AssertionError("no execution started")
+        time.sleep(0.02)
+
+
+def test_sigterm_to_the_flow_run_cancels_the_execution(credentials: ExeoflowCredentials,
+                                                       emulator: ExeoflowEmulator) -> None:
+    """A cancelled deployment run gets SIGTERM; Prefect turns it into TerminationSignal in the task."""
+    received: list[int] = []
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: received.append(signum))
+
+    def terminate_when_running() -> None:
+        _wait_until_running(emulator)
+        time.sleep(0.3)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    @flow
+    def long_flow() -> Any:
+        threading.Thread(target=terminate_when_running, daemon=True).start()
+        return tasks.execute_workflow_and_wait(credentials, WF, {"_sandbox": {"seconds": 30}}, poll_interval=0.1)
+
+    try:
+        with pytest.raises(TerminationSignal):
+            long_flow()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert emulator.running_executions() == []
+    statuses = [emulator.execution(e)["status"] for e in emulator.executions]
+    assert statuses.count("cancelled") == 1
+
+
+def test_cancelling_an_async_task_cancels_the_execution(credentials: ExeoflowCredentials,
+                                                        emulator: ExeoflowEmulator) -> None:
+    @flow
+    async def cancelled_flow() -> str:
+        waiting = asyncio.ensure_future(tasks.aexecute_workflow_and_wait(
+            credentials, WF, {"_sandbox": {"seconds": 30}}, poll_interval=0.1))
+        while not emulator.running_executions():
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.3)
+        waiting.cancel()
+        try:
+            await waiting
+        except asyncio.CancelledError:
+            return "cancelled"
+        return "finished"
+
+    assert asyncio.run(cancelled_flow()) == "cancelled"
+    assert emulator.running_executions() == []
+
+
+def test_prefect_task_timeout_cancels_the_execution(credentials: ExeoflowCredentials,
+                                                    emulator: ExeoflowEmulator) -> None:
+    bounded = tasks.execute_workflow_and_wait.with_options(timeout_seconds=1)
+
+    @flow
+    def bounded_flow() -> Any:
+        return bounded(credentials, WF, {"_sandbox": {"seconds": 30}}, poll_interval=0.1)
+
+    with pytest.raises(TimeoutError):
+        bounded_flow()
+    assert emulator.running_executions() == []
+
+
+def test_sigterm_to_an_async_flow_run_cancels_the_execution(credentials: ExeoflowCredentials,
+                                                            emulator: ExeoflowEmulator) -> None:
+    """In an async flow the SIGTERM ends the event loop, which cancels the task's coroutine."""
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)
+
+    def terminate_when_running() -> None:
+        _wait_until_running(emulator)
+        time.sleep(0.3)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    @flow
+    async def long_async_flow() -> Any:
+        threading.Thread(target=terminate_when_running, daemon=True).start()
+        return await tasks.aexecute_workflow_and_wait(credentials, WF, {"_sandbox": {"seconds": 30}},
+                                                      poll_interval=0.1)
+
+    try:
+        with pytest.raises(TerminationSignal):
+            asyncio.run(long_async_flow())
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert emulator.running_executions() == []
