@@ -1,0 +1,1 @@
+"""Block registration and setup: `python -m blocks.setup --help`."""

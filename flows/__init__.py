@@ -1,0 +1,1 @@
+"""Sample flows, their deployments and the demo (`make demo`)."""

@@ -1,0 +1,53 @@
+"""Serve every sample flow as a deployment: pick one in the Prefect UI, fill the form, run it.
+
+    PREFECT_API_URL=http://127.0.0.1:4200/api python -m flows.serve
+
+The schedules are examples and start paused; switch them on in the UI (Deployments ->
+the deployment -> Schedules) once the blocks point at real accounts. `make ui` runs this
+together with a local Prefect server and the sandbox.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prefect import serve
+
+from flows.prosonata_time_to_exeoflow import prosonata_time_to_exeoflow
+
+MAIN_DEPLOYMENT = "prosonata-time-to-exeoflow/daily-yesterday"
+
+
+def deployments() -> list[Any]:
+    """The sample deployments with example schedules (weekday mornings, paused)."""
+    items = [
+        prosonata_time_to_exeoflow.to_deployment(
+            name="daily-yesterday",
+            cron="15 6 * * 1-5",
+            paused=True,
+            description="Yesterday's ProSonata project times, one Exeoflow execution per project.",
+            tags=["prosonata", "exeoflow", "sample"],
+        ),
+    ]
+    try:
+        from flows.endocs_contracts_to_prosonata import endocs_contracts_to_prosonata
+    except ImportError:  # the EnDocs sample joins when its flow exists
+        return items
+    items.append(
+        endocs_contracts_to_prosonata.to_deployment(
+            name="hourly",
+            cron="5 * * * 1-5",
+            paused=True,
+            description="New EnDocs contracts become ProSonata projects (incremental).",
+            tags=["endocs", "prosonata", "sample"],
+        )
+    )
+    return items
+
+
+def main() -> None:
+    serve(*deployments(), print_starting_message=True)
+
+
+if __name__ == "__main__":
+    main()
