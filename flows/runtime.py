@@ -34,12 +34,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def local_prefect_server(*, port: int | None = None, ui: bool = False, timeout: float = 90.0) -> Iterator[str]:
-    """Run ``prefect server start`` on loopback; yields its API URL and stops it afterwards."""
+def local_prefect_server(
+    *, port: int | None = None, ui: bool = False, timeout: float = 90.0, home: Path | None = None
+) -> Iterator[str]:
+    """Run ``prefect server start`` on loopback; yields its API URL and stops it afterwards.
+
+    ``home`` (default ``.prefect-home``) holds its SQLite database: tests pass a temporary one.
+    """
     port = port or free_port()
-    PREFECT_HOME.mkdir(parents=True, exist_ok=True)
-    log_path = PREFECT_HOME / "server.log"
-    env = {**os.environ, **QUIET_ENV, "PREFECT_UI_ENABLED": "true" if ui else "false",
+    home = home or PREFECT_HOME
+    home.mkdir(parents=True, exist_ok=True)
+    log_path = home / "server.log"
+    env = {**os.environ, **QUIET_ENV, "PREFECT_HOME": str(home), "PREFECT_UI_ENABLED": "true" if ui else "false",
            "PREFECT_SERVER_LOGGING_LEVEL": "WARNING"}
     env.pop("PREFECT_API_URL", None)
     with open(log_path, "ab") as log:

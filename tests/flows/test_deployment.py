@@ -1,0 +1,118 @@
+"""A served deployment, triggered through a real Prefect server's API as the UI's "Custom run" does.
+
+Three processes, like a user's setup: a ``prefect server start`` (flows/runtime.py), a
+``python -m flows.serve`` runner, and this test acting as the UI. The flow run itself executes in
+a subprocess the runner starts, so nothing here shares Prefect settings with the test harness.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import pytest
+from prefect.client.orchestration import PrefectClient
+
+from flows.prosonata_time_to_exeoflow import ARTIFACT_KEY
+from flows.runtime import QUIET_ENV, ROOT, local_prefect_server
+from flows.serve import MAIN_DEPLOYMENT
+from prefect_prosonata_exeoflow.sandbox import SandboxServer
+
+pytestmark = pytest.mark.server
+
+DEADLINE_SECONDS = 180
+
+
+@pytest.fixture(scope="module")
+def prefect_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The server's database and the runs' results live here, never in the demo's .prefect-home."""
+    return tmp_path_factory.mktemp("prefect-home")
+
+
+@pytest.fixture(scope="module")
+def prefect_api(prefect_home: Path) -> Iterator[str]:
+    with local_prefect_server(home=prefect_home) as api_url:
+        yield api_url
+
+
+def _environment(api_url: str, home: Path) -> dict[str, str]:
+    env = {**os.environ, **QUIET_ENV, "PREFECT_HOME": str(home), "PREFECT_API_URL": api_url,
+           "PREFECT_RUNNER_POLL_FREQUENCY": "1"}
+    env.pop("PREFECT_LOCAL_STORAGE_PATH", None)
+    return env
+
+
+@pytest.fixture
+def runner(prefect_api: str, prefect_home: Path, sandbox: SandboxServer) -> Iterator[subprocess.Popen[bytes]]:
+    env = _environment(prefect_api, prefect_home)
+    setup = subprocess.run(
+        [sys.executable, "-m", "blocks.setup", "--sandbox", sandbox.url],
+        env=env, cwd=ROOT, capture_output=True, timeout=120,
+    )
+    assert setup.returncode == 0, setup.stderr.decode()[-2000:]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flows.serve"], env=env, cwd=ROOT,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+async def _trigger_and_wait(api_url: str, runner: subprocess.Popen[bytes], parameters: dict[str, Any]) -> Any:
+    async with PrefectClient(api=api_url) as client:
+        deadline = time.monotonic() + DEADLINE_SECONDS
+        deployment = None
+        while deployment is None:
+            assert runner.poll() is None, f"flows.serve exited: {runner.stderr.read().decode()[-2000:]}"  # type: ignore[union-attr]
+            assert time.monotonic() < deadline, "the deployment never appeared on the server"
+            try:
+                deployment = await client.read_deployment_by_name(MAIN_DEPLOYMENT)
+            except Exception:  # not served yet
+                await asyncio.sleep(0.5)
+        run = await client.create_flow_run_from_deployment(deployment.id, parameters=parameters)
+        while True:
+            run = await client.read_flow_run(run.id)
+            if run.state is not None and run.state.is_final():
+                return run
+            assert time.monotonic() < deadline, f"the run is still {run.state.name if run.state else '?'}"
+            await asyncio.sleep(0.5)
+
+
+async def _artifacts_of(api_url: str, flow_run_id: UUID) -> list[dict[str, Any]]:
+    # Prefect 3.8.8's client sends None filter fields its own server refuses: post the body directly.
+    async with PrefectClient(api=api_url) as client:
+        body = {"artifacts": {"key": {"any_": [ARTIFACT_KEY]}}, "flow_runs": {"id": {"any_": [str(flow_run_id)]}},
+                "limit": 10, "sort": "CREATED_DESC"}
+        response = await client._client.post("/artifacts/filter", json=body)
+        return list(response.json())
+
+
+def test_a_served_deployment_runs_from_the_api_with_form_parameters(
+    prefect_api: str, runner: subprocess.Popen[bytes], sandbox: SandboxServer
+) -> None:
+    sandbox.sandbox.configure("exeoflow", execution_seconds=0.1)
+    form = {"parameters": {"prosonata_block": "prosonata", "exeoflow_block": "exeoflow",
+                           "start": None, "group_by": "user", "project_id": None, "dry_run": False}}
+
+    run = asyncio.run(_trigger_and_wait(prefect_api, runner, form))
+
+    assert run.state.is_completed(), run.state.message
+    assert run.parameters == form
+    executed = sandbox.sandbox.stats.get("exeoflow.execute")
+    assert executed >= 1, "the run executed the workflow in the sandbox"
+    artifacts = asyncio.run(_artifacts_of(prefect_api, run.id))
+    assert len(artifacts) == 1 and artifacts[0]["type"] == "table"
+    assert artifacts[0]["data"].count("success") == executed
