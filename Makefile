@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml | $(PY)
 install: $(STAMP)
 
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --maxfail=25
 
 soak: $(STAMP)
 	$(PY) -m pytest -q -m soak

@@ -90,7 +90,7 @@ class Dialect:
             )
         try:
             return json.loads(content)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             raise MalformedResponseError(
                 f"the response is not valid JSON ({exc.msg} at byte {exc.pos}); "
                 f"it may be cut off: {_excerpt(content)!r}",

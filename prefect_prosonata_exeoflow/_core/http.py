@@ -66,7 +66,7 @@ class Call(Generic[T]):
     headers: Mapping[str, str] | None = None
     idempotent: bool | None = None
     use_budget: bool = True
-    parse: Callable[[Reply], T] = _data  # type: ignore[assignment]
+    parse: Callable[[Reply], T] = _data
 
 
 class Guard(Protocol):
@@ -402,4 +402,4 @@ class AsyncClient(_ClientBase):
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        await self.aclose()  # type: ignore[attr-defined]
+        await self.aclose()

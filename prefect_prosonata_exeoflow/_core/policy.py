@@ -37,7 +37,7 @@ class RetryPolicy:
     def backoff(self, retry_number: int) -> float:
         """Exponential backoff with full jitter in its upper half: base * 2^n, capped."""
         ceiling = min(self.backoff_base * (2**retry_number), self.backoff_max)
-        return ceiling / 2 + self.rng.uniform(0, ceiling / 2)
+        return float(ceiling / 2 + self.rng.uniform(0, ceiling / 2))
 
     def jitter(self) -> float:
         return self.rng.uniform(0, self.rate_limit_jitter) if self.rate_limit_jitter > 0 else 0.0

@@ -44,4 +44,5 @@ def api_task(name: str, *, safe_to_retry: bool = True, **options: Any) -> Callab
         "persist_result": False,
     }
     defaults.update(options)
-    return task(**defaults)  # type: ignore[no-any-return]
+    decorator: Callable[[F], F] = task(**defaults)  # type: ignore[assignment]  # a Task keeps F's call signature
+    return decorator

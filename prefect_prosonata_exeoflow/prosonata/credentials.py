@@ -38,9 +38,7 @@ class ProSonataCredentials(ServiceCredentials):
     _block_type_name: ClassVar[str] = "ProSonata Credentials"
     _block_type_slug: ClassVar[str] = "prosonata-credentials"
     _logo_url: ClassVar[str] = "https://www.prosonata.de/favicon.ico"  # type: ignore[assignment]
-    _documentation_url: ClassVar[str] = (  # type: ignore[assignment]
-        "https://www.prosonata.de/infos-und-hilfen/api/api-grundlagen.html"
-    )
+    _documentation_url: ClassVar[str] = "https://www.prosonata.de/infos-und-hilfen/api/api-grundlagen.html"  # type: ignore[assignment]  # noqa: E501
     _sync_client = ProSonataClient
     _async_client = AsyncProSonataClient
 
@@ -106,10 +104,10 @@ class ProSonataCredentials(ServiceCredentials):
         )
 
     def get_client(self, **client_options: Any) -> ProSonataClient:
-        return self._sync_client(self.client_settings(), **client_options)  # type: ignore[return-value]
+        return self._sync_client(self.client_settings(), **client_options)
 
     def get_async_client(self, **client_options: Any) -> AsyncProSonataClient:
-        return self._async_client(self.client_settings(), **client_options)  # type: ignore[return-value]
+        return self._async_client(self.client_settings(), **client_options)
 
     def test_connection(self) -> dict[str, Any]:
         """One cheap call (a time category); returns who the key acts as and the budget left."""

@@ -63,7 +63,8 @@ class Sandbox:
     def __getattr__(self, name: str) -> Emulator:
         emulators = self.__dict__.get("emulators", {})
         if name in emulators:
-            return emulators[name]
+            emulator: Emulator = emulators[name]
+            return emulator
         raise AttributeError(name)
 
     def reset(self) -> None:
