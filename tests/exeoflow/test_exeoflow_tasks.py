@@ -6,13 +6,15 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import threading
+import subprocess
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 from prefect import flow
-from prefect.exceptions import TerminationSignal
+from prefect.settings import PREFECT_API_URL
 
 from prefect_prosonata_exeoflow.exeoflow import (
     ExecutionFailedError,
@@ -24,6 +26,7 @@ from prefect_prosonata_exeoflow.sandbox import SandboxServer
 from prefect_prosonata_exeoflow.sandbox.exeoflow import ExeoflowEmulator
 
 WF = "wf_100001"
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
 
@@ -124,35 +127,36 @@ def test_timeout_fails_the_task_and_cancels(credentials: ExeoflowCredentials, em
     assert emulator.running_executions() == []
 
 
-def _wait_until_running(emulator: ExeoflowEmulator, timeout: float = 10.0) -> None:
+def _wait_until_running(emulator: ExeoflowEmulator, child: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while not emulator.running_executions():
+        if child.poll() is not None:
+            raise AssertionError(f"the flow-run process ended early: {child.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
         if time.monotonic() > deadline:
             raise AssertionError("no execution started")
-        time.sleep(0.02)
+        time.sleep(0.05)
 
 
-def test_sigterm_to_the_flow_run_cancels_the_execution(credentials: ExeoflowCredentials,
-                                                       emulator: ExeoflowEmulator) -> None:
-    """A cancelled deployment run gets SIGTERM; Prefect turns it into TerminationSignal in the task."""
-    received: list[int] = []
-    previous = signal.signal(signal.SIGTERM, lambda signum, frame: received.append(signum))
-
-    def terminate_when_running() -> None:
-        _wait_until_running(emulator)
-        time.sleep(0.3)
-        os.kill(os.getpid(), signal.SIGTERM)
-
-    @flow
-    def long_flow() -> Any:
-        threading.Thread(target=terminate_when_running, daemon=True).start()
-        return tasks.execute_workflow_and_wait(credentials, WF, {"_sandbox": {"seconds": 30}}, poll_interval=0.1)
-
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_sigterm_to_the_flow_run_process_cancels_the_execution(
+    mode: str, credentials: ExeoflowCredentials, emulator: ExeoflowEmulator, sandbox: SandboxServer
+) -> None:
+    """Cancelling a deployment run makes the worker SIGTERM the flow-run process: Prefect turns the
+    signal into TerminationSignal (sync) or a cancelled coroutine (async), and the task cancels the
+    remote execution on its way out. A real child process, so the signal never hits pytest."""
+    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(),
+           "PPE_CHILD_EXEOFLOW_KEY": credentials.api_key.get_secret_value()}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.exeoflow.sigterm_child", mode, sandbox.base_url("exeoflow")],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
     try:
-        with pytest.raises(TerminationSignal):
-            long_flow()
+        _wait_until_running(emulator, child)
+        child.send_signal(signal.SIGTERM)
+        assert child.wait(timeout=60) != 0, "the terminated run must not report success"
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if child.poll() is None:
+            child.kill()
     assert emulator.running_executions() == []
     statuses = [emulator.execution(e)["status"] for e in emulator.executions]
     assert statuses.count("cancelled") == 1
@@ -188,28 +192,4 @@ def test_prefect_task_timeout_cancels_the_execution(credentials: ExeoflowCredent
 
     with pytest.raises(TimeoutError):
         bounded_flow()
-    assert emulator.running_executions() == []
-
-
-def test_sigterm_to_an_async_flow_run_cancels_the_execution(credentials: ExeoflowCredentials,
-                                                            emulator: ExeoflowEmulator) -> None:
-    """In an async flow the SIGTERM ends the event loop, which cancels the task's coroutine."""
-    previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)
-
-    def terminate_when_running() -> None:
-        _wait_until_running(emulator)
-        time.sleep(0.3)
-        os.kill(os.getpid(), signal.SIGTERM)
-
-    @flow
-    async def long_async_flow() -> Any:
-        threading.Thread(target=terminate_when_running, daemon=True).start()
-        return await tasks.aexecute_workflow_and_wait(credentials, WF, {"_sandbox": {"seconds": 30}},
-                                                      poll_interval=0.1)
-
-    try:
-        with pytest.raises(TerminationSignal):
-            asyncio.run(long_async_flow())
-    finally:
-        signal.signal(signal.SIGTERM, previous)
     assert emulator.running_executions() == []
