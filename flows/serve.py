@@ -38,6 +38,7 @@ def deployments() -> list[Any]:
             name="hourly",
             cron="5 * * * 1-5",
             paused=True,
+            concurrency_limit=1,  # overlapping runs could both create a project for one new contract
             description="New EnDocs contracts become ProSonata projects (incremental).",
             tags=["endocs", "prosonata", "sample"],
         )
