@@ -13,6 +13,7 @@ from typing import Any
 
 from prefect import serve
 
+from flows.endocs_contracts_to_prosonata import endocs_contracts_to_prosonata
 from flows.prosonata_time_to_exeoflow import prosonata_time_to_exeoflow
 
 MAIN_DEPLOYMENT = "prosonata-time-to-exeoflow/daily-yesterday"
@@ -20,7 +21,7 @@ MAIN_DEPLOYMENT = "prosonata-time-to-exeoflow/daily-yesterday"
 
 def deployments() -> list[Any]:
     """The sample deployments with example schedules (weekday mornings, paused)."""
-    items = [
+    return [
         prosonata_time_to_exeoflow.to_deployment(
             name="daily-yesterday",
             cron="15 6 * * 1-5",
@@ -28,12 +29,6 @@ def deployments() -> list[Any]:
             description="Yesterday's ProSonata project times, one Exeoflow execution per project.",
             tags=["prosonata", "exeoflow", "sample"],
         ),
-    ]
-    try:
-        from flows.endocs_contracts_to_prosonata import endocs_contracts_to_prosonata
-    except ImportError:  # the EnDocs sample joins when its flow exists
-        return items
-    items.append(
         endocs_contracts_to_prosonata.to_deployment(
             name="hourly",
             cron="5 * * * 1-5",
@@ -41,9 +36,8 @@ def deployments() -> list[Any]:
             concurrency_limit=1,  # overlapping runs could both create a project for one new contract
             description="New EnDocs contracts become ProSonata projects (incremental).",
             tags=["endocs", "prosonata", "sample"],
-        )
-    )
-    return items
+        ),
+    ]
 
 
 def main() -> None:
