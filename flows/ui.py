@@ -6,6 +6,7 @@ Stop with Ctrl-C.
 from __future__ import annotations
 
 import os
+import signal
 
 from flows.runtime import local_prefect_server, use_prefect_api
 
@@ -13,7 +14,17 @@ UI_PORT = int(os.environ.get("PPE_UI_PORT", "4200"))
 SANDBOX_PORT = int(os.environ.get("PPE_SANDBOX_PORT", "8765"))
 
 
+def _stop_on_sigterm() -> None:
+    """A SIGTERM (``timeout``, a supervisor) unwinds like Ctrl-C, so the Prefect server is stopped too."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def main() -> int:
+    _stop_on_sigterm()
     print(f"starting a local Prefect server with the UI on http://127.0.0.1:{UI_PORT} ...", flush=True)
     with local_prefect_server(port=UI_PORT, ui=True) as api_url:
         use_prefect_api(api_url)
@@ -26,7 +37,7 @@ def main() -> int:
             register_block_types()
             saved = save_blocks(build_blocks(sandbox_url=sandbox.url))
             print(f"sandbox on {sandbox.url}; blocks: {', '.join(saved.values())}")
-            print(f"open http://127.0.0.1:{UI_PORT}/deployments, pick a deployment, 'Run' -> 'Custom run'.")
+            print(f"open http://127.0.0.1:{UI_PORT}, go to Deployments, pick one, 'Run' -> 'Custom run'.")
             print("Ctrl-C stops everything.", flush=True)
             try:
                 serve(*deployments(), print_starting_message=False)
