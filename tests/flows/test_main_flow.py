@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import itertools
 from typing import Any
+from uuid import UUID
 
 import pytest
 from prefect.client.orchestration import get_client
@@ -15,6 +16,7 @@ from flows.prosonata_time_to_exeoflow import (
     ARTIFACT_KEY,
     TimeSyncFailed,
     TimeSyncParameters,
+    TimeSyncSummary,
     prosonata_time_to_exeoflow,
 )
 from prefect_prosonata_exeoflow.sandbox import SandboxServer
@@ -40,6 +42,12 @@ def yesterday_rows(sandbox: SandboxServer) -> list[dict[str, object]]:
     return [row for row in emulator.rows("projecttimes") if row["date"] == yesterday]  # type: ignore[attr-defined]
 
 
+def run_with_id(parameters: TimeSyncParameters) -> tuple[TimeSyncSummary, UUID]:
+    """Run the flow and also return its flow run id (to find that run's artifact)."""
+    state = prosonata_time_to_exeoflow(parameters, return_state=True)
+    return state.result(), state.state_details.flow_run_id
+
+
 def test_main_flow_executes_one_execution_per_project_and_reruns_execute_nothing(
     prefect_harness: None, sandbox: SandboxServer
 ) -> None:
@@ -49,14 +57,14 @@ def test_main_flow_executes_one_execution_per_project_and_reruns_execute_nothing
     projects = {row["projectID"] for row in expected}
     assert len(projects) >= 2, "the sandbox seeds several projects for yesterday"
 
-    first = prosonata_time_to_exeoflow(params(names))
+    first, first_run = run_with_id(params(names))
     assert first.entries_read == len(expected) and first.groups == len(projects)
     assert first.executed == first.succeeded == len(projects) and first.failed == 0
     assert abs(first.hours - sum(float(row["workingTime"]) for row in expected)) < 0.01
     assert sandbox.sandbox.stats.get("exeoflow.execute") == len(projects)
     assert all(r.execution_id and r.execution_id.startswith("exec_") for r in first.results)
 
-    second = prosonata_time_to_exeoflow(params(names))
+    second, second_run = run_with_id(params(names))
     assert second.executed == 0 and second.already_done == len(projects)
     assert sandbox.sandbox.stats.get("exeoflow.execute") == len(projects)  # nothing sent twice
 
@@ -64,13 +72,16 @@ def test_main_flow_executes_one_execution_per_project_and_reruns_execute_nothing
         # Prefect 3.8.8's client sends None filter fields that its own server refuses (422),
         # and empty run filters match nothing: post the documented filter body directly.
         async with get_client() as client:
-            body = {"artifacts": {"key": {"any_": [ARTIFACT_KEY]}}, "limit": 10, "sort": "CREATED_DESC"}
+            body = {"artifacts": {"key": {"any_": [ARTIFACT_KEY]}},
+                    "flow_runs": {"id": {"any_": [str(first_run), str(second_run)]}},
+                    "limit": 10, "sort": "CREATED_DESC"}
             response = await client._client.post("/artifacts/filter", json=body)
             return list(response.json())
 
-    artifacts = asyncio.run(table_artifacts())
-    assert len(artifacts) == 2, "each run publishes one table artifact under the same key"
-    assert all(a["type"] == "table" and "execution id" in a["data"] for a in artifacts)
+    second_table, first_table = asyncio.run(table_artifacts())
+    assert first_table["type"] == second_table["type"] == "table", "each run publishes one table artifact"
+    assert first_table["data"].count('"success"') == len(projects)
+    assert second_table["data"].count('"already-done"') == len(projects)
 
 
 def test_dry_run_sends_nothing(prefect_harness: None, sandbox: SandboxServer) -> None:
