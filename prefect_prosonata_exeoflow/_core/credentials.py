@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
 from prefect.blocks.core import Block
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from .budget import RateBudget, shared_budget
 from .clock import SYSTEM_CLOCK, Clock
@@ -17,6 +17,10 @@ from .policy import RetryPolicy
 
 class ServiceCredentials(Block, ABC):
     """Common fields and the client factory; each API adds its own key fields and URL rules."""
+
+    # A rejected field (a base_url with a token in its query, a key of the wrong type) must not
+    # be echoed into the ValidationError text.
+    model_config = ConfigDict(hide_input_in_errors=True)
 
     timeout: float = Field(default=30.0, gt=0, le=600, description="Seconds to wait for each HTTP response.")
     max_retries: int = Field(

@@ -83,8 +83,9 @@ class ClientSettings:
 
     base_url: str
     dialect: Dialect
-    headers: Mapping[str, str] = field(default_factory=dict)
-    secrets: tuple[str, ...] = ()
+    # Hold the keys: kept out of repr(), so logging the settings cannot show them.
+    headers: Mapping[str, str] = field(default_factory=dict, repr=False)
+    secrets: tuple[str, ...] = field(default=(), repr=False)
     timeout: float = 30.0
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     budget: RateBudget | None = None

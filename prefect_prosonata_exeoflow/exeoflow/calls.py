@@ -131,6 +131,12 @@ def format_timestamp(value: DateLike, field: str) -> str:
     raise InvalidRequestError(f"{field} must be a date, a datetime or an ISO 8601 string, got {value!r}")
 
 
+def _moment(text: str) -> dt.datetime:
+    """A formatted ``from``/``to`` value as an aware datetime (a date is its midnight, UTC)."""
+    moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
 def epoch_timestamp(seconds: float) -> str:
     """Whole-second UTC ISO 8601 for an epoch time, rounded down (a safe lower bound)."""
     moment = dt.datetime.fromtimestamp(math.floor(seconds), tz=dt.timezone.utc)
@@ -277,6 +283,8 @@ class Calls:
             params["from"] = format_timestamp(date_from, "date_from")
         if date_to is not None:
             params["to"] = format_timestamp(date_to, "date_to")
+        if "from" in params and "to" in params and _moment(params["from"]) > _moment(params["to"]):
+            raise InvalidRequestError(f"date_from {params['from']} is after date_to {params['to']}")
         return Call("GET", "executions", params=params, parse=_page("executions", Execution))
 
     @staticmethod

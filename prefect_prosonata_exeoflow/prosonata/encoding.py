@@ -60,9 +60,11 @@ def _iso(name: str, value: Any) -> str:
         return value.isoformat()
     if isinstance(value, str):
         try:
-            return parse_date(value).isoformat()  # type: ignore[no-any-return]
+            day = parse_date(value)  # None for blank text: rejected below like any non-date
         except ValueError:
-            pass
+            day = None
+        if day is not None:
+            return day.isoformat()  # type: ignore[no-any-return]
     raise _bad(name, value, "a date (date object, YYYY-MM-DD or DD.MM.YYYY)")
 
 

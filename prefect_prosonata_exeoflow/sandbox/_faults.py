@@ -150,6 +150,8 @@ class FaultMiddleware:
             await self.app(scope, receive, send)
             return
         if rule.delay:
+            # A slow server has already read the request: one whose client gives up still runs.
+            receive = await _read_ahead(receive)
             await asyncio.sleep(rule.delay)
         if rule.kind == "latency":
             await self.app(scope, receive, send)
@@ -206,6 +208,24 @@ class FaultMiddleware:
             result: tuple[str, bytes] = self.error_body(api, status)
             return result
         return "application/json", json.dumps({"error": f"injected {status}"}).encode()
+
+
+async def _read_ahead(receive: Receive) -> Receive:
+    """Read the whole request body now; the app later gets it even if the client left meanwhile."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return receive
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    pending = [{"type": "http.request", "body": b"".join(chunks), "more_body": False}]
+
+    async def replay() -> Message:
+        return pending.pop() if pending else await receive()
+
+    return replay
 
 
 async def _answer(
