@@ -1,0 +1,256 @@
+"""The fault matrix as data: every fault, every kind of call, the outcome we promise.
+
+One table drives both the parametrized drills (``test_fault_matrix.py``) and the README's
+"What happens when things fail" section (:func:`render_readme_section`), so the two cannot
+drift. Waits are exact because the drills run the client on a fake clock with jitter off and
+backoff pinned to its upper bound (``0.5 s * 2^n``).
+"""
+
+from __future__ import annotations
+
+import email.utils
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from collections.abc import Callable
+
+import httpx
+
+from prefect_prosonata_exeoflow._core.errors import (
+    APIError,
+    MalformedResponseError,
+    OutcomeUnknownError,
+    ServerError,
+)
+
+API_TITLES = {"prosonata": "ProSonata", "exeoflow": "Exeoflow", "endocs": "EnDocs"}
+OPERATIONS = ("read", "update", "create")
+OPERATION_TITLES = {
+    "read": "Read (GET)",
+    "update": "Update (PUT; EnDocs: upsert by Ext_ID)",
+    "create": "Create (POST; Exeoflow: execute)",
+}
+
+
+@dataclass(frozen=True)
+class Wait:
+    """One sleep the client must take, computed from the 429 answer and the (fake) time it arrived."""
+
+    text: str
+    seconds: Callable[[httpx.Response, float], float]
+
+
+def _header(name: str) -> Callable[[httpx.Response, float], float]:
+    return lambda response, now: float(response.headers[name])
+
+
+def _http_date(response: httpx.Response, now: float) -> float:
+    return email.utils.parsedate_to_datetime(response.headers["retry-after"]).timestamp() - now
+
+
+def _message_seconds(response: httpx.Response, now: float) -> float:
+    return float(re.findall(r"\d+", response.json()["meta"]["message"])[0])
+
+
+BACKOFF = [Wait(f"{0.5 * 2**n:g} s backoff", lambda r, now, n=n: 0.5 * 2**n) for n in range(5)]
+RETRY_AFTER = Wait("`Retry-After` seconds", _header("retry-after"))
+RETRY_AFTER_DATE = Wait("until the `Retry-After` date", _http_date)
+RESET_EPOCH = Wait("until `X-RateLimit-Reset` (epoch)", lambda r, now: float(r.headers["x-ratelimit-reset"]) - now)
+API_LIMIT_RESET = Wait("`meta.apiLimitReset` seconds", lambda r, now: float(r.json()["meta"]["apiLimitReset"]))
+MESSAGE_SECONDS = Wait("the seconds named in `meta.message`", _message_seconds)
+NEXT_MINUTE = Wait("until the next full minute", lambda r, now: 60 - now % 60)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one call does under one fault."""
+
+    waits: tuple[Wait, ...] = ()
+    """The sleeps taken before it succeeds (or before ``error`` is raised), in order."""
+    error: type[APIError] | None = None
+    """None: the call succeeds after ``waits``."""
+    match: str = ""
+    """Text the error message must contain (it names the cause)."""
+    status: int | None = None
+    """The error's ``status`` attribute, when it has one."""
+    created: int = 1
+    """Creates the server processed (create column only): never more than the one asked for."""
+
+    @property
+    def sends(self) -> int:
+        """Requests the client sent: one, plus one per wait."""
+        return 1 + len(self.waits)
+
+    def describe(self, operation: str) -> str:
+        waits = _waits_text(self.waits)
+        if self.error is None:
+            text = f"retried after waiting {waits}" if waits else "succeeds"
+        else:
+            text = f"`{self.error.__name__}` (\"{self.match}\")"
+            text += f" after {len(self.waits)} retries ({waits})" if waits else ", not retried"
+        if operation == "create":
+            text += "; created once" if self.created == 1 else "; nothing created"
+        return text
+
+
+def _waits_text(waits: tuple[Wait, ...]) -> str:
+    if len(waits) > 1 and all(wait in BACKOFF for wait in waits):
+        return ", ".join(f"{0.5 * 2 ** BACKOFF.index(wait):g}" for wait in waits) + " s backoff"
+    return ", ".join(wait.text for wait in waits)
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A sandbox fault rule (see ``sandbox/_faults.py``) and how the README names it."""
+
+    label: str
+    kind: str
+    options: dict[str, Any] = field(default_factory=dict)
+    #: The client timeout (seconds) for this fault; latency faults need a short one.
+    timeout: float = 10.0
+
+
+@dataclass(frozen=True)
+class Row:
+    fault: Fault
+    outcomes: dict[str, Outcome]  # by operation
+
+
+def _same(outcome: Outcome, create: Outcome | None = None) -> dict[str, Outcome]:
+    return {"read": outcome, "update": outcome, "create": create or outcome}
+
+
+RETRIED = Outcome(waits=(BACKOFF[0],))
+NOT_RESENT = Outcome(error=OutcomeUnknownError, match="not re-sent", created=0)
+NOT_RESENT_PROCESSED = Outcome(error=OutcomeUnknownError, match="not re-sent", created=1)
+#: A timeout is only noticed after the server took the request; the create then completes late.
+TIMEOUT = 0.3
+LATENCY = 0.8
+
+
+def _malformed(match: str) -> Outcome:
+    return Outcome(error=MalformedResponseError, match=match)
+
+
+#: Faults every API meets alike (the same core handles them).
+COMMON: list[Row] = [
+    *[
+        Row(Fault(f"HTTP {status} (before processing)", "status", {"status": status}), _same(RETRIED, NOT_RESENT))
+        for status in (500, 502, 503, 504)
+    ],
+    Row(
+        Fault("HTTP 503 on every attempt", "status", {"status": 503, "times": None}),
+        _same(
+            Outcome(waits=tuple(BACKOFF[:4]), error=ServerError, match="HTTP 503", status=503),
+            NOT_RESENT,
+        ),
+    ),
+    Row(Fault("HTTP 502 after the server processed it", "status_after", {"status": 502}),
+        _same(RETRIED, NOT_RESENT_PROCESSED)),
+    Row(Fault("HTML error page (502 from a proxy)", "html"), _same(RETRIED, NOT_RESENT)),
+    Row(Fault("connection reset before processing", "reset_before"), _same(RETRIED, NOT_RESENT)),
+    Row(Fault("connection reset after processing", "reset_after"), _same(RETRIED, NOT_RESENT_PROCESSED)),
+    Row(Fault("body cut off mid-transfer (connection dropped)", "cut"), _same(RETRIED, NOT_RESENT_PROCESSED)),
+    Row(
+        Fault(f"read timeout (answer after {LATENCY:g} s, client timeout {TIMEOUT:g} s)", "latency",
+              {"delay": LATENCY}, timeout=TIMEOUT),
+        _same(RETRIED, Outcome(error=OutcomeUnknownError, match="ReadTimeout", created=1)),
+    ),
+    Row(Fault("malformed JSON", "malformed"), _same(_malformed("not valid JSON"))),
+    Row(Fault("truncated body (consistent Content-Length)", "truncated"), _same(_malformed("not valid JSON"))),
+    Row(Fault("JSON labelled text/html (wrong content type)", "wrong_content_type"),
+        _same(_malformed("expected JSON but got text/html"))),
+]
+
+
+def _rate_limited(label: str, hint: str, wait: Wait) -> Row:
+    return Row(Fault(f"429, {label}", "rate_limit", {"hint": hint}), _same(Outcome(waits=(wait,))))
+
+
+#: Each API's own 429 hint forms (the sandbox's ``hint`` names), plus a missing and a garbage hint.
+RATE_LIMITS: dict[str, list[Row]] = {
+    "prosonata": [
+        _rate_limited("`meta.apiLimitReset`", "default", API_LIMIT_RESET),
+        _rate_limited("seconds only in `meta.message`", "message", MESSAGE_SECONDS),
+        _rate_limited("`Retry-After` header only", "retry_after", RETRY_AFTER),
+        _rate_limited("no hint", "missing", BACKOFF[0]),
+        _rate_limited("garbage hint (`apiLimitReset: \"soon\"`)", "garbage", BACKOFF[0]),
+    ],
+    "exeoflow": [
+        _rate_limited("`Retry-After` and `X-RateLimit-Reset`", "default", RETRY_AFTER),
+        _rate_limited("`Retry-After` only", "retry_after_only", RETRY_AFTER),
+        _rate_limited("`X-RateLimit-Reset` only", "reset_only", RESET_EPOCH),
+        _rate_limited("no hint", "missing", BACKOFF[0]),
+        _rate_limited("garbage hint (`Retry-After: bald`)", "garbage", BACKOFF[0]),
+    ],
+    "endocs": [
+        _rate_limited("`Retry-After` seconds", "default", RETRY_AFTER),
+        _rate_limited("`Retry-After` HTTP date", "http_date", RETRY_AFTER_DATE),
+        _rate_limited("no hint", "missing", NEXT_MINUTE),
+        _rate_limited("garbage hint (`Retry-After: soon`)", "garbage", NEXT_MINUTE),
+    ],
+}
+
+
+@dataclass(frozen=True)
+class Cell:
+    api: str
+    operation: str
+    row: Row
+
+    @property
+    def outcome(self) -> Outcome:
+        return self.row.outcomes[self.operation]
+
+    @property
+    def id(self) -> str:
+        return f"{self.api}-{self.operation}-{self.row.fault.kind}-{self.row.fault.label}"
+
+
+def cells() -> list[Cell]:
+    """Every (API, operation, fault) combination the drills run."""
+    rows = {api: [*COMMON, *RATE_LIMITS[api]] for api in API_TITLES}
+    return [Cell(api, op, row) for api in API_TITLES for row in rows[api] for op in OPERATIONS]
+
+
+# -- the README section ---------------------------------------------------------------------------
+START, END = "<!-- failure-table:start -->", "<!-- failure-table:end -->"
+
+_INTRO = """\
+Every cell below is a test (`tests/drills/test_fault_matrix.py`) that injects the fault into the
+sandbox for each of the three APIs; the table is rendered from the same data, and a test fails
+if the two differ. The waits are the client's exact sleeps: the drills pin backoff to its upper
+bound, 0.5 s doubling per retry (real runs draw each backoff between half and all of that), and
+switch off the up-to-0.1 s jitter added to rate-limit waits. A create is never sent twice: when
+it may have reached the server it raises `OutcomeUnknownError`, and the sandbox's counters
+confirm it ran at most once."""
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return lines + ["| " + " | ".join(row) + " |" for row in rows]
+
+
+def render_readme_section() -> str:
+    """The text between the README markers (exclusive)."""
+    common = [[row.fault.label, *(row.outcomes[op].describe(op) for op in OPERATIONS)] for row in COMMON]
+    limits = [
+        [API_TITLES[api], row.fault.label.removeprefix("429, "), row.outcomes["read"].describe("read")]
+        for api, rows in RATE_LIMITS.items()
+        for row in rows
+    ]
+    lines = [
+        "",
+        _INTRO,
+        "",
+        "Faults every API meets alike:",
+        "",
+        *_table(["Fault", *(OPERATION_TITLES[op] for op in OPERATIONS)], common),
+        "",
+        "HTTP 429 in each API's hint forms (the same for reads, updates and creates; a create is "
+        "processed once, after the wait):",
+        "",
+        *_table(["API", "429 answer", "Outcome"], limits),
+        "",
+    ]
+    return "\n".join(lines)
