@@ -160,6 +160,14 @@ def plan_request(
             if budget is not None:
                 budget.release()
             if status < 400:
+                # A JSON answer that does not parse was cut or garbled on the way (a proxy, a
+                # dropped stream): reading again is harmless when the request is safe to repeat.
+                # Non-JSON (an HTML portal, a wrong base URL) will not heal: raise at once.
+                if safe_to_repeat and _claims_json(response) and failures < policy.max_retries:
+                    delay = policy.backoff(failures)
+                    failures += 1
+                    yield Sleep(delay, f"unreadable JSON body (attempt {failures}); backing off")
+                    continue
                 raise MalformedResponseError(redact(exc.message), status=status, **where) from None
             body = excerpt(response.content)
         if budget is not None:
@@ -197,6 +205,10 @@ def plan_request(
                 **where,
             )
         raise error_class(message, status=failed_status, code=code, body=_safe_body(body, redact), **where)
+
+
+def _claims_json(response: httpx.Response) -> bool:
+    return "json" in response.headers.get("content-type", "").lower()
 
 
 def _safe_body(body: Any, redact: Redactor) -> Any:

@@ -188,11 +188,23 @@ def test_html_page_is_a_malformed_response_naming_the_base_url() -> None:
     assert "base URL" in str(info.value) and "text/html" in str(info.value)
 
 
-def test_cut_json_is_a_malformed_response() -> None:
+CUT_JSON = httpx.Response(200, content=b'{"data": [1, 2', headers={"content-type": "application/json"})
+
+
+def test_cut_json_on_a_read_is_read_again_then_a_malformed_response() -> None:
     clock = FakeClock()
-    handler, _ = scripted(httpx.Response(200, content=b'{"data": [1, 2', headers={"content-type": "application/json"}))
+    handler, seen = scripted(*[CUT_JSON] * 5)
     with make_client(handler, clock) as client, pytest.raises(MalformedResponseError, match="not valid JSON"):
         client.request("GET", "things")
+    assert len(seen) == 5, "one read plus max_retries=4 re-reads"
+
+
+def test_cut_json_on_a_create_is_never_sent_again() -> None:
+    clock = FakeClock()
+    handler, seen = scripted(CUT_JSON)
+    with make_client(handler, clock) as client, pytest.raises(MalformedResponseError, match="not valid JSON"):
+        client.request("POST", "things", json={"a": 1})
+    assert len(seen) == 1 and clock.sleeps == []
 
 
 def test_secret_echoed_by_the_server_is_redacted_from_errors() -> None:

@@ -156,8 +156,8 @@ COMMON: list[Row] = [
               {"delay": LATENCY}, timeout=TIMEOUT),
         _same(RETRIED, Outcome(error=OutcomeUnknownError, match="ReadTimeout", created=1)),
     ),
-    Row(Fault("malformed JSON", "malformed"), _same(_malformed("not valid JSON"))),
-    Row(Fault("truncated body (consistent Content-Length)", "truncated"), _same(_malformed("not valid JSON"))),
+    Row(Fault("malformed JSON", "malformed"), _same(RETRIED, _malformed("not valid JSON"))),
+    Row(Fault("truncated body (consistent Content-Length)", "truncated"), _same(RETRIED, _malformed("not valid JSON"))),
     Row(Fault("JSON labelled text/html (wrong content type)", "wrong_content_type"),
         _same(_malformed("expected JSON but got text/html"))),
 ]
