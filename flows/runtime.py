@@ -58,11 +58,17 @@ def local_prefect_server(
         _wait_healthy(api_url, process, timeout, log_path)
         yield api_url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_process(process)
+
+
+def stop_process(process: subprocess.Popen[bytes], grace_seconds: float = 15.0) -> None:
+    """Ask a child to stop (SIGTERM: Prefect shuts down cleanly), kill it if it will not."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace_seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _wait_healthy(api_url: str, process: subprocess.Popen[bytes], timeout: float, log_path: Path) -> None:

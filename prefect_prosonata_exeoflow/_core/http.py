@@ -40,6 +40,7 @@ from .errors import (
 )
 from .logs import log_wait
 from .policy import RETRYABLE_STATUSES, RetryPolicy, is_idempotent, never_reached_server
+from .plans import Finished, advance
 from .redaction import Redactor, warn_if_insecure
 
 USER_AGENT = "prefect-prosonata-exeoflow/0.1"
@@ -326,10 +327,9 @@ class SyncClient(_ClientBase):
         outcome: Any = None
         failure: BaseException | None = None
         while True:
-            try:
-                action = plan.throw(failure) if failure is not None else plan.send(outcome)
-            except StopIteration as done:
-                return done.value  # type: ignore[no-any-return]
+            action = advance(plan, outcome, failure)
+            if isinstance(action, Finished):
+                return action.value
             outcome, failure = None, None
             if isinstance(action, Sleep):
                 _log_sleep(api, action)
@@ -392,10 +392,9 @@ class AsyncClient(_ClientBase):
         outcome: Any = None
         failure: BaseException | None = None
         while True:
-            try:
-                action = plan.throw(failure) if failure is not None else plan.send(outcome)
-            except StopIteration as done:
-                return done.value  # type: ignore[no-any-return]
+            action = advance(plan, outcome, failure)
+            if isinstance(action, Finished):
+                return action.value
             outcome, failure = None, None
             if isinstance(action, Sleep):
                 _log_sleep(api, action)

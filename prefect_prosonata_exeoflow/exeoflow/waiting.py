@@ -34,6 +34,7 @@ from .._core.errors import (
     OutcomeUnknownError,
 )
 from .._core.http import AsyncClient, Call, SyncClient
+from .._core.plans import Finished, advance
 from .._core.logs import current_logger
 from .calls import MAX_PAGE_SIZE, Calls, epoch_timestamp
 from .dialect import ADOPT_CLOCK_SKEW_SECONDS, ADOPT_MAX_CANDIDATES, API_NAME
@@ -221,10 +222,9 @@ def run_plan(client: SyncClient, plan: Plan[T], watch: Watch) -> T:
     failure: APIError | None = None
     try:
         while True:
-            try:
-                action = plan.throw(failure) if failure is not None else plan.send(outcome)
-            except StopIteration as done:
-                return done.value  # type: ignore[no-any-return]
+            action = advance(plan, outcome, failure)
+            if isinstance(action, Finished):
+                return action.value
             outcome, failure = None, None
             if isinstance(action, Pause):
                 clock.sleep(action.seconds)
@@ -254,10 +254,9 @@ async def arun_plan(client: AsyncClient, plan: Plan[T], watch: Watch) -> T:
     failure: APIError | None = None
     try:
         while True:
-            try:
-                action = plan.throw(failure) if failure is not None else plan.send(outcome)
-            except StopIteration as done:
-                return done.value  # type: ignore[no-any-return]
+            action = advance(plan, outcome, failure)
+            if isinstance(action, Finished):
+                return action.value
             outcome, failure = None, None
             if isinstance(action, Pause):
                 await clock.asleep(action.seconds)

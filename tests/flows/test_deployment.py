@@ -21,7 +21,7 @@ import pytest
 from prefect.client.orchestration import PrefectClient
 
 from flows.prosonata_time_to_exeoflow import ARTIFACT_KEY
-from flows.runtime import QUIET_ENV, ROOT, local_prefect_server
+from flows.runtime import QUIET_ENV, ROOT, local_prefect_server, stop_process
 from flows.serve import MAIN_DEPLOYMENT
 from prefect_prosonata_exeoflow.sandbox import SandboxServer
 
@@ -64,11 +64,7 @@ def runner(prefect_api: str, prefect_home: Path, sandbox: SandboxServer) -> Iter
     try:
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_process(process)
 
 
 async def _trigger_and_wait(api_url: str, runner: subprocess.Popen[bytes], parameters: dict[str, Any]) -> Any:
