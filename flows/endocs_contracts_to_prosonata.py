@@ -215,7 +215,7 @@ def _publish(summary: ContractSyncSummary) -> None:
 
 @flow(name="endocs-contracts-to-prosonata")
 def endocs_contracts_to_prosonata(
-    parameters: ContractSyncParameters = ContractSyncParameters(),  # noqa: B008 (the UI form's defaults)
+    parameters: ContractSyncParameters = ContractSyncParameters(),
 ) -> ContractSyncSummary:
     """Create one ProSonata project per new EnDocs contract, from where the last run stopped."""
     logger = get_run_logger()

@@ -196,7 +196,7 @@ def prosonata_time_to_exeoflow(parameters: TimeSyncParameters = TimeSyncParamete
             for group in groups
         ]
         wait(futures)
-        results = [_outcome(group, future) for group, future in zip(groups, futures)]
+        results = [_outcome(group, future) for group, future in zip(groups, futures, strict=True)]
     summary = TimeSyncSummary(
         period_start=start, period_end=end, workflow_id=workflow_id, entries_read=len(rows), groups=len(groups),
         hours=total_hours(groups), executed=sum(r.status not in ("already-done", "dry-run") for r in results),

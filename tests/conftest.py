@@ -14,8 +14,8 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 # never to the demo's .prefect-home.
 os.environ["PREFECT_LOCAL_STORAGE_PATH"] = tempfile.mkdtemp(prefix="ppe-test-results-")
 
-from prefect_prosonata_exeoflow._core.budget import reset_shared_budgets  # noqa: E402
-from prefect_prosonata_exeoflow.sandbox import SandboxServer  # noqa: E402
+from prefect_prosonata_exeoflow._core.budget import reset_shared_budgets
+from prefect_prosonata_exeoflow.sandbox import SandboxServer
 
 #: Generous limits for ordinary tests; rate-limit tests lower them with ``sandbox.sandbox.configure``.
 TEST_RATE = {"rate_limit": 100_000, "window_seconds": 900}

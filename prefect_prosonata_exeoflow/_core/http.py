@@ -21,7 +21,8 @@ from __future__ import annotations
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, Callable, Generic, Protocol, TypeVar, Union
+from typing import Any, Generic, Protocol, TypeVar
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import httpx
@@ -106,7 +107,7 @@ class Send:
     request: httpx.Request
 
 
-Action = Union[Sleep, Send]
+Action = Sleep | Send
 Plan = Generator[Action, Any, Reply]
 
 

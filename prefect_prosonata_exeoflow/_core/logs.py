@@ -16,7 +16,7 @@ def current_logger() -> logging.Logger | logging.LoggerAdapter[Any]:
 
         if TaskRunContext.get() or FlowRunContext.get():
             return get_run_logger()
-    except Exception:  # pragma: no cover - Prefect missing or context broken: keep going
+    except Exception:  # noqa: BLE001 - Prefect missing or context broken: logging must not fail a call
         pass
     return _FALLBACK
 

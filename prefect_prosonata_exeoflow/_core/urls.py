@@ -19,7 +19,7 @@ def check_base_url(value: str, *, field: str = "base_url") -> str:
     if parts.query or parts.fragment:
         raise ValueError(f"{field} must not contain a query string or fragment; keys go in the key fields")
     try:
-        parts.port
+        _ = parts.port  # urllib validates the port only when it is read
     except ValueError:
         raise ValueError(f"{field} {shown!r} has an invalid port") from None
     return text

@@ -14,7 +14,7 @@ from .waiting import (
     PollPolicy,
 )
 
-__all__ = [  # noqa: PLE0604 - the star entries are lists of names
+__all__ = [
     "AsyncExeoflowClient",
     "Calls",
     "ExecutionCancelledError",

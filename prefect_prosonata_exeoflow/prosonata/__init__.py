@@ -3,9 +3,9 @@
 from .client import AsyncProSonataClient, ProSonataClient
 from .credentials import ProSonataCredentials
 from .encoding import DateRange, between
-from .models import *  # noqa: F403
+from .models import *
 from .resources import RESOURCES
-from .tasks import *  # noqa: F403
+from .tasks import *
 from . import models as models, tasks as tasks
 
 __all__ = [

@@ -38,7 +38,7 @@ class ProSonataCredentials(ServiceCredentials):
     _block_type_name: ClassVar[str] = "ProSonata Credentials"
     _block_type_slug: ClassVar[str] = "prosonata-credentials"
     _logo_url: ClassVar[str] = "https://www.prosonata.de/favicon.ico"  # type: ignore[assignment]
-    _documentation_url: ClassVar[str] = "https://www.prosonata.de/infos-und-hilfen/api/api-grundlagen.html"  # type: ignore[assignment]  # noqa: E501
+    _documentation_url: ClassVar[str] = "https://www.prosonata.de/infos-und-hilfen/api/api-grundlagen.html"  # type: ignore[assignment]
     _sync_client = ProSonataClient
     _async_client = AsyncProSonataClient
 

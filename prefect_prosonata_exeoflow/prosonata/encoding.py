@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 from .._core.errors import InvalidRequestError
 from .._core.types import parse_date
@@ -26,9 +26,11 @@ _TIME_FIELDS_SUFFIXES = ("TimeStart", "TimeEnd", "Time")
 _DATE_FIELD_HINTS = ("Date", "date", "birthday")
 #: Decimal fields that callers may pass as text ("1.25"); sent as JSON numbers with a dot.
 _DECIMAL_FIELDS = frozenset(
-    "workingTime timePlanned projectCostRate hourlyRateDiscount customerCostRate customerCashDiscountRate "
-    "quantity netValue grossValue tax unitPrice cashDiscountRate additionalCharge additionalCharge1 "
-    "additionalCharge2".split()
+    [
+        "workingTime", "timePlanned", "projectCostRate", "hourlyRateDiscount", "customerCostRate",
+        "customerCashDiscountRate", "quantity", "netValue", "grossValue", "tax", "unitPrice",
+        "cashDiscountRate", "additionalCharge", "additionalCharge1", "additionalCharge2",
+    ]
 )
 
 
@@ -45,8 +47,8 @@ def between(start: dt.date | str | None = None, end: dt.date | str | None = None
     return DateRange(start, end)
 
 
-DateFilterValue = Union[dt.date, str, tuple[str, Union[dt.date, str]], DateRange]
-OrderBy = Union[str, Iterable[Union[str, tuple[str, str]]]]
+DateFilterValue = dt.date | str | tuple[str, dt.date | str] | DateRange
+OrderBy = str | Iterable[str | tuple[str, str]]
 
 
 def _bad(name: str, value: Any, expected: str) -> InvalidRequestError:
@@ -206,7 +208,7 @@ def encode_body(resource: Resource, fields: Mapping[str, Any], *, creating: bool
 
 
 def _wire(resource: Resource, name: str, value: Any) -> Any:
-    if value is None or isinstance(value, (int, float, list, dict)) and not isinstance(value, bool):
+    if value is None or (isinstance(value, (int, float, list, dict)) and not isinstance(value, bool)):
         return value
     if isinstance(value, bool):
         return int(value)

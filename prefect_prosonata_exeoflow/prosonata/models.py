@@ -7,7 +7,6 @@ are parsed; dates are ``datetime.date``; unknown fields are kept in ``model_extr
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from enum import IntEnum
 from typing import Any

@@ -9,4 +9,4 @@ from .app import Sandbox
 from .keys import SANDBOX_KEYS
 from .server import SandboxServer
 
-__all__ = ["FaultPlan", "FaultRule", "SANDBOX_KEYS", "Sandbox", "SandboxServer"]
+__all__ = ["SANDBOX_KEYS", "FaultPlan", "FaultRule", "Sandbox", "SandboxServer"]

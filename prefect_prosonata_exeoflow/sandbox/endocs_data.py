@@ -85,7 +85,7 @@ def parse_input_date(value: Any) -> dt.datetime | None:
 
 # -- valid-looking Russian tax ids ---------------------------------------------------------------------
 def _control(digits: str, weights: list[int]) -> str:
-    return str(sum(int(d) * w for d, w in zip(digits, weights)) % 11 % 10)
+    return str(sum(int(d) * w for d, w in zip(digits, weights, strict=False)) % 11 % 10)
 
 
 def inn10(first9: str) -> str:

@@ -146,7 +146,7 @@ class Worker:
                 self.listing()
                 self.create(f"soak-{self.api}-{self.rounds}")
                 self.rounds += 1
-        except BaseException as exc:  # noqa: BLE001 - reported by the test
+        except BaseException as exc:
             self.errors.append(exc)
         finally:
             self.client.close()

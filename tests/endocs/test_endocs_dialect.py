@@ -284,5 +284,5 @@ def test_a_row_that_does_not_fit_is_a_malformed_response() -> None:
 def test_undecodable_file_is_a_malformed_response() -> None:
     body = {"binaries": [{"fileName": "a.pdf", "fileBase64": "***"}]}
     client, _ = mock_client(once(jsn(200, body))[0])
-    with pytest.raises(MalformedResponseError, match="a.pdf"):
+    with pytest.raises(MalformedResponseError, match=r"a\.pdf"):
         client.download_contract_files(1)

@@ -356,10 +356,14 @@ class Seeder:
                     "linkedTaskID": self.rng.choice(task_ids) if task_ids and self.rng.random() < 0.2 else None,
                     "notInvoiceable": 1 if internal else 0,
                     "isInvoiced": 1 if project["projectID"] in BILLED_PROJECTS and back > 14 else 0,
-                    "creationDate": f"{day.isoformat()} {self.rng.randint(8, 18):02d}:{self.rng.randint(0, 59):02d}:{self.rng.randint(0, 59):02d}",
+                    "creationDate": f"{day.isoformat()} {self._clock_time()}",
                     "workingTimeStart": start, "workingTimeEnd": end, "freeTimeInput": 0, "timeViaApi": 0,
                 })
                 time_id += 1
+
+    def _clock_time(self) -> str:
+        """A random office-hours time of day, ``HH:MM:SS``."""
+        return f"{self.rng.randint(8, 18):02d}:{self.rng.randint(0, 59):02d}:{self.rng.randint(0, 59):02d}"
 
     def _working_times(self) -> None:
         """Attendance of the bookers and the office on weekdays, with some vacation and sick days."""
