@@ -60,6 +60,9 @@ class RateBudget:
         self._reset_at: float | None = None
         self._blocked_until = 0.0
         self._inflight = 0
+        # A window started from a merely learned limit (the API reports no limit) counts from a
+        # guess that may be too low; the server's first figure for that window replaces it.
+        self._provisional = False
 
     # -- sending -------------------------------------------------------------------------
     def reserve(self) -> float:
@@ -120,6 +123,7 @@ class RateBudget:
 
     def _start_window(self, now: float) -> None:
         self._remaining = self._limit if self._limit is not None else self._learned_limit
+        self._provisional = self._limit is None
         self._reset_at = None
         if self._counts_locally:
             assert self._window is not None
@@ -146,10 +150,11 @@ class RateBudget:
             and self._reset_at is not None
             and candidate > self._reset_at + NEW_WINDOW_SLACK_SECONDS
         )
-        if self._remaining is None or later_window:
+        if self._remaining is None or later_window or self._provisional:
             # First news of this window: calls still in flight may not be counted yet.
             self._remaining = hint.remaining - self._inflight
             self._reset_at = candidate
+            self._provisional = False
             return
         # Our own count is exact for this process; the server's is lower only when others
         # (other processes, other tools) spend the same budget.

@@ -47,6 +47,20 @@ def test_new_window_after_reset_uses_the_learned_limit() -> None:
     assert granted == 5
 
 
+def test_window_started_from_a_learned_limit_takes_the_servers_first_figure() -> None:
+    # The first answer this process saw was a 429 (others had spent the window): limit learned 1.
+    clock = FakeClock()
+    budget = RateBudget(clock)
+    budget.reserve()
+    budget.release(BudgetHint(remaining=0, reset_in=4))
+    budget.block_for(4)
+    clock.advance(4)
+    assert budget.reserve() == 0.0  # new window, counted from the learned guess (1)
+    budget.release(BudgetHint(remaining=18, reset_in=4))  # the server: 18 left, not 0
+    assert budget.remaining == 18
+    assert budget.reserve() == 0.0
+
+
 def test_stale_answer_from_the_ended_window_is_ignored() -> None:
     clock = FakeClock()
     budget = RateBudget(clock)
