@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from unittest import mock
 import subprocess
 import sys
 import time
@@ -138,37 +139,19 @@ def prefect_api(api_url: str) -> Iterator[str]:
     """
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    previous = os.environ.get("PREFECT_API_URL")
-    os.environ["PREFECT_API_URL"] = api_url
-    try:
-        with temporary_settings(updates={PREFECT_API_URL: api_url}):
-            yield api_url
-    finally:
-        if previous is None:
-            os.environ.pop("PREFECT_API_URL", None)
-        else:
-            os.environ["PREFECT_API_URL"] = previous
+    with mock.patch.dict(os.environ, {"PREFECT_API_URL": api_url}), \
+            temporary_settings(updates={PREFECT_API_URL: api_url}):
+        yield api_url
 
 
 @contextmanager
 def prefect_server() -> Iterator[str]:
     """A local Prefect server with its own throw-away PREFECT_HOME (no cache hits, no clutter)."""
-    import shutil
     import tempfile
 
-    home = tempfile.mkdtemp(prefix="ppe-bench-prefect-")
-    previous = os.environ.get("PREFECT_HOME")
-    os.environ["PREFECT_HOME"] = home
-    try:
-        import flows.runtime as runtime
+    from flows.runtime import local_prefect_server
 
-        runtime.PREFECT_HOME = Path(home)
-        runtime.QUIET_ENV["PREFECT_HOME"] = home
-        with runtime.local_prefect_server() as api_url, prefect_api(api_url):
-            yield api_url
-    finally:
-        if previous is None:
-            os.environ.pop("PREFECT_HOME", None)
-        else:
-            os.environ["PREFECT_HOME"] = previous
-        shutil.rmtree(home, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix="ppe-bench-prefect-", ignore_cleanup_errors=True) as home, \
+            mock.patch.dict(os.environ, {"PREFECT_HOME": home}), \
+            local_prefect_server(home=Path(home)) as api_url, prefect_api(api_url):
+        yield api_url
