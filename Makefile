@@ -16,7 +16,7 @@ $(PY):
 
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install -q --upgrade pip 2>/dev/null
-	$(PY) -m pip install -q -e '.[test,bench,dev]' 2>&1 | grep -v "^WARNING: Location" || true
+	PYTHONWARNINGS=ignore $(PY) -m pip install -q -e '.[test,bench,dev]' 2>&1 | grep -v "^WARNING: Location" || true
 	$(PY) -c "import prefect_prosonata_exeoflow, vcr, pytest, hypothesis"
 	touch $(STAMP)
 
