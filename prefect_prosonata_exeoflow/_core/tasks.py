@@ -1,15 +1,19 @@
-"""How every endpoint becomes a Prefect task: caching off, retries only where they are safe."""
+"""How every endpoint becomes a Prefect task (and its async twin): caching off, retries only where safe."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+import inspect
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeAlias, TypeVar, cast
 
 from prefect import Task, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State, TaskRun
 
 from .errors import APIConnectionError, OutcomeUnknownError, ServerError
+
+if TYPE_CHECKING:
+    from .credentials import ServiceCredentials
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -46,3 +50,46 @@ def api_task(name: str, *, safe_to_retry: bool = True, **options: Any) -> Callab
     defaults.update(options)
     decorator: Callable[[F], F] = task(**defaults)  # type: ignore[assignment]  # a Task keeps F's call signature
     return decorator
+
+
+C = TypeVar("C", bound="ServiceCredentials")
+P = ParamSpec("P")
+R = TypeVar("R")
+TaskPair: TypeAlias = "tuple[Task[Concatenate[C, P], R], Task[Concatenate[C, P], Coroutine[Any, Any, R]]]"
+
+
+def endpoint_tasks(
+    credentials_type: type[C], api: str, *, safe_to_retry: bool = True
+) -> Callable[[Callable[Concatenate[Any, P], R]], TaskPair[C, P, R]]:
+    """Make one endpoint's sync task and its async twin (``a`` prefix) from one client call.
+
+    ``use(client, ...)`` is written once, as ``return client.method(...)``. With the blocking
+    client it returns the result; with the async client, whose methods are coroutines, the very
+    same expression returns an awaitable, which the twin awaits. Both tasks take the credentials
+    block in place of the client, keep ``use``'s other parameters, name and docstring, and are
+    named ``<api>-<name>`` / ``<api>-a<name>`` in the Prefect UI.
+    """
+
+    def make(use: Callable[Concatenate[Any, P], R]) -> TaskPair[C, P, R]:
+        name = use.__name__.lstrip("_")
+        signature = inspect.signature(use)
+        first = inspect.Parameter("credentials", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=credentials_type)
+        signature = signature.replace(parameters=[first, *list(signature.parameters.values())[1:]])
+
+        def run(credentials: C, *args: P.args, **kwargs: P.kwargs) -> R:
+            with credentials.get_client() as client:
+                return use(client, *args, **kwargs)
+
+        async def arun(credentials: C, *args: P.args, **kwargs: P.kwargs) -> R:
+            async with credentials.get_async_client() as client:
+                return await cast("Awaitable[R]", use(client, *args, **kwargs))
+
+        for function, prefix in ((run, ""), (arun, "a")):
+            function.__name__ = function.__qualname__ = prefix + name
+            function.__doc__, function.__module__ = use.__doc__, use.__module__
+            function.__signature__ = signature  # type: ignore[union-attr]  # what Prefect binds parameters by
+        sync_task = api_task(f"{api}-{name}", safe_to_retry=safe_to_retry)(run)
+        async_task = api_task(f"{api}-a{name}", safe_to_retry=safe_to_retry)(arun)
+        return sync_task, async_task  # type: ignore[return-value]  # api_task returns Tasks
+
+    return make
