@@ -1,6 +1,6 @@
 """Prefect tasks for every Exeoflow endpoint: a sync task and its async twin (``a`` prefix).
 
-Each task opens a client from the credentials block and makes one client call, so the
+Each pair is made by :func:`.._core.tasks.endpoint_tasks` from one client call, so the
 behaviour (pacing, 429 waits, retries of safe calls only) is the client's. Creates, executes
 and webhook invocations are never retried by Prefect: nothing is started twice.
 
@@ -17,16 +17,22 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from .._core.tasks import api_task
+from .._core.tasks import api_task, endpoint_tasks
 from .calls import DEFAULT_PAGE_SIZE, DateLike
+from .client import ExeoflowClient
 from .credentials import ExeoflowCredentials
 from .models import DeletedWorkflow, Execution, ExecutionStarted, Webhook, Workflow
 
 NodeList = Sequence[Mapping[str, Any]] | None
 
+endpoint = endpoint_tasks(ExeoflowCredentials, "exeoflow")
+#: Starts something on the server: never retried by Prefect, so nothing is started twice.
+starting_endpoint = endpoint_tasks(ExeoflowCredentials, "exeoflow", safe_to_retry=False)
+
 
 # -- workflows -------------------------------------------------------------------------------
-@api_task("exeoflow-list-workflows")
+# The two listings stay written out: a single ``page`` is post-processed (``.items``).
+@api_task("exeoflow-list_workflows")
 def list_workflows(credentials: ExeoflowCredentials, status: str | None = None, limit: int | None = None,
                    page: int | None = None, page_size: int = DEFAULT_PAGE_SIZE) -> list[Workflow]:
     """Workflows (optionally only ``active``/``inactive``): all pages, or the first ``limit``; or one ``page``."""
@@ -36,7 +42,7 @@ def list_workflows(credentials: ExeoflowCredentials, status: str | None = None, 
         return client.list_workflows(status, limit=limit)
 
 
-@api_task("exeoflow-alist-workflows")
+@api_task("exeoflow-alist_workflows")
 async def alist_workflows(credentials: ExeoflowCredentials, status: str | None = None, limit: int | None = None,
                           page: int | None = None, page_size: int = DEFAULT_PAGE_SIZE) -> list[Workflow]:
     """Workflows (optionally only ``active``/``inactive``): all pages, or the first ``limit``; or one ``page``."""
@@ -46,134 +52,66 @@ async def alist_workflows(credentials: ExeoflowCredentials, status: str | None =
         return await client.list_workflows(status, limit=limit)
 
 
-@api_task("exeoflow-get-workflow")
-def get_workflow(credentials: ExeoflowCredentials, workflow_id: str) -> Workflow:
+def _get_workflow(client: ExeoflowClient, workflow_id: str) -> Workflow:
     """One workflow with its ``nodes`` and ``connections``."""
-    with credentials.get_client() as client:
-        return client.get_workflow(workflow_id)
+    return client.get_workflow(workflow_id)
 
 
-@api_task("exeoflow-aget-workflow")
-async def aget_workflow(credentials: ExeoflowCredentials, workflow_id: str) -> Workflow:
-    """One workflow with its ``nodes`` and ``connections``."""
-    async with credentials.get_async_client() as client:
-        return await client.get_workflow(workflow_id)
-
-
-@api_task("exeoflow-create-workflow", safe_to_retry=False)
-def create_workflow(credentials: ExeoflowCredentials, name: str, description: str | None = None,
-                    nodes: NodeList = None, connections: NodeList = None) -> Workflow:
+def _create_workflow(client: ExeoflowClient, name: str, description: str | None = None,
+                     nodes: NodeList = None, connections: NodeList = None) -> Workflow:
     """Create a workflow (it starts ``inactive``); sent once, never retried."""
-    with credentials.get_client() as client:
-        return client.create_workflow(name, description, nodes, connections)
+    return client.create_workflow(name, description, nodes, connections)
 
 
-@api_task("exeoflow-acreate-workflow", safe_to_retry=False)
-async def acreate_workflow(credentials: ExeoflowCredentials, name: str, description: str | None = None,
-                           nodes: NodeList = None, connections: NodeList = None) -> Workflow:
-    """Create a workflow (it starts ``inactive``); sent once, never retried."""
-    async with credentials.get_async_client() as client:
-        return await client.create_workflow(name, description, nodes, connections)
-
-
-@api_task("exeoflow-update-workflow")
-def update_workflow(credentials: ExeoflowCredentials, workflow_id: str, name: str | None = None,
-                    description: str | None = None, nodes: NodeList = None, connections: NodeList = None) -> Workflow:
+def _update_workflow(client: ExeoflowClient, workflow_id: str, name: str | None = None,
+                     description: str | None = None, nodes: NodeList = None,
+                     connections: NodeList = None) -> Workflow:
     """Change the given fields of a workflow; the others stay."""
-    with credentials.get_client() as client:
-        return client.update_workflow(workflow_id, name=name, description=description, nodes=nodes,
-                                      connections=connections)
+    return client.update_workflow(workflow_id, name=name, description=description, nodes=nodes,
+                                  connections=connections)
 
 
-@api_task("exeoflow-aupdate-workflow")
-async def aupdate_workflow(credentials: ExeoflowCredentials, workflow_id: str, name: str | None = None,
-                           description: str | None = None, nodes: NodeList = None,
-                           connections: NodeList = None) -> Workflow:
-    """Change the given fields of a workflow; the others stay."""
-    async with credentials.get_async_client() as client:
-        return await client.update_workflow(workflow_id, name=name, description=description, nodes=nodes,
-                                            connections=connections)
-
-
-@api_task("exeoflow-delete-workflow")
-def delete_workflow(credentials: ExeoflowCredentials, workflow_id: str) -> DeletedWorkflow:
+def _delete_workflow(client: ExeoflowClient, workflow_id: str) -> DeletedWorkflow:
     """Delete a workflow (and its webhooks)."""
-    with credentials.get_client() as client:
-        return client.delete_workflow(workflow_id)
+    return client.delete_workflow(workflow_id)
 
 
-@api_task("exeoflow-adelete-workflow")
-async def adelete_workflow(credentials: ExeoflowCredentials, workflow_id: str) -> DeletedWorkflow:
-    """Delete a workflow (and its webhooks)."""
-    async with credentials.get_async_client() as client:
-        return await client.delete_workflow(workflow_id)
-
-
-@api_task("exeoflow-set-workflow-status")
-def set_workflow_status(credentials: ExeoflowCredentials, workflow_id: str, status: str) -> Workflow:
+def _set_workflow_status(client: ExeoflowClient, workflow_id: str, status: str) -> Workflow:
     """Activate (``"active"``) or deactivate (``"inactive"``) a workflow."""
-    with credentials.get_client() as client:
-        return client.set_workflow_status(workflow_id, status)
+    return client.set_workflow_status(workflow_id, status)
 
 
-@api_task("exeoflow-aset-workflow-status")
-async def aset_workflow_status(credentials: ExeoflowCredentials, workflow_id: str, status: str) -> Workflow:
-    """Activate (``"active"``) or deactivate (``"inactive"``) a workflow."""
-    async with credentials.get_async_client() as client:
-        return await client.set_workflow_status(workflow_id, status)
-
-
-@api_task("exeoflow-execute-workflow", safe_to_retry=False)
-def execute_workflow(credentials: ExeoflowCredentials, workflow_id: str,
-                     input: Mapping[str, Any] | None = None) -> ExecutionStarted:
+def _execute_workflow(client: ExeoflowClient, workflow_id: str,
+                      input: Mapping[str, Any] | None = None) -> ExecutionStarted:
     """Start a workflow run and return its ``execution_id`` at once; sent once, never retried."""
-    with credentials.get_client() as client:
-        return client.execute_workflow(workflow_id, input)
+    return client.execute_workflow(workflow_id, input)
 
 
-@api_task("exeoflow-aexecute-workflow", safe_to_retry=False)
-async def aexecute_workflow(credentials: ExeoflowCredentials, workflow_id: str,
-                            input: Mapping[str, Any] | None = None) -> ExecutionStarted:
-    """Start a workflow run and return its ``execution_id`` at once; sent once, never retried."""
-    async with credentials.get_async_client() as client:
-        return await client.execute_workflow(workflow_id, input)
-
-
-@api_task("exeoflow-execute-workflow-and-wait", safe_to_retry=False)
-def execute_workflow_and_wait(credentials: ExeoflowCredentials, workflow_id: str,
-                              input: Mapping[str, Any] | None = None, timeout: float = 600.0,
-                              poll_interval: float = 0.5, max_poll_interval: float = 10.0,
-                              raise_on_failure: bool = True) -> Execution:
+def _execute_workflow_and_wait(client: ExeoflowClient, workflow_id: str,
+                               input: Mapping[str, Any] | None = None, timeout: float = 600.0,
+                               poll_interval: float = 0.5, max_poll_interval: float = 10.0,
+                               raise_on_failure: bool = True) -> Execution:
     """Run a workflow to its end and return the final execution (output and steps).
 
     Fails with ExecutionFailedError (the server's error code and message) when the run fails,
     and with ExecutionTimeoutError after ``timeout`` seconds, having cancelled the run. If the
     Prefect run is cancelled meanwhile, the Exeoflow execution is cancelled too.
     """
-    with credentials.get_client() as client:
-        return client.execute_and_wait(workflow_id, input, timeout=timeout, poll_interval=poll_interval,
-                                       max_poll_interval=max_poll_interval, raise_on_failure=raise_on_failure)
+    return client.execute_and_wait(workflow_id, input, timeout=timeout, poll_interval=poll_interval,
+                                   max_poll_interval=max_poll_interval, raise_on_failure=raise_on_failure)
 
 
-@api_task("exeoflow-aexecute-workflow-and-wait", safe_to_retry=False)
-async def aexecute_workflow_and_wait(credentials: ExeoflowCredentials, workflow_id: str,
-                                     input: Mapping[str, Any] | None = None, timeout: float = 600.0,
-                                     poll_interval: float = 0.5, max_poll_interval: float = 10.0,
-                                     raise_on_failure: bool = True) -> Execution:
-    """Run a workflow to its end and return the final execution (output and steps).
-
-    Fails with ExecutionFailedError (the server's error code and message) when the run fails,
-    and with ExecutionTimeoutError after ``timeout`` seconds, having cancelled the run. If the
-    Prefect run is cancelled meanwhile, the Exeoflow execution is cancelled too.
-    """
-    async with credentials.get_async_client() as client:
-        return await client.execute_and_wait(workflow_id, input, timeout=timeout, poll_interval=poll_interval,
-                                             max_poll_interval=max_poll_interval,
-                                             raise_on_failure=raise_on_failure)
+get_workflow, aget_workflow = endpoint(_get_workflow)
+create_workflow, acreate_workflow = starting_endpoint(_create_workflow)
+update_workflow, aupdate_workflow = endpoint(_update_workflow)
+delete_workflow, adelete_workflow = endpoint(_delete_workflow)
+set_workflow_status, aset_workflow_status = endpoint(_set_workflow_status)
+execute_workflow, aexecute_workflow = starting_endpoint(_execute_workflow)
+execute_workflow_and_wait, aexecute_workflow_and_wait = starting_endpoint(_execute_workflow_and_wait)
 
 
 # -- executions ------------------------------------------------------------------------------
-@api_task("exeoflow-list-executions")
+@api_task("exeoflow-list_executions")
 def list_executions(credentials: ExeoflowCredentials, workflow_id: str | None = None, status: str | None = None,
                     date_from: DateLike | None = None, date_to: DateLike | None = None, limit: int | None = None,
                     page: int | None = None, page_size: int = DEFAULT_PAGE_SIZE) -> list[Execution]:
@@ -186,7 +124,7 @@ def list_executions(credentials: ExeoflowCredentials, workflow_id: str | None = 
                                       date_to=date_to, limit=limit)
 
 
-@api_task("exeoflow-alist-executions")
+@api_task("exeoflow-alist_executions")
 async def alist_executions(credentials: ExeoflowCredentials, workflow_id: str | None = None,
                            status: str | None = None, date_from: DateLike | None = None,
                            date_to: DateLike | None = None, limit: int | None = None, page: int | None = None,
@@ -200,103 +138,50 @@ async def alist_executions(credentials: ExeoflowCredentials, workflow_id: str | 
                                             date_to=date_to, limit=limit)
 
 
-@api_task("exeoflow-get-execution")
-def get_execution(credentials: ExeoflowCredentials, execution_id: str) -> Execution:
+def _get_execution(client: ExeoflowClient, execution_id: str) -> Execution:
     """One execution with ``input``, ``output`` and ``steps``."""
-    with credentials.get_client() as client:
-        return client.get_execution(execution_id)
+    return client.get_execution(execution_id)
 
 
-@api_task("exeoflow-aget-execution")
-async def aget_execution(credentials: ExeoflowCredentials, execution_id: str) -> Execution:
-    """One execution with ``input``, ``output`` and ``steps``."""
-    async with credentials.get_async_client() as client:
-        return await client.get_execution(execution_id)
-
-
-@api_task("exeoflow-cancel-execution")
-def cancel_execution(credentials: ExeoflowCredentials, execution_id: str) -> Execution:
+def _cancel_execution(client: ExeoflowClient, execution_id: str) -> Execution:
     """Cancel a running execution."""
-    with credentials.get_client() as client:
-        return client.cancel_execution(execution_id)
+    return client.cancel_execution(execution_id)
 
 
-@api_task("exeoflow-acancel-execution")
-async def acancel_execution(credentials: ExeoflowCredentials, execution_id: str) -> Execution:
-    """Cancel a running execution."""
-    async with credentials.get_async_client() as client:
-        return await client.cancel_execution(execution_id)
-
-
-@api_task("exeoflow-wait-for-execution", safe_to_retry=False)
-def wait_for_execution(credentials: ExeoflowCredentials, execution_id: str, timeout: float = 600.0,
-                       poll_interval: float = 0.5, max_poll_interval: float = 10.0,
-                       raise_on_failure: bool = True) -> Execution:
+def _wait_for_execution(client: ExeoflowClient, execution_id: str, timeout: float = 600.0,
+                        poll_interval: float = 0.5, max_poll_interval: float = 10.0,
+                        raise_on_failure: bool = True) -> Execution:
     """Wait for a started execution to end (as :func:`execute_workflow_and_wait` does after starting it)."""
-    with credentials.get_client() as client:
-        return client.wait_for_execution(execution_id, timeout=timeout, poll_interval=poll_interval,
-                                         max_poll_interval=max_poll_interval, raise_on_failure=raise_on_failure)
+    return client.wait_for_execution(execution_id, timeout=timeout, poll_interval=poll_interval,
+                                     max_poll_interval=max_poll_interval, raise_on_failure=raise_on_failure)
 
 
-@api_task("exeoflow-await-for-execution", safe_to_retry=False)
-async def await_for_execution(credentials: ExeoflowCredentials, execution_id: str, timeout: float = 600.0,
-                              poll_interval: float = 0.5, max_poll_interval: float = 10.0,
-                              raise_on_failure: bool = True) -> Execution:
-    """Wait for a started execution to end (as :func:`execute_workflow_and_wait` does after starting it)."""
-    async with credentials.get_async_client() as client:
-        return await client.wait_for_execution(execution_id, timeout=timeout, poll_interval=poll_interval,
-                                               max_poll_interval=max_poll_interval,
-                                               raise_on_failure=raise_on_failure)
+get_execution, aget_execution = endpoint(_get_execution)
+cancel_execution, acancel_execution = endpoint(_cancel_execution)
+wait_for_execution, await_for_execution = starting_endpoint(_wait_for_execution)
 
 
 # -- webhooks --------------------------------------------------------------------------------
-@api_task("exeoflow-create-webhook", safe_to_retry=False)
-def create_webhook(credentials: ExeoflowCredentials, workflow_id: str, name: str, method: str = "POST",
-                   authentication: bool = True) -> Webhook:
+def _create_webhook(client: ExeoflowClient, workflow_id: str, name: str, method: str = "POST",
+                    authentication: bool = True) -> Webhook:
     """Create a webhook trigger; the result holds its ``url`` and secret ``token``. Sent once."""
-    with credentials.get_client() as client:
-        return client.create_webhook(workflow_id, name, method=method, authentication=authentication)
+    return client.create_webhook(workflow_id, name, method=method, authentication=authentication)
 
 
-@api_task("exeoflow-acreate-webhook", safe_to_retry=False)
-async def acreate_webhook(credentials: ExeoflowCredentials, workflow_id: str, name: str, method: str = "POST",
-                          authentication: bool = True) -> Webhook:
-    """Create a webhook trigger; the result holds its ``url`` and secret ``token``. Sent once."""
-    async with credentials.get_async_client() as client:
-        return await client.create_webhook(workflow_id, name, method=method, authentication=authentication)
-
-
-@api_task("exeoflow-list-webhooks")
-def list_webhooks(credentials: ExeoflowCredentials, workflow_id: str | None = None) -> list[Webhook]:
+def _list_webhooks(client: ExeoflowClient, workflow_id: str | None = None) -> list[Webhook]:
     """Webhooks, optionally of one workflow."""
-    with credentials.get_client() as client:
-        return client.list_webhooks(workflow_id)
+    return client.list_webhooks(workflow_id)
 
 
-@api_task("exeoflow-alist-webhooks")
-async def alist_webhooks(credentials: ExeoflowCredentials, workflow_id: str | None = None) -> list[Webhook]:
-    """Webhooks, optionally of one workflow."""
-    async with credentials.get_async_client() as client:
-        return await client.list_webhooks(workflow_id)
-
-
-@api_task("exeoflow-invoke-webhook", safe_to_retry=False)
-def invoke_webhook(credentials: ExeoflowCredentials, webhook: Webhook | str,
-                   payload: Mapping[str, Any] | None = None, token: str | SecretStr | None = None,
-                   method: str | None = None) -> ExecutionStarted:
+def _invoke_webhook(client: ExeoflowClient, webhook: Webhook | str, payload: Mapping[str, Any] | None = None,
+                    token: str | SecretStr | None = None, method: str | None = None) -> ExecutionStarted:
     """Trigger a webhook at its returned URL with its own token (a Webhook carries both); sent once."""
-    with credentials.get_client() as client:
-        return client.invoke_webhook(webhook, payload, token=token, method=method)
+    return client.invoke_webhook(webhook, payload, token=token, method=method)
 
 
-@api_task("exeoflow-ainvoke-webhook", safe_to_retry=False)
-async def ainvoke_webhook(credentials: ExeoflowCredentials, webhook: Webhook | str,
-                          payload: Mapping[str, Any] | None = None, token: str | SecretStr | None = None,
-                          method: str | None = None) -> ExecutionStarted:
-    """Trigger a webhook at its returned URL with its own token (a Webhook carries both); sent once."""
-    async with credentials.get_async_client() as client:
-        return await client.invoke_webhook(webhook, payload, token=token, method=method)
-
+create_webhook, acreate_webhook = starting_endpoint(_create_webhook)
+list_webhooks, alist_webhooks = endpoint(_list_webhooks)
+invoke_webhook, ainvoke_webhook = starting_endpoint(_invoke_webhook)
 
 __all__ = [
     "acancel_execution", "acreate_webhook", "acreate_workflow", "adelete_workflow", "aexecute_workflow",
