@@ -1,6 +1,7 @@
 """Prefect tasks for every ProSonata endpoint: a sync task and its async twin (``a`` prefix).
 
-Each pair is made from one row of :mod:`.resources` by a factory below, so all 14 resources
+Each pair is made from one row of :mod:`.resources` by a factory below (through
+:func:`.._core.tasks.endpoint_tasks`, which derives the async twin), so all 14 resources
 behave identically: lists paginate inside one task at the largest page size, 429s are waited
 out inside the client with the server's own reset hint, creates are never retried.
 
@@ -16,7 +17,8 @@ from typing import Any
 
 from prefect import Task
 
-from .._core.tasks import api_task
+from .._core.tasks import endpoint_tasks
+from .client import ProSonataClient
 from .credentials import ProSonataCredentials
 from .resources import (
     ADDRESSES, CONTACTS, CRM_EVENTS, CUSTOMERS, EXTERNAL_COSTS, INVOICES, PROJECT_TASKS, PROJECT_TIMES,
@@ -24,6 +26,8 @@ from .resources import (
 )
 
 TaskPair = tuple[Task[..., Any], Task[..., Any]]
+endpoint = endpoint_tasks(ProSonataCredentials, "prosonata")
+creating_endpoint = endpoint_tasks(ProSonataCredentials, "prosonata", safe_to_retry=False)
 
 
 def _named(fn: Any, name: str, doc: str) -> Any:
@@ -34,88 +38,57 @@ def _named(fn: Any, name: str, doc: str) -> Any:
 
 def list_tasks(resource: Resource) -> TaskPair:
     """``list_<plural>``: every row matching ``filters`` (all pages), or the first ``limit``."""
-    attr, name = resource.plural, f"list_{resource.plural}"
+    attr = resource.plural
     doc = (f"List ProSonata {resource.path} matching `filters` (documented filter names, e.g. dates as "
            f"'2026-11-01', '>2026-11-01' or between(a, b)), ordered by `order_by` (e.g. "
            f"'{resource.sort_keys[0]} DESC'); all pages, or the first `limit` rows.")
 
-    def run(credentials: ProSonataCredentials, filters: dict[str, Any] | None = None,
-            order_by: str | None = None, limit: int | None = None) -> list[Any]:
-        with credentials.get_client() as client:
-            return getattr(client, attr).list(limit=limit, order_by=order_by, **(filters or {}))  # type: ignore[no-any-return]
+    def use(client: ProSonataClient, filters: dict[str, Any] | None = None, order_by: str | None = None,
+            limit: int | None = None) -> list[Any]:
+        return getattr(client, attr).list(limit=limit, order_by=order_by, **(filters or {}))  # type: ignore[no-any-return]
 
-    async def arun(credentials: ProSonataCredentials, filters: dict[str, Any] | None = None,
-                   order_by: str | None = None, limit: int | None = None) -> list[Any]:
-        async with credentials.get_async_client() as client:
-            return await getattr(client, attr).list(limit=limit, order_by=order_by, **(filters or {}))  # type: ignore[no-any-return]
-
-    return (api_task(f"prosonata-{name}")(_named(run, name, doc)),
-            api_task(f"prosonata-a{name}")(_named(arun, f"a{name}", doc)))
+    return endpoint(_named(use, f"list_{resource.plural}", doc))
 
 
 def get_tasks(resource: Resource) -> TaskPair:
-    attr, name = resource.plural, f"get_{resource.singular}"
-    doc = f"Read one ProSonata {resource.path} row by its {resource.id_field}."
+    attr = resource.plural
 
-    def run(credentials: ProSonataCredentials, item_id: int) -> Any:
-        with credentials.get_client() as client:
-            return getattr(client, attr).get(item_id)
+    def use(client: ProSonataClient, item_id: int) -> Any:
+        return getattr(client, attr).get(item_id)
 
-    async def arun(credentials: ProSonataCredentials, item_id: int) -> Any:
-        async with credentials.get_async_client() as client:
-            return await getattr(client, attr).get(item_id)
-
-    return (api_task(f"prosonata-{name}")(_named(run, name, doc)),
-            api_task(f"prosonata-a{name}")(_named(arun, f"a{name}", doc)))
+    return endpoint(_named(use, f"get_{resource.singular}",
+                           f"Read one ProSonata {resource.path} row by its {resource.id_field}."))
 
 
 def create_tasks(resource: Resource) -> TaskPair:
-    attr, name = resource.plural, f"create_{resource.singular}"
+    attr = resource.plural
     doc = (f"Create a ProSonata {resource.path} row from `fields` (required: "
            f"{', '.join(resource.required) or 'none'}). Sent once: never retried after it may have arrived.")
 
-    def run(credentials: ProSonataCredentials, fields: dict[str, Any]) -> Any:
-        with credentials.get_client() as client:
-            return getattr(client, attr).create(fields)
+    def use(client: ProSonataClient, fields: dict[str, Any]) -> Any:
+        return getattr(client, attr).create(fields)
 
-    async def arun(credentials: ProSonataCredentials, fields: dict[str, Any]) -> Any:
-        async with credentials.get_async_client() as client:
-            return await getattr(client, attr).create(fields)
-
-    return (api_task(f"prosonata-{name}", safe_to_retry=False)(_named(run, name, doc)),
-            api_task(f"prosonata-a{name}", safe_to_retry=False)(_named(arun, f"a{name}", doc)))
+    return creating_endpoint(_named(use, f"create_{resource.singular}", doc))
 
 
 def update_tasks(resource: Resource) -> TaskPair:
-    attr, name = resource.plural, f"update_{resource.singular}"
-    doc = f"Partially update a ProSonata {resource.path} row: only the given `fields` change."
+    attr = resource.plural
 
-    def run(credentials: ProSonataCredentials, item_id: int, fields: dict[str, Any]) -> Any:
-        with credentials.get_client() as client:
-            return getattr(client, attr).update(item_id, fields)
+    def use(client: ProSonataClient, item_id: int, fields: dict[str, Any]) -> Any:
+        return getattr(client, attr).update(item_id, fields)
 
-    async def arun(credentials: ProSonataCredentials, item_id: int, fields: dict[str, Any]) -> Any:
-        async with credentials.get_async_client() as client:
-            return await getattr(client, attr).update(item_id, fields)
-
-    return (api_task(f"prosonata-{name}")(_named(run, name, doc)),
-            api_task(f"prosonata-a{name}")(_named(arun, f"a{name}", doc)))
+    return endpoint(_named(use, f"update_{resource.singular}",
+                           f"Partially update a ProSonata {resource.path} row: only the given `fields` change."))
 
 
 def delete_tasks(resource: Resource) -> TaskPair:
-    attr, name = resource.plural, f"delete_{resource.singular}"
-    doc = f"Delete a ProSonata {resource.path} row by its {resource.id_field}."
+    attr = resource.plural
 
-    def run(credentials: ProSonataCredentials, item_id: int) -> None:
-        with credentials.get_client() as client:
-            getattr(client, attr).delete(item_id)
+    def use(client: ProSonataClient, item_id: int) -> None:
+        return getattr(client, attr).delete(item_id)  # type: ignore[no-any-return]
 
-    async def arun(credentials: ProSonataCredentials, item_id: int) -> None:
-        async with credentials.get_async_client() as client:
-            await getattr(client, attr).delete(item_id)
-
-    return (api_task(f"prosonata-{name}")(_named(run, name, doc)),
-            api_task(f"prosonata-a{name}")(_named(arun, f"a{name}", doc)))
+    return endpoint(_named(use, f"delete_{resource.singular}",
+                           f"Delete a ProSonata {resource.path} row by its {resource.id_field}."))
 
 
 # -- one line per endpoint ------------------------------------------------------------------------
