@@ -26,7 +26,7 @@ test: $(STAMP)
 	$(PY) -m pytest -q --maxfail=25
 
 soak: $(STAMP)
-	$(PY) -m pytest -q -m soak
+	$(PY) -m pytest -q -s -m soak
 
 demo: $(STAMP)
 	$(PY) -m flows.demo
