@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from prefect.blocks.core import Block
 from pydantic import ConfigDict, Field
 
-from .budget import RateBudget, shared_budget
+from .budget import shared_budget
 from .clock import SYSTEM_CLOCK, Clock
+from .dialect import Dialect
 from .errors import ConfigurationError
 from .guard import PrefectRateLimitGuard
 from .http import AsyncClient, ClientSettings, SyncClient
@@ -59,15 +61,30 @@ class ServiceCredentials(Block, ABC):
         return self._async_client(self.client_settings(), **client_options)
 
     # -- helpers for the subclasses ------------------------------------------------------------
-    def _policy(self) -> RetryPolicy:
-        return RetryPolicy(max_retries=self.max_retries, max_rate_limit_wait=self.max_rate_limit_wait)
-
-    def _guard(self) -> PrefectRateLimitGuard | None:
-        return PrefectRateLimitGuard(self.concurrency_limit_name) if self.concurrency_limit_name else None
-
-    @staticmethod
-    def _budget(api: str, base_url: str, secret: str, clock: Clock, **options: Any) -> RateBudget:
-        return shared_budget(api, base_url, secret, clock, **options)
+    def _settings(
+        self,
+        *,
+        api: str,
+        base_url: str,
+        dialect: Dialect,
+        headers: Mapping[str, str],
+        secrets: tuple[str, ...],
+        clock: Clock,
+        **budget_options: Any,
+    ) -> ClientSettings:
+        """What every API's settings share: this block's timeout, retries and guard, and the
+        budget shared by every client of the same key (``secrets[0]``) in this process."""
+        return ClientSettings(
+            base_url=base_url,
+            dialect=dialect,
+            headers=dict(headers),
+            secrets=secrets,
+            timeout=self.timeout,
+            policy=RetryPolicy(max_retries=self.max_retries, max_rate_limit_wait=self.max_rate_limit_wait),
+            budget=shared_budget(api, base_url, secrets[0], clock, **budget_options),
+            clock=clock,
+            guard=PrefectRateLimitGuard(self.concurrency_limit_name) if self.concurrency_limit_name else None,
+        )
 
     @staticmethod
     def _require(value: str | None, field: str, block: str) -> str:

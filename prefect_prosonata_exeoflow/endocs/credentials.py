@@ -81,25 +81,13 @@ class EnDocsCredentials(ServiceCredentials):
 
     def client_settings(self, *, clock: Clock = SYSTEM_CLOCK) -> ClientSettings:
         token = self._token()
-        return ClientSettings(
-            base_url=self.base_url,
+        # The API reports no budget: count our own calls per aligned window of the documented size.
+        return self._settings(
+            api=API_NAME, base_url=self.base_url,
             dialect=EnDocsDialect(clock, window_seconds=self.rate_limit_window_seconds),
-            headers={"Authorization": f"Bearer {token}"},
-            secrets=(token,),
-            timeout=self.timeout,
-            policy=self._policy(),
-            budget=self._budget(
-                API_NAME,
-                self.base_url,
-                token,
-                clock,
-                limit=self.requests_per_minute,
-                window_seconds=self.rate_limit_window_seconds,
-                aligned=True,
-                probe_when_unknown=False,
-            ),
-            clock=clock,
-            guard=self._guard(),
+            headers={"Authorization": f"Bearer {token}"}, secrets=(token,), clock=clock,
+            limit=self.requests_per_minute, window_seconds=self.rate_limit_window_seconds, aligned=True,
+            probe_when_unknown=False,
         )
 
     def get_client(self, **client_options: Any) -> EnDocsClient:

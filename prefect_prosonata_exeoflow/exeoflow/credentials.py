@@ -61,16 +61,9 @@ class ExeoflowCredentials(ServiceCredentials):
 
     def client_settings(self, *, clock: Clock = SYSTEM_CLOCK) -> ClientSettings:
         key = self._require(self.api_key.get_secret_value(), "api_key", API_NAME)
-        return ClientSettings(
-            base_url=self.base_url,
-            dialect=ExeoflowDialect(clock),
-            headers={"Authorization": f"Bearer {key}"},
-            secrets=(key,),
-            timeout=self.timeout,
-            policy=self._policy(),
-            budget=self._budget(API_NAME, self.base_url, key, clock, probe_when_unknown=True),
-            clock=clock,
-            guard=self._guard(),
+        return self._settings(
+            api=API_NAME, base_url=self.base_url, dialect=ExeoflowDialect(clock),
+            headers={"Authorization": f"Bearer {key}"}, secrets=(key,), clock=clock, probe_when_unknown=True,
         )
 
     def get_client(self, **client_options: Any) -> ExeoflowClient:

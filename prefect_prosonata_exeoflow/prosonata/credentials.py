@@ -91,16 +91,9 @@ class ProSonataCredentials(ServiceCredentials):
         base_url = self.resolved_base_url
         if "/api/" not in base_url:
             raise ConfigurationError(f"{API_NAME}: base_url {base_url!r} should end in /api/v1")
-        return ClientSettings(
-            base_url=base_url,
-            dialect=ProSonataDialect(clock),
-            headers=headers,
-            secrets=(key, app_id) if app_id else (key,),
-            timeout=self.timeout,
-            policy=self._policy(),
-            budget=self._budget(API_NAME, base_url, key, clock),
-            clock=clock,
-            guard=self._guard(),
+        return self._settings(
+            api=API_NAME, base_url=base_url, dialect=ProSonataDialect(clock), headers=headers,
+            secrets=(key, app_id) if app_id else (key,), clock=clock,
         )
 
     def get_client(self, **client_options: Any) -> ProSonataClient:
