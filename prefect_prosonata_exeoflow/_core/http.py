@@ -271,10 +271,18 @@ class _ClientBase:
         json: Any = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Request:
-        url = path if urlsplit(path).scheme else path.lstrip("/")
-        return self._http.build_request(  # type: ignore[attr-defined, no-any-return]
-            method, url, params=_clean_params(params), json=json, headers=headers
+        absolute = bool(urlsplit(path).scheme)
+        request: httpx.Request = self._http.build_request(  # type: ignore[attr-defined]
+            method, path if absolute else path.lstrip("/"), params=_clean_params(params), json=json, headers=headers
         )
+        if absolute:
+            # The block's key headers go only to its base URL: an absolute URL the API handed out
+            # (an Exeoflow webhook) gets only the headers the caller passes for it.
+            explicit = {name.lower() for name in headers or {}}
+            for name in self.settings.headers:
+                if name.lower() not in explicit:
+                    request.headers.pop(name, None)
+        return request
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(api={self.settings.dialect.api!r}, base_url={self.settings.base_url!r})"

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
-import httpx
 from pydantic import SecretStr
 
 from .._core.http import AsyncClient, SyncClient
@@ -19,27 +17,6 @@ from .._core.pagination import Page, aiterate_pages, iterate_pages
 from .calls import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Calls, DateLike
 from .models import DeletedWorkflow, Execution, ExecutionStarted, ListPage, Node, Webhook, Workflow
 from .waiting import PollPolicy, Watch, arun_plan, execute_plan, run_plan, wait_plan
-
-
-class _KeyStaysHome:
-    """The API key goes only to the base URL: absolute URLs (webhooks) never carry it."""
-
-    def build_request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> httpx.Request:
-        request: httpx.Request = super().build_request(  # type: ignore[misc]
-            method, path, params=params, json=json, headers=headers
-        )
-        explicit = {name.lower() for name in headers or {}}
-        if urlsplit(path).scheme and "authorization" not in explicit:
-            request.headers.pop("Authorization", None)
-        return request
 
 
 def _as_page(page: ListPage[Any]) -> Page[Any]:
@@ -63,7 +40,7 @@ def _policy(timeout: float, poll_interval: float, max_poll_interval: float) -> P
     return PollPolicy(timeout=timeout, interval=poll_interval, max_interval=max_poll_interval)
 
 
-class ExeoflowClient(_KeyStaysHome, SyncClient):
+class ExeoflowClient(SyncClient):
     """Blocking Exeoflow client (use it in a ``with`` block)."""
 
     # -- workflows -----------------------------------------------------------------------
@@ -171,7 +148,7 @@ class ExeoflowClient(_KeyStaysHome, SyncClient):
         return self.call(Calls.invoke_webhook(webhook, payload, token=token, method=method))
 
 
-class AsyncExeoflowClient(_KeyStaysHome, AsyncClient):
+class AsyncExeoflowClient(AsyncClient):
     """Asyncio Exeoflow client (use it in an ``async with`` block); same methods as the sync one."""
 
     async def list_workflows_page(self, page: int = 1, limit: int = DEFAULT_PAGE_SIZE,

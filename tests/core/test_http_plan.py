@@ -275,3 +275,16 @@ async def test_async_client_follows_the_same_plan() -> None:
     async with AsyncClient(settings, transport=httpx.MockTransport(handler)) as client:
         reply = await client.request("GET", "x")
     assert reply.data == {"x": 1} and clock.sleeps == [3.0] and len(calls) == 2
+
+
+def test_key_headers_go_only_to_the_base_url() -> None:
+    clock = FakeClock()
+    handler, seen = scripted(ok(), ok(), ok())
+    with make_client(handler, clock) as client:
+        client.request("GET", "things")
+        client.request("POST", "https://elsewhere.test/hook", json={})
+        client.request("POST", "https://elsewhere.test/hook", json={}, headers={"X-API-Key": "its-own"})
+    home, away, explicit = seen
+    assert home.headers["x-api-key"] == SECRET
+    assert "x-api-key" not in away.headers
+    assert explicit.headers["x-api-key"] == "its-own"
