@@ -15,7 +15,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from uuid import UUID
 
 import pytest
 from prefect.client.orchestration import PrefectClient
@@ -24,6 +23,8 @@ from flows.prosonata_time_to_exeoflow import ARTIFACT_KEY
 from flows.runtime import QUIET_ENV, ROOT, local_prefect_server, stop_process
 from flows.serve import MAIN_DEPLOYMENT
 from prefect_prosonata_exeoflow.sandbox import SandboxServer
+
+from .artifacts import artifacts
 
 pytestmark = pytest.mark.server
 
@@ -87,15 +88,6 @@ async def _trigger_and_wait(api_url: str, runner: subprocess.Popen[bytes], param
             await asyncio.sleep(0.5)
 
 
-async def _artifacts_of(api_url: str, flow_run_id: UUID) -> list[dict[str, Any]]:
-    # Prefect 3.8.8's client sends None filter fields its own server refuses: post the body directly.
-    async with PrefectClient(api=api_url) as client:
-        body = {"artifacts": {"key": {"any_": [ARTIFACT_KEY]}}, "flow_runs": {"id": {"any_": [str(flow_run_id)]}},
-                "limit": 10, "sort": "CREATED_DESC"}
-        response = await client._client.post("/artifacts/filter", json=body)
-        return list(response.json())
-
-
 def test_a_served_deployment_runs_from_the_api_with_form_parameters(
     prefect_api: str, runner: subprocess.Popen[bytes], sandbox: SandboxServer
 ) -> None:
@@ -109,6 +101,6 @@ def test_a_served_deployment_runs_from_the_api_with_form_parameters(
     assert run.parameters == form
     executed = sandbox.sandbox.stats.get("exeoflow.execute")
     assert executed >= 1, "the run executed the workflow in the sandbox"
-    artifacts = asyncio.run(_artifacts_of(prefect_api, run.id))
-    assert len(artifacts) == 1 and artifacts[0]["type"] == "table"
-    assert artifacts[0]["data"].count("success") == executed
+    published = artifacts(ARTIFACT_KEY, flow_runs=[run.id], api_url=prefect_api)
+    assert len(published) == 1 and published[0]["type"] == "table"
+    assert published[0]["data"].count("success") == executed

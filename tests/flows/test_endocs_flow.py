@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import itertools
 from typing import Any, cast
 
 import pytest
-from prefect.client.orchestration import get_client
 from prefect.variables import Variable
 
 from blocks.setup import build_blocks, save_blocks
@@ -21,6 +19,8 @@ from flows.endocs_contracts_to_prosonata import (
 )
 from prefect_prosonata_exeoflow.prosonata import Customer, Project
 from prefect_prosonata_exeoflow.sandbox import SandboxServer
+
+from .artifacts import artifacts
 
 _names = itertools.count()
 
@@ -49,14 +49,6 @@ def pending_contracts(sandbox: SandboxServer) -> list[int]:
 def projects_of(sandbox: SandboxServer, contract_id: int) -> list[dict[str, Any]]:
     rows = prosonata_rows(sandbox, "projects")
     return [row for row in rows if row.get("projectTags") == contract_marker(contract_id)]
-
-
-async def latest_artifacts(limit: int) -> list[dict[str, Any]]:
-    # Prefect 3.8.8's client sends None filter fields its own server refuses: post the body directly.
-    async with get_client() as client:
-        body = {"artifacts": {"key": {"any_": [ARTIFACT_KEY]}}, "limit": limit, "sort": "CREATED_DESC"}
-        response = await client._client.post("/artifacts/filter", json=body)
-        return list(response.json())
 
 
 def creates(sandbox: SandboxServer, resource: str = "projects") -> int:
@@ -127,7 +119,7 @@ def test_dry_run_sends_nothing(prefect_harness: None, sandbox: SandboxServer) ->
     writes = {k: v for k, v in sandbox.sandbox.stats.snapshot().items() if k.startswith("prosonata.create")}
     assert writes == {} and len(prosonata_rows(sandbox, "projects")) == before
     assert Variable.get(p.cursor_variable) is None
-    (artifact,) = asyncio.run(latest_artifacts(1))
+    (artifact,) = artifacts(ARTIFACT_KEY, limit=1)
     assert artifact["type"] == "table" and artifact["data"].count('"dry-run"') == summary.contracts_read
 
 

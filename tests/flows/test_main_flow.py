@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import itertools
-from typing import Any
 from uuid import UUID
 
 import pytest
-from prefect.client.orchestration import get_client
 
 from blocks.setup import build_blocks, save_blocks
 from flows.prosonata_time_to_exeoflow import (
@@ -20,6 +17,8 @@ from flows.prosonata_time_to_exeoflow import (
     prosonata_time_to_exeoflow,
 )
 from prefect_prosonata_exeoflow.sandbox import SandboxServer
+
+from .artifacts import artifacts
 
 _names = itertools.count()
 
@@ -68,17 +67,7 @@ def test_main_flow_executes_one_execution_per_project_and_reruns_execute_nothing
     assert second.executed == 0 and second.already_done == len(projects)
     assert sandbox.sandbox.stats.get("exeoflow.execute") == len(projects)  # nothing sent twice
 
-    async def table_artifacts() -> list[dict[str, Any]]:
-        # Prefect 3.8.8's client sends None filter fields that its own server refuses (422),
-        # and empty run filters match nothing: post the documented filter body directly.
-        async with get_client() as client:
-            body = {"artifacts": {"key": {"any_": [ARTIFACT_KEY]}},
-                    "flow_runs": {"id": {"any_": [str(first_run), str(second_run)]}},
-                    "limit": 10, "sort": "CREATED_DESC"}
-            response = await client._client.post("/artifacts/filter", json=body)
-            return list(response.json())
-
-    second_table, first_table = asyncio.run(table_artifacts())
+    second_table, first_table = artifacts(ARTIFACT_KEY, flow_runs=[first_run, second_run])
     assert first_table["type"] == second_table["type"] == "table", "each run publishes one table artifact"
     assert first_table["data"].count('"success"') == len(projects)
     assert second_table["data"].count('"already-done"') == len(projects)
