@@ -6,10 +6,12 @@ STAMP := $(VENV)/.installed
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_HOME := $(CURDIR)/.prefect-home
-export PREFECT_LOGGING_LEVEL ?= WARNING
+# Quiet consoles, full run logs: only Prefect's console handler is raised to WARNING, so every
+# run still sends its INFO lines (waits, retries, states) to the API and the UI's Logs tab.
+export PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL ?= WARNING
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install test demo ui bench soak lint clean
+.PHONY: install test demo ui bench soak lint reset clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -41,5 +43,10 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check prefect_prosonata_exeoflow flows blocks tests benchmarks
 	$(VENV)/bin/mypy prefect_prosonata_exeoflow
 
-clean:
-	rm -rf $(VENV) .prefect-home
+# Forget the demo's runs, blocks and cached results (start over); keeps the virtualenv.
+reset:
+	rm -rf .prefect-home
+
+# Everything `make` created, the virtualenv included.
+clean: reset
+	rm -rf $(VENV)

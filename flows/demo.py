@@ -7,7 +7,7 @@ of yesterday, and print what happened. Run it twice: the second run executes not
 
 from __future__ import annotations
 
-import logging
+import os
 import time
 import warnings
 
@@ -25,7 +25,8 @@ def main() -> int:
     with local_prefect_server() as api_url:
         use_prefect_api(api_url)  # before prefect is imported below
         warnings.filterwarnings("ignore")
-        logging.getLogger("prefect").setLevel(logging.WARNING)
+        # A quiet console, but the run's INFO lines (waits, retries) still reach the UI's Logs tab.
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
 
         from blocks.setup import build_blocks, register_block_types, save_blocks
         from flows.prosonata_time_to_exeoflow import TimeSyncParameters, prosonata_time_to_exeoflow

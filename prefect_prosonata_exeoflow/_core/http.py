@@ -39,6 +39,7 @@ from .errors import (
     RateLimitError,
     status_error_class,
 )
+from . import events
 from .logs import log_wait
 from .policy import RETRYABLE_STATUSES, RetryPolicy, is_idempotent, never_reached_server
 from .plans import Finished, advance
@@ -100,6 +101,8 @@ class ClientSettings:
 class Sleep:
     seconds: float
     reason: str
+    #: "budget" (the key's window is spent), "429" (the server said so) or "backoff" (after a failure).
+    kind: str = "backoff"
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,7 @@ def plan_request(
     failures = 0
     rate_limited = 0
     wait_reason = "rate budget spent (remaining 0); waiting for the window to reset"
+    wait_kind = "budget"
 
     while True:
         if budget is not None:
@@ -139,9 +143,10 @@ def plan_request(
                         retry_after=wait,
                         **where,
                     )
-                yield Sleep(wait + policy.jitter(), wait_reason)
+                yield Sleep(wait + policy.jitter(), wait_reason, wait_kind)
                 wait = budget.reserve()
             wait_reason = "rate budget spent (remaining 0); waiting for the window to reset"
+            wait_kind = "budget"
         try:
             response = yield Send(request)
         except httpx.TransportError as exc:
@@ -190,9 +195,9 @@ def plan_request(
             if wait > policy.max_rate_limit_wait or rate_limited > policy.max_rate_limit_retries:
                 raise RateLimitError(message, retry_after=wait, code=code, body=body, **where)
             source = "server's hint" if hint is not None else "no usable hint; backing off"
-            wait_reason = f"HTTP 429 ({source}: {wait:.2f}s)"
+            wait_reason, wait_kind = f"HTTP 429 ({source}: {wait:.2f}s)", "429"
             if budget is None:
-                yield Sleep(wait + policy.jitter(), wait_reason)
+                yield Sleep(wait + policy.jitter(), wait_reason, wait_kind)
             continue
         if failed_status in RETRYABLE_STATUSES and safe_to_repeat and failures < policy.max_retries:
             delay = policy.backoff(failures)
@@ -240,8 +245,13 @@ def _transport_error(
     return APIConnectionError(f"{type(exc).__name__}{tries}: {detail}", **where)
 
 
-def _log_sleep(api: str, action: Sleep) -> None:
-    log_wait(api, action.seconds, action.reason)
+def _log_sleep(settings: ClientSettings, action: Sleep) -> None:
+    """Every wait is logged (see :mod:`.logs`); rate-limit waits are also Prefect events."""
+    api, until = settings.dialect.api, settings.clock.time() + action.seconds
+    log_wait(api, action.seconds, action.reason, until=until, failure=action.kind != "budget")
+    if action.kind != "backoff":
+        events.rate_limit_wait(api, settings.base_url, action.seconds, until, action.reason,
+                               status_429=action.kind == "429")
 
 
 class _ClientBase:
@@ -332,7 +342,7 @@ class SyncClient(_ClientBase):
         return call.parse(reply)
 
     def _drive(self, plan: Plan) -> Reply:
-        clock, api = self.settings.clock, self.settings.dialect.api
+        clock = self.settings.clock
         outcome: Any = None
         failure: BaseException | None = None
         while True:
@@ -341,7 +351,7 @@ class SyncClient(_ClientBase):
                 return action.value
             outcome, failure = None, None
             if isinstance(action, Sleep):
-                _log_sleep(api, action)
+                _log_sleep(self.settings, action)
                 clock.sleep(action.seconds)
                 continue
             try:
@@ -397,7 +407,7 @@ class AsyncClient(_ClientBase):
         return call.parse(reply)
 
     async def _drive(self, plan: Plan) -> Reply:
-        clock, api = self.settings.clock, self.settings.dialect.api
+        clock = self.settings.clock
         outcome: Any = None
         failure: BaseException | None = None
         while True:
@@ -406,7 +416,7 @@ class AsyncClient(_ClientBase):
                 return action.value
             outcome, failure = None, None
             if isinstance(action, Sleep):
-                _log_sleep(api, action)
+                _log_sleep(self.settings, action)
                 await clock.asleep(action.seconds)
                 continue
             try:

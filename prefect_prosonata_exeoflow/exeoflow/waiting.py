@@ -35,6 +35,7 @@ from .._core.errors import (
 )
 from .._core.http import AsyncClient, Call, SyncClient
 from .._core.plans import Finished, advance
+from .._core import events
 from .._core.logs import current_logger
 from .calls import MAX_PAGE_SIZE, Calls, epoch_timestamp
 from .dialect import ADOPT_CLOCK_SKEW_SECONDS, ADOPT_MAX_CANDIDATES, API_NAME
@@ -100,6 +101,7 @@ class Watch:
 
     execution_id: str | None = None
     settled: bool = False
+    base_url: str | None = None  # the API's, for the events (set by the drivers)
 
 
 Action = Call[Any] | Pause
@@ -140,6 +142,7 @@ def wait_plan(
         execution: Execution = yield Calls.get_execution(execution_id)
         if execution.is_finished:
             watch.settled = True
+            events.execution_ended(watch.base_url, execution)
             return _outcome(execution, raise_on_failure)
         left = deadline - clock.monotonic()
         if left <= 0:
@@ -148,6 +151,7 @@ def wait_plan(
         polls += 1
     if policy.cancel_on_timeout:
         execution = yield from cancel_plan(execution_id)
+        events.execution_ended(watch.base_url, execution)
         if execution.is_finished and execution.status != CANCELLED:
             watch.settled = True  # it ended right at the deadline: report that instead
             return _outcome(execution, raise_on_failure)
@@ -206,18 +210,20 @@ def execute_plan(
     try:
         started = yield call
         execution_id = started.execution_id
+        events.execution_event("started", watch.base_url, workflow_id, execution_id)
     except (OutcomeUnknownError, MalformedResponseError) as exc:
         if isinstance(exc, MalformedResponseError) and exc.status is not None and exc.status >= 300:
             raise
         sent = json.loads(json.dumps(call.json["input"]))  # as the server stored it (tuples -> lists)
         execution_id = yield from adopt_plan(workflow_id, sent, since, exc)
+        events.execution_event("adopted", watch.base_url, workflow_id, execution_id, lost_answer=type(exc).__name__)
     return (yield from wait_plan(watch, execution_id, policy, clock, raise_on_failure))
 
 
 # -- drivers -------------------------------------------------------------------------------
 def run_plan(client: SyncClient, plan: Plan[T], watch: Watch) -> T:
     """Drive a plan with a blocking client; cancel the execution if the wait is abandoned."""
-    clock = client.settings.clock
+    clock, watch.base_url = client.settings.clock, client.settings.base_url
     outcome: Any = None
     failure: APIError | None = None
     try:
@@ -242,6 +248,7 @@ def run_plan(client: SyncClient, plan: Plan[T], watch: Watch) -> T:
                 _log_cancel_failed(watch.execution_id, cancel_error)
             else:
                 _log_cancelled(watch.execution_id)
+                events.execution_event("cancelled", watch.base_url, None, watch.execution_id, reason="wait abandoned")
         raise
     finally:
         plan.close()
@@ -249,7 +256,7 @@ def run_plan(client: SyncClient, plan: Plan[T], watch: Watch) -> T:
 
 async def arun_plan(client: AsyncClient, plan: Plan[T], watch: Watch) -> T:
     """Async twin of :func:`run_plan`; the cancel survives the task being cancelled."""
-    clock = client.settings.clock
+    clock, watch.base_url = client.settings.clock, client.settings.base_url
     outcome: Any = None
     failure: APIError | None = None
     try:
@@ -276,6 +283,7 @@ async def arun_plan(client: AsyncClient, plan: Plan[T], watch: Watch) -> T:
                 _log_cancel_failed(watch.execution_id, cancel_error)
             else:
                 _log_cancelled(watch.execution_id)
+                events.execution_event("cancelled", watch.base_url, None, watch.execution_id, reason="wait abandoned")
         raise
     finally:
         plan.close()
