@@ -66,3 +66,89 @@ def test_save_and_load_keeps_the_secret_and_hides_it(prefect_harness: None) -> N
 def test_block_docstring_example_imports_resolve(cls: type[Block]) -> None:
     example = cls.get_code_example() or ""
     assert "prefect_prosonata_exeoflow" in example
+
+
+# -- the UI form enforces what the block enforces ------------------------------------------------
+from prefect_prosonata_exeoflow import ConfigurationError  # noqa: E402
+from prefect_prosonata_exeoflow.endocs import EnDocsCredentials  # noqa: E402
+from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials  # noqa: E402
+
+FORM_CASES: list[tuple[type[Block], dict[str, object], bool]] = [
+    (ProSonataCredentials, {"subdomain": "meine-agentur", "api_key": "k"}, True),
+    (ProSonataCredentials, {"base_url": "http://localhost:8765/prosonata/api/v1", "api_key": "k"}, True),
+    (ProSonataCredentials, {"subdomain": "a", "base_url": "https://ps.example.com/api/v1/", "api_key": "k"}, True),
+    (ProSonataCredentials, {"api_key": "k"}, False),  # neither subdomain nor base_url
+    (ProSonataCredentials, {"subdomain": None, "base_url": None, "api_key": "k"}, False),  # the UI's empty fields
+    (ProSonataCredentials, {"subdomain": "meine agentur", "api_key": "k"}, False),
+    (ProSonataCredentials, {"subdomain": "-agentur", "api_key": "k"}, False),
+    (ProSonataCredentials, {"base_url": "https://ps.example.com/v1", "api_key": "k"}, False),  # not .../api/v1
+    (ProSonataCredentials, {"base_url": "ftp://ps.example.com/api/v1", "api_key": "k"}, False),
+    (ProSonataCredentials, {"base_url": "https://ps.example.com/api/v1?key=s3cret", "api_key": "k"}, False),
+    (ProSonataCredentials, {"base_url": "https://user:pw@ps.example.com/api/v1", "api_key": "k"}, False),
+    (ProSonataCredentials, {"subdomain": "agentur", "api_key": ""}, False),
+    (ProSonataCredentials, {"subdomain": "agentur", "api_key": "   "}, False),
+    (ProSonataCredentials, {"subdomain": "agentur"}, False),
+    (ExeoflowCredentials, {"api_key": "k"}, True),
+    (ExeoflowCredentials, {"api_key": "k", "base_url": "http://127.0.0.1:8765/exeoflow/v1"}, True),
+    (ExeoflowCredentials, {"api_key": "k", "base_url": "api.exeoflow.com/v1"}, False),
+    (ExeoflowCredentials, {"api_key": "k", "base_url": "https://h.example/v1#x"}, False),
+    (ExeoflowCredentials, {"api_key": ""}, False),
+    (EnDocsCredentials, {"token": "t"}, True),
+    (EnDocsCredentials, {"token": "t", "base_url": "http://localhost:8765/endocs"}, True),
+    (EnDocsCredentials, {"token": "t", "base_url": "https://endocs.example/api?token=t"}, False),
+    (EnDocsCredentials, {"token": "", "base_url": "http://localhost:8765/endocs"}, False),
+    (EnDocsCredentials, {"token": "t", "requests_per_minute": 0}, False),
+]
+
+
+def _schema_errors(cls: type[Block], values: dict[str, object]) -> list[object]:
+    """What the UI's form validation (the server's /ui/schemas/validate) says about ``values``."""
+    from prefect.utilities.schema_tools.validation import validate
+
+    return list(validate(values, cls.model_json_schema(), preprocess=True))
+
+
+def _block_usable(cls: type[Block], values: dict[str, object]) -> bool:
+    """The block validates and can build its client (an empty key passes the first, not the second)."""
+    try:
+        cls(**values).client_settings()  # type: ignore[attr-defined]
+    except (ValueError, ConfigurationError):  # pydantic's ValidationError is a ValueError
+        return False
+    return True
+
+
+@pytest.mark.parametrize(("cls", "values", "valid"), FORM_CASES,
+                         ids=[f"{c.__name__}-{i}" for i, (c, _, _) in enumerate(FORM_CASES)])
+def test_the_ui_form_rejects_what_the_block_rejects(cls: type[Block], values: dict[str, object], valid: bool) -> None:
+    assert _block_usable(cls, values) is valid, "the block class disagrees with the case"
+    errors = _schema_errors(cls, values)
+    assert (not errors) is valid, errors
+
+
+def test_loading_a_block_saved_invalid_names_the_problem(prefect_harness: None) -> None:
+    # As the UI could save it before the schema said otherwise: no subdomain and no base_url.
+    ProSonataCredentials.model_construct(api_key=SecretStr("k-invalid-0001"), subdomain=None, base_url=None).save(
+        "test-prosonata-invalid", overwrite=True
+    )
+    with pytest.raises(ConfigurationError) as caught:
+        ProSonataCredentials.load("test-prosonata-invalid")
+    message = str(caught.value)
+    assert "'test-prosonata-invalid'" in message and "set either subdomain or base_url" in message
+    assert "validate=False" not in message and "k-invalid-0001" not in message
+
+
+@pytest.mark.parametrize("cls", _block_classes())
+def test_block_code_example_loads_the_default_name_and_imports_only_what_it_uses(cls: type[Block]) -> None:
+    import ast
+
+    from blocks.setup import BLOCK_NAMES
+
+    example = cls.get_code_example() or ""
+    source = example.split("```python", 1)[1].split("```", 1)[0]
+    tree = ast.parse(source)
+    imported = {alias.asname or alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                for alias in node.names}
+    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    assert imported <= used, f"unused imports: {imported - used}"
+    assert f'.load("{BLOCK_NAMES[cls.get_block_type_slug().split("-")[0]]}")' in source
+    assert "&lt;" not in (cls.get_description() or "") and "<" not in (cls.get_description() or "")

@@ -6,8 +6,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from prefect.blocks.core import Block
-from pydantic import ConfigDict, Field
+from prefect.blocks.core import Block, schema_extra
+from pydantic import ConfigDict, Field, ValidationError
 
 from .budget import shared_budget
 from .clock import SYSTEM_CLOCK, Clock
@@ -17,12 +17,36 @@ from .guard import PrefectRateLimitGuard
 from .http import AsyncClient, ClientSettings, SyncClient
 from .policy import RetryPolicy
 
+#: A base URL as the UI form accepts it: http(s), a host, no credentials, query or fragment.
+BASE_URL_PATTERN = r"^https?://[^\s/?#@]+(/[^\s?#@]*)?$"
+#: A key field must hold at least one non-space character.
+NOT_BLANK = {"minLength": 1, "pattern": r"\S"}
+
+
+def _schema_extra(schema: dict[str, Any], model: type[Block]) -> None:
+    """Prefect's block schema plus the block's own cross-field rules, so the UI form enforces them."""
+    schema_extra(schema, model)
+    schema.update(getattr(model, "_schema_rules", {}))
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """``field: reason; ...`` from a pydantic error, without the input (keys may be in it)."""
+    parts = []
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"]) or "block"
+        parts.append(f"{where}: {str(item['msg']).removeprefix('Value error, ')}")
+    return "; ".join(parts)
+
+
 class ServiceCredentials(Block, ABC):
     """Common fields and the client factory; each API adds its own key fields and URL rules."""
 
     # A rejected field (a base_url with a token in its query, a key of the wrong type) must not
     # be echoed into the ValidationError text.
-    model_config = ConfigDict(hide_input_in_errors=True)
+    model_config = ConfigDict(hide_input_in_errors=True, json_schema_extra=_schema_extra)  # type: ignore[arg-type]
+
+    #: JSON-schema keywords added at the top of the block's schema (e.g. ``anyOf`` of required fields).
+    _schema_rules: ClassVar[dict[str, Any]] = {}
 
     timeout: float = Field(default=30.0, gt=0, le=600, description="Seconds to wait for each HTTP response.")
     max_retries: int = Field(
@@ -43,6 +67,19 @@ class ServiceCredentials(Block, ABC):
 
     _sync_client: ClassVar[type[SyncClient]]
     _async_client: ClassVar[type[AsyncClient]]
+
+    @classmethod
+    def _load_from_block_document(cls, block_document: Any, validate: bool = True) -> Any:
+        """Prefect's load, but a saved block that fails validation says which field and why."""
+        try:
+            return super()._load_from_block_document(block_document, validate=validate)
+        except RuntimeError as exc:
+            if not isinstance(exc.__cause__, ValidationError):
+                raise
+            raise ConfigurationError(
+                f"{cls.get_block_type_name()} block {block_document.name!r} cannot be used: "
+                f"{describe_validation_error(exc.__cause__)}. Fix it in the UI (Blocks) or save it again."
+            ) from None
 
     @abstractmethod
     def client_settings(self, *, clock: Clock = SYSTEM_CLOCK) -> ClientSettings:

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from pydantic import Field, SecretStr, field_validator
 
 from .._core.clock import SYSTEM_CLOCK, Clock
-from .._core.credentials import ServiceCredentials
+from .._core.credentials import BASE_URL_PATTERN, NOT_BLANK, ServiceCredentials
 from .._core.errors import ConfigurationError
 from .._core.http import ClientSettings
 from .._core.urls import check_base_url
@@ -43,10 +43,14 @@ class EnDocsCredentials(ServiceCredentials):
     _sync_client = EnDocsClient
     _async_client = AsyncEnDocsClient
 
-    token: SecretStr = Field(description="The account's 1C exchange token (settings, section 1С, Копировать токен).")
+    token: SecretStr = Field(
+        description="The account's 1C exchange token (settings, section 1С, Копировать токен).",
+        json_schema_extra=NOT_BLANK,
+    )
     base_url: str = Field(
         default=DEFAULT_BASE_URL,
         description="API root; change it only for a local sandbox, e.g. http://localhost:8765/endocs.",
+        json_schema_extra={"pattern": BASE_URL_PATTERN},
     )
     requests_per_minute: int = Field(
         default=REQUESTS_PER_MINUTE,

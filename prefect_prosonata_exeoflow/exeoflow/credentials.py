@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from pydantic import Field, SecretStr, field_validator
 
 from .._core.clock import SYSTEM_CLOCK, Clock
-from .._core.credentials import ServiceCredentials
+from .._core.credentials import BASE_URL_PATTERN, NOT_BLANK, ServiceCredentials
 from .._core.http import ClientSettings
 from .._core.urls import check_base_url
 from .calls import Calls
@@ -19,7 +19,7 @@ class ExeoflowCredentials(ServiceCredentials):
     """Access to an Exeoflow workspace with an API key (Settings > API Keys), sent as a Bearer token.
 
     The cloud API is the default; set ``base_url`` for an on-premises install
-    (``http(s)://<your-domain>/api/v1``) or the local sandbox. Requests are paced by the
+    (``https://your-domain/api/v1``) or the local sandbox. Requests are paced by the
     ``X-RateLimit-*`` headers, so flows sharing a key stay under the per-minute quota.
 
     Example:
@@ -30,7 +30,7 @@ class ExeoflowCredentials(ServiceCredentials):
 
         @flow
         def run_import():
-            credentials = ExeoflowCredentials.load("my-workspace")
+            credentials = ExeoflowCredentials.load("exeoflow")
             execution = execute_workflow_and_wait(credentials, "wf_123456", input={"user_id": "12345"})
             return execution.output
         ```
@@ -43,10 +43,14 @@ class ExeoflowCredentials(ServiceCredentials):
     _sync_client = ExeoflowClient
     _async_client = AsyncExeoflowClient
 
-    api_key: SecretStr = Field(description="Exeoflow API key (Settings > API Keys); it is shown only once when created.")
+    api_key: SecretStr = Field(
+        description="Exeoflow API key (Settings > API Keys); it is shown only once when created.",
+        json_schema_extra=NOT_BLANK,
+    )
     base_url: str = Field(
         default=DEFAULT_BASE_URL,
-        description="API base URL: the cloud default, http(s)://<your-domain>/api/v1 on premises, or the sandbox.",
+        description="API base URL: the cloud default, https://your-domain/api/v1 on premises, or the sandbox.",
+        json_schema_extra={"pattern": BASE_URL_PATTERN},
     )
     max_rate_limit_wait: float = Field(
         default=120.0,

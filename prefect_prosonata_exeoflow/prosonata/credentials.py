@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from pydantic import Field, SecretStr, field_validator, model_validator
 
 from .._core.clock import SYSTEM_CLOCK, Clock
-from .._core.credentials import ServiceCredentials
+from .._core.credentials import NOT_BLANK, ServiceCredentials
 from .._core.errors import ConfigurationError
 from .._core.http import ClientSettings
 from .._core.urls import check_base_url
@@ -27,9 +27,9 @@ class ProSonataCredentials(ServiceCredentials):
     Example:
         Load stored credentials and list yesterday's project times:
         ```python
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, list_project_times
+        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials
 
-        credentials = ProSonataCredentials.load("my-agency")
+        credentials = ProSonataCredentials.load("prosonata")
         with credentials.get_client() as client:
             entries = client.project_times.list(date="2026-11-22")
         ```
@@ -41,16 +41,29 @@ class ProSonataCredentials(ServiceCredentials):
     _documentation_url: ClassVar[str] = "https://www.prosonata.de/infos-und-hilfen/api/api-grundlagen.html"  # type: ignore[assignment]
     _sync_client = ProSonataClient
     _async_client = AsyncProSonataClient
+    # The UI form (JSON schema) enforces what the validators below enforce: one of the two locations.
+    _schema_rules: ClassVar[dict[str, Any]] = {
+        "anyOf": [
+            {"required": ["subdomain"], "properties": {"subdomain": {"type": "string", "minLength": 1}}},
+            {"required": ["base_url"], "properties": {"base_url": {"type": "string", "minLength": 1}}},
+        ],
+    }
 
     subdomain: str | None = Field(
         default=None,
-        description="Account subdomain, e.g. 'meine-agentur' for https://meine-agentur.prosonata.software.",
+        description="Account subdomain, e.g. 'meine-agentur' for https://meine-agentur.prosonata.software; "
+        "set this or base_url.",
+        json_schema_extra={"pattern": r"^\s*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\s*$"},
     )
     base_url: str | None = Field(
         default=None,
         description="Full API base URL ending in /api/v1, for on-premises installs or the sandbox; overrides subdomain.",
+        json_schema_extra={"pattern": r"^https?://[^\s/?#@]+(/[^\s?#@]*)?/api/[^\s?#@]*$"},
     )
-    api_key: SecretStr = Field(description="API key of a user or of an app integration (System > Integrationen).")
+    api_key: SecretStr = Field(
+        description="API key of a user or of an app integration (System > Integrationen).",
+        json_schema_extra=NOT_BLANK,
+    )
     app_id: SecretStr | None = Field(
         default=None, description="App ID of an app integration (sent as X-APP-ID); leave empty for a user key."
     )
