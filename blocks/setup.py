@@ -158,7 +158,7 @@ def save_blocks(blocks: Mapping[str, Block], names: Mapping[str, str] = BLOCK_NA
 def main(argv: list[str] | None = None) -> int:
     import os
 
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m blocks.setup", description=__doc__.split("\n\n")[0])
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--from-env", action="store_true", help="real accounts from environment variables")
     source.add_argument("--sandbox", metavar="URL", help="the sandbox's root URL, e.g. http://localhost:8765")

@@ -7,6 +7,7 @@ of yesterday, and print what happened. Run it twice: the second run executes not
 
 from __future__ import annotations
 
+import argparse
 import os
 import time
 import warnings
@@ -18,7 +19,8 @@ def _line(text: str = "") -> None:
     print(text, flush=True)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    argparse.ArgumentParser(prog="python -m flows.demo", description=__doc__.split("\n\n")[0]).parse_args(argv)
     started = time.monotonic()
     _line("prefect-prosonata-exeoflow demo: ProSonata project times -> Exeoflow executions")
     _line("  [1/4] starting a local Prefect server ...")

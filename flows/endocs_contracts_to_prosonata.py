@@ -197,9 +197,10 @@ class _ContractSync:
 
 def _publish(summary: ContractSyncSummary) -> None:
     rows = [
-        {"contract": r.contract_id, "number": r.number or "", "name": r.name, "counterparty": r.counterparty or "",
-         "customer id": r.customer_id or "", "project id": r.project_id or "", "status": r.status,
-         "note": r.message or ""}
+        # What a reader looks for first stays in view: the outcome, then the details.
+        {"contract": r.contract_id, "status": r.status, "note": r.message or "", "project id": r.project_id or "",
+         "number": r.number or "", "name": r.name, "counterparty": r.counterparty or "",
+         "customer id": r.customer_id or ""}
         for r in summary.results
     ]
     create_table_artifact(

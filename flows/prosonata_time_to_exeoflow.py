@@ -9,6 +9,7 @@ Executions run concurrently; the shared rate budget of each API key keeps them w
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
@@ -18,7 +19,7 @@ from prefect.futures import wait
 from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import BaseModel, Field, model_validator
 
-from prefect_prosonata_exeoflow import APIError, InvalidRequestError
+from prefect_prosonata_exeoflow import APIError, InvalidRequestError, NotFoundError
 from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials
 from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, between, list_project_times
 
@@ -110,17 +111,34 @@ class ExecutionRecord(BaseModel):
     status: str
 
 
-@task(name="resolve-exeoflow-workflow", retries=2, retry_delay_seconds=5)
+def _retry_unless_bad_input(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry what may heal (a dropped connection); a workflow that does not exist will not."""
+    try:
+        state.result()
+    except (InvalidRequestError, NotFoundError):
+        return False
+    except Exception:  # noqa: BLE001 - anything else is worth the retry
+        return True
+    return True
+
+
+@task(name="resolve-exeoflow-workflow", retries=2, retry_delay_seconds=5, retry_condition_fn=_retry_unless_bad_input)
 def resolve_workflow(credentials: ExeoflowCredentials, workflow: str) -> str:
     """A workflow id from an id or an exact name (the UI form accepts either)."""
     with credentials.get_client() as client:
+        workflows = [] if workflow.startswith("wf_") else list(client.iter_workflows())
         if workflow.startswith("wf_"):
-            return client.get_workflow(workflow).id
-        matches = [w.id for w in client.iter_workflows() if w.name == workflow]
-    if len(matches) != 1:
-        found = "no workflow" if not matches else f"{len(matches)} workflows"
-        raise InvalidRequestError(f"Exeoflow: {found} named {workflow!r}; give its id (wf_...) instead")
-    return matches[0]
+            try:
+                return client.get_workflow(workflow).id
+            except NotFoundError:
+                workflows = list(client.iter_workflows())
+    matches = [w.id for w in workflows if w.name == workflow]
+    if len(matches) == 1:
+        return matches[0]
+    found = "no workflow" if not matches else f"{len(matches)} workflows"
+    known = ", ".join(f"{w.name!r} ({w.id})" for w in workflows[:20]) + (" ..." if len(workflows) > 20 else "")
+    raise InvalidRequestError(f"Exeoflow: {found} named or numbered {workflow!r}; the workspace has: "
+                              f"{known or 'no workflows'}. Give one exact name or its id (wf_...).")
 
 
 def _group_cache_key(context: Any, parameters: Mapping[str, Any]) -> str:
@@ -157,10 +175,19 @@ def _outcome(group: TimeGroup, future: Any) -> GroupResult:
     return GroupResult(**base, execution_id=getattr(execution, "id", None), status=status, message=str(error))
 
 
+def _preview(group: TimeGroup, shown: int = 3) -> str:
+    """What a dry run would send as the execution's input (the first entries of a long group)."""
+    sent = group.execution_input()
+    entries = sent["entries"]
+    if len(entries) > shown:
+        sent = {**sent, "entries": [*entries[:shown], f"... {len(entries) - shown} more entries"]}
+    return "would send input " + json.dumps(sent, ensure_ascii=False, default=str)
+
+
 def _publish(summary: TimeSyncSummary) -> None:
     rows = [
         {"group": r.label, "entries": r.entries, "hours": r.hours, "execution id": r.execution_id or "",
-         "final status": r.status}
+         "final status": r.status, "note": r.message or ""}
         for r in summary.results
     ]
     create_table_artifact(
@@ -184,7 +211,8 @@ def prosonata_time_to_exeoflow(parameters: TimeSyncParameters = TimeSyncParamete
     workflow_id = resolve_workflow(exeoflow, parameters.workflow) if groups else None
     results: list[GroupResult]
     if parameters.dry_run or not groups:
-        results = [GroupResult(group=g.key, label=g.label, entries=len(g.entries), hours=g.hours, status="dry-run")
+        results = [GroupResult(group=g.key, label=g.label, entries=len(g.entries), hours=g.hours, status="dry-run",
+                               message=_preview(g) if parameters.dry_run else None)
                    for g in groups]
     else:
         assert workflow_id is not None

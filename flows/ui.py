@@ -5,6 +5,7 @@ Stop with Ctrl-C.
 
 from __future__ import annotations
 
+import argparse
 import os
 import signal
 
@@ -23,7 +24,11 @@ def _stop_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, interrupt)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    argparse.ArgumentParser(
+        prog="python -m flows.ui", description=__doc__.split("\n")[0],
+        epilog="Ports: PPE_UI_PORT (default 4200) and PPE_SANDBOX_PORT (default 8765).",
+    ).parse_args(argv)
     _stop_on_sigterm()
     print(f"starting a local Prefect server with the UI on http://127.0.0.1:{UI_PORT} ...", flush=True)
     with local_prefect_server(port=UI_PORT, ui=True) as api_url:

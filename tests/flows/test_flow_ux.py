@@ -1,0 +1,50 @@
+"""What a user reads from the sample flows: a workflow typo named at once, what a dry run would
+send, and artifact columns ordered so the outcome stays in view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from flows import endocs_contracts_to_prosonata as contracts_flow
+from flows.prosonata_time_to_exeoflow import ARTIFACT_KEY, prosonata_time_to_exeoflow
+from prefect_prosonata_exeoflow import InvalidRequestError
+from prefect_prosonata_exeoflow.sandbox import SandboxServer
+
+from .artifacts import artifacts
+from .test_main_flow import fresh_blocks, params
+
+
+def test_a_workflow_name_typo_fails_once_and_lists_the_workflows_that_exist(
+    prefect_harness: None, sandbox: SandboxServer
+) -> None:
+    names = fresh_blocks(sandbox)
+    before = sandbox.sandbox.stats.get("exeoflow.requests")
+    with pytest.raises(InvalidRequestError) as caught:
+        prosonata_time_to_exeoflow(params(names, workflow="Projektzeiten ubernehmen"))
+    message = str(caught.value)
+    assert "'Projektzeiten ubernehmen'" in message and "'Projektzeiten übernehmen' (wf_" in message
+    # One listing, not three: the task is not retried for input that cannot heal.
+    assert sandbox.sandbox.stats.get("exeoflow.requests") - before == 1
+    assert sandbox.sandbox.stats.get("exeoflow.execute") == 0
+
+
+def test_the_dry_run_artifact_shows_what_would_be_sent(prefect_harness: None, sandbox: SandboxServer) -> None:
+    names = fresh_blocks(sandbox)
+    state = prosonata_time_to_exeoflow(params(names, dry_run=True), return_state=True)
+    summary = state.result()
+    (table,) = artifacts(ARTIFACT_KEY, flow_runs=[state.state_details.flow_run_id])
+    assert table["data"].count("would send input") == summary.groups >= 1
+    assert '\\"timeID\\"' in table["data"] and '\\"totals\\"' in table["data"]
+    assert sandbox.sandbox.stats.get("exeoflow.execute") == 0
+
+
+def test_the_endocs_artifact_puts_status_and_note_next_to_the_contract(monkeypatch: pytest.MonkeyPatch) -> None:
+    published: list[Any] = []
+    monkeypatch.setattr(contracts_flow, "create_table_artifact", lambda **kwargs: published.append(kwargs))
+    result = contracts_flow.ContractResult(contract_id=7, name="Vertrag", status="failed", message="no customer")
+    contracts_flow._publish(contracts_flow.ContractSyncSummary(
+        cursor_variable="c", since_id=0, cursor=0, cursor_saved=False, contracts_read=1, created=0, already_existed=0,
+        skipped=0, failed=1, customers_created=0, dry_run=False, results=[result]))
+    assert list(published[0]["table"][0])[:3] == ["contract", "status", "note"]
