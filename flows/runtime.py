@@ -35,7 +35,7 @@ def free_port() -> int:
 
 @contextmanager
 def local_prefect_server(
-    *, port: int | None = None, ui: bool = False, timeout: float = 90.0, home: Path | None = None
+    *, port: int | None = None, ui: bool = False, timeout: float = 240.0, home: Path | None = None
 ) -> Iterator[str]:
     """Run ``prefect server start`` on loopback; yields its API URL and stops it afterwards.
 
@@ -48,6 +48,8 @@ def local_prefect_server(
     env = {**os.environ, **QUIET_ENV, "PREFECT_HOME": str(home), "PREFECT_UI_ENABLED": "true" if ui else "false",
            "PREFECT_SERVER_LOGGING_LEVEL": "WARNING"}
     env.pop("PREFECT_API_URL", None)
+    # The UI asks the API at PREFECT_UI_API_URL, else at port 4200 whatever --port says.
+    env["PREFECT_UI_API_URL"] = f"http://127.0.0.1:{port}/api"
     with open(log_path, "ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],

@@ -1,0 +1,154 @@
+"""The Prefect UI as `make ui` serves it, driven by a real headless Chromium.
+
+`python -m flows.ui` runs on free ports (a Prefect server with the UI, the sandbox, sandbox
+blocks, the served deployments); the test opens the main deployment's run form, changes a field,
+submits it, waits for the run, and reads the run's Logs tab (a rate-limit wait must be there: the
+sandbox's Exeoflow window is made small) and its table artifact.
+
+Chromium comes from the distribution (`apt-get install chromium`; `.ci/run` installs it) and is
+driven by Playwright with ``executable_path``; without it the test is skipped, saying why.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from flows.runtime import QUIET_ENV, ROOT, free_port, stop_process
+from flows.serve import MAIN_DEPLOYMENT
+
+pytestmark = pytest.mark.server
+
+CHROMIUM = next((path for name in ("chromium", "chromium-browser") if (path := shutil.which(name))), None)
+START_SECONDS = 300
+RUN_SECONDS = 240
+
+
+def _playwright() -> Any:
+    if CHROMIUM is None:
+        pytest.skip("browser test skipped: no Chromium on this machine (apt-get install chromium; .ci/run does it)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("browser test skipped: playwright is not installed (pip install -e '.[test]')")
+    return sync_playwright
+
+
+class UI:
+    """A running `python -m flows.ui` and how to reach it."""
+
+    def __init__(self, url: str, sandbox_url: str) -> None:
+        self.url, self.api, self.sandbox_url = url, f"{url}/api", sandbox_url
+
+    def get(self, path: str) -> Any:
+        response = httpx.get(f"{self.api}{path}", timeout=10)
+        response.raise_for_status()
+        return response.json()
+
+    def post(self, path: str, body: dict[str, Any]) -> Any:
+        response = httpx.post(f"{self.api}{path}", json=body, timeout=10)
+        response.raise_for_status()
+        return response.json()
+
+
+@pytest.fixture(scope="module")
+def ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UI]:
+    _playwright()
+    home: Path = tmp_path_factory.mktemp("ui-home")
+    ui_port, sandbox_port = free_port(), free_port()
+    env = {**os.environ, **QUIET_ENV, "PREFECT_HOME": str(home), "PPE_UI_PORT": str(ui_port),
+           "PPE_SANDBOX_PORT": str(sandbox_port), "PREFECT_RUNNER_POLL_FREQUENCY": "1"}
+    for name in ("PREFECT_API_URL", "PREFECT_LOCAL_STORAGE_PATH"):
+        env.pop(name, None)
+    log = (home / "ui.log").open("wb")
+    process = subprocess.Popen([sys.executable, "-m", "flows.ui"], env=env, cwd=ROOT, stdout=log,
+                               stderr=subprocess.STDOUT)
+    running = UI(f"http://127.0.0.1:{ui_port}", f"http://127.0.0.1:{sandbox_port}")
+    try:
+        deadline = time.monotonic() + START_SECONDS
+        while True:
+            assert process.poll() is None, f"flows.ui exited: {(home / 'ui.log').read_text()[-3000:]}"
+            assert time.monotonic() < deadline, f"no deployment served: {(home / 'ui.log').read_text()[-3000:]}"
+            try:
+                running.get(f"/deployments/name/{MAIN_DEPLOYMENT}")
+                break
+            except httpx.HTTPError:
+                time.sleep(1)
+        yield running
+    finally:
+        stop_process(process, grace_seconds=30)
+        log.close()
+
+
+def _field(page: Any, label: str) -> Any:
+    """The input of the innermost form property whose label starts with ``label``."""
+    prop = page.locator(".p-label.schema-form-property",
+                        has=page.locator(".schema-form-property__label", has_text=re.compile(rf"^{label}\b"))).last
+    return prop.locator("textarea, input").first
+
+
+def _final_run(ui: UI, deployment_id: str, after: float) -> dict[str, Any]:
+    deadline = time.monotonic() + RUN_SECONDS
+    while time.monotonic() < deadline:
+        runs = ui.post("/flow_runs/filter", {"flow_runs": {"deployment_id": {"any_": [deployment_id]}},
+                                             "sort": "EXPECTED_START_TIME_DESC", "limit": 5})
+        runs = [r for r in runs if r["created"] and _epoch(r["created"]) >= after - 5]
+        if runs and runs[0]["state"] and runs[0]["state"]["type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED"):
+            return runs[0]
+        time.sleep(1)
+    raise AssertionError("the submitted run did not finish in time")
+
+
+def _epoch(iso: str) -> float:
+    import datetime as dt
+
+    return dt.datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+
+
+@pytest.mark.timeout(START_SECONDS + RUN_SECONDS + 180)
+def test_the_run_form_starts_a_run_whose_logs_show_its_rate_limit_waits(ui: UI) -> None:
+    # A small Exeoflow window: the run's executions and polls must wait for it (briefly).
+    httpx.post(f"{ui.sandbox_url}/_sandbox/config", timeout=10,
+               json={"exeoflow": {"rate_limit": 6, "window_seconds": 2, "execution_seconds": 0.3}}).raise_for_status()
+    deployment = ui.get(f"/deployments/name/{MAIN_DEPLOYMENT}")
+    sync_playwright = _playwright()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1400})
+        page.set_default_timeout(60_000)
+        page.goto(f"{ui.url}/deployments/deployment/{deployment['id']}/run", wait_until="networkidle")
+        workflow = _field(page, "Workflow")
+        assert workflow.input_value() == "Projektzeiten übernehmen"
+        workflow.fill("wf_100001")  # the same workflow by id: a changed field
+        submitted = time.time()
+        page.get_by_role("button", name="Submit").click()
+        page.wait_for_url(re.compile(r"/deployments/deployment/[^/]+(\?.*)?$"))
+
+        run = _final_run(ui, deployment["id"], submitted)
+        assert run["state"]["type"] == "COMPLETED", run["state"]
+        parameters = run["parameters"]
+        assert "wf_100001" in str(parameters), parameters
+
+        page.goto(f"{ui.url}/runs/flow-run/{run['id']}", wait_until="networkidle")
+        page.get_by_text("rate budget spent").first.wait_for()  # the Logs tab is open by default
+        logs = page.inner_text("body")
+        assert re.search(r"Exeoflow: waiting [\d.]+s \(until [^)]+\): rate budget spent", logs), logs[-3000:]
+        page.screenshot(path=str(Path(os.environ.get("PPE_SCREENSHOTS", "/tmp")) / "ppe-ui-run-logs.png"))
+
+        page.get_by_text("Artifacts", exact=True).first.click()
+        page.get_by_text("prosonata-time-to-exeoflow", exact=True).last.click()
+        page.get_by_text("final status").first.wait_for()
+        table = page.inner_text("body")
+        assert "success" in table and "exec_" in table, table[-3000:]
+
+        browser.close()
