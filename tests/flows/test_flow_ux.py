@@ -48,3 +48,32 @@ def test_the_endocs_artifact_puts_status_and_note_next_to_the_contract(monkeypat
         cursor_variable="c", since_id=0, cursor=0, cursor_saved=False, contracts_read=1, created=0, already_existed=0,
         skipped=0, failed=1, customers_created=0, dry_run=False, results=[result]))
     assert list(published[0]["table"][0])[:3] == ["contract", "status", "note"]
+
+
+def test_served_deployments_carry_what_prefect_yaml_declares() -> None:
+    from flows.serve import declared_deployments, deployments
+
+    served = {d.name: d for d in deployments()}
+    for spec in declared_deployments():
+        deployment = served[spec["name"]]
+        zones = [s.schedule.timezone for s in deployment.schedules]
+        assert zones == [s.get("timezone") for s in spec.get("schedules", [])], spec["name"]
+        assert [t.expect for t in deployment.triggers] == [set(t["expect"]) for t in spec.get("triggers", [])]
+    assert served["daily-yesterday"].schedules[0].schedule.timezone == "Europe/Berlin"
+
+
+def test_the_automation_in_prefect_yaml_listens_to_an_event_the_package_emits() -> None:
+    from flows.serve import declared_deployments
+    from prefect_prosonata_exeoflow._core.events import EXECUTION_EVENTS
+
+    expected = {name for spec in declared_deployments() for t in spec.get("triggers", []) for name in t["expect"]}
+    assert expected and expected <= {f"exeoflow.execution.{what}" for what in EXECUTION_EVENTS}
+
+
+@pytest.mark.parametrize("module", ["flows.demo", "flows.ui", "flows.serve", "blocks.setup"])
+def test_help_shows_the_command_to_type(module: str) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", module, "--help"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.startswith(f"usage: python -m {module}"), done.stdout + done.stderr
