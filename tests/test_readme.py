@@ -56,7 +56,7 @@ def test_every_python_block_of_the_readme_runs_against_the_sandbox(
         if SKIP_MARKER in source.splitlines()[0]:
             continue
         try:
-            exec(compile(source, f"README.md:{line}", "exec"), namespace)  # noqa: S102 - the point of the test
+            exec(compile(source, f"README.md:{line}", "exec"), namespace)  # running the README is the point
         except Exception as exc:
             raise AssertionError(f"the README block at line {line} fails: {type(exc).__name__}: {exc}") from exc
         ran += 1

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from prefect.blocks.core import Block, schema_extra
 from pydantic import ConfigDict, Field, ValidationError
+from pydantic.config import JsonDict
 
 from .budget import shared_budget
 from .clock import SYSTEM_CLOCK, Clock
@@ -20,7 +21,7 @@ from .policy import RetryPolicy
 #: A base URL as the UI form accepts it: http(s), a host, no credentials, query or fragment.
 BASE_URL_PATTERN = r"^https?://[^\s/?#@]+(/[^\s?#@]*)?$"
 #: A key field must hold at least one non-space character.
-NOT_BLANK = {"minLength": 1, "pattern": r"\S"}
+NOT_BLANK: JsonDict = {"minLength": 1, "pattern": r"\S"}
 
 
 def _schema_extra(schema: dict[str, Any], model: type[Block]) -> None:
@@ -43,7 +44,7 @@ class ServiceCredentials(Block, ABC):
 
     # A rejected field (a base_url with a token in its query, a key of the wrong type) must not
     # be echoed into the ValidationError text.
-    model_config = ConfigDict(hide_input_in_errors=True, json_schema_extra=_schema_extra)  # type: ignore[arg-type]
+    model_config = ConfigDict(hide_input_in_errors=True, json_schema_extra=_schema_extra)
 
     #: JSON-schema keywords added at the top of the block's schema (e.g. ``anyOf`` of required fields).
     _schema_rules: ClassVar[dict[str, Any]] = {}

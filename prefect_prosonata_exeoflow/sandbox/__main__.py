@@ -12,7 +12,9 @@ from .keys import SANDBOX_KEYS
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m prefect_prosonata_exeoflow.sandbox", description="Serve the ProSonata / Exeoflow / EnDocs sandbox on loopback.")
+    parser = argparse.ArgumentParser(
+        prog="python -m prefect_prosonata_exeoflow.sandbox",
+        description="Serve the ProSonata / Exeoflow / EnDocs sandbox on loopback.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--seed", type=int, default=7)
