@@ -74,7 +74,7 @@ def urls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def all_logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
     """caplog at DEBUG, also for Prefect's loggers (they do not propagate to the root)."""
     caplog.set_level(logging.DEBUG)
-    # `make test` runs with PREFECT_LOGGING_LEVEL=WARNING, which Prefect sets on its own logger.
+    # PREFECT_LOGGING_LEVEL (if set above DEBUG) is applied by Prefect to its own logger.
     caplog.set_level(logging.DEBUG, logger="prefect")
     prefect_logger = logging.getLogger("prefect")
     prefect_logger.addHandler(caplog.handler)
