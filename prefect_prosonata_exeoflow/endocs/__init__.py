@@ -2,7 +2,8 @@
 
 EnDocs is a cloud document archive and workflow service that exchanges documents with 1C;
 its API (15 endpoints) reads the "new since" feeds, downloads files, and upserts documents,
-contracts and scans. See ``../shared/api/endocs.md`` for the reference this follows.
+contracts and scans. What is known and guessed about the API is in ``docs/apis/endocs.md``;
+endpoints, client methods and tasks are listed in ``docs/tasks.md``.
 """
 
 from .calls import PATHS, FileKind
