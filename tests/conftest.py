@@ -19,6 +19,8 @@ os.environ["PREFECT_LOCAL_STORAGE_PATH"] = tempfile.mkdtemp(prefix="ppe-test-res
 from prefect_prosonata_exeoflow._core.budget import reset_shared_budgets
 from prefect_prosonata_exeoflow._core.clock import FakeClock
 from prefect_prosonata_exeoflow.sandbox import Sandbox, SandboxServer
+from prefect_prosonata_exeoflow.sandbox.endocs import DEFAULTS as ENDOCS_DEFAULTS
+from prefect_prosonata_exeoflow.sandbox.prosonata import DEFAULTS as PROSONATA_DEFAULTS
 
 #: Generous limits for ordinary tests; rate-limit tests lower them with ``sandbox.sandbox.configure``.
 TEST_RATE = {"rate_limit": 100_000, "window_seconds": 900}
@@ -63,6 +65,10 @@ def clocked(clocked_server: Clocked) -> Iterator[Clocked]:
     """The fake-clock sandbox, freshly seeded, with generous limits, no faults and no sleeps recorded."""
     sandbox = clocked_server.server.sandbox
     sandbox.reset()
+    # Options outlive reset() in some emulators: start every test from the documented defaults.
+    sandbox.configure("prosonata", **PROSONATA_DEFAULTS)
+    sandbox.configure("endocs", **ENDOCS_DEFAULTS)
+    sandbox.configure("exeoflow", execution_seconds=1.0, forced_retry_after=1.0)
     for name in sandbox.emulators:
         sandbox.configure(name, **TEST_RATE)
     reset_shared_budgets()
