@@ -11,7 +11,7 @@ export PREFECT_HOME := $(CURDIR)/.prefect-home
 export PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL ?= WARNING
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install test demo ui bench soak lint reset clean
+.PHONY: install test demo ui bench soak lint docs reset clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ ui: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks
+
+docs: $(STAMP)
+	$(PY) docs/render_tasks.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check prefect_prosonata_exeoflow flows blocks tests benchmarks
