@@ -23,11 +23,12 @@ WF = "wf_100001"
 KEY = SANDBOX_KEYS["exeoflow_api_key"]
 
 
-def _read_events(since: dt.datetime, prefixes: list[str], want: set[str], timeout: float = 30.0) -> list[Any]:
-    """Events whose name starts with one of ``prefixes``, polled until every name in ``want`` arrived
-    (the server persists events in batches)."""
+def _read_events(since: dt.datetime, prefixes: list[str], flow_run_id: str, want: set[str],
+                 timeout: float = 30.0) -> list[Any]:
+    """Events of one flow run whose name starts with one of ``prefixes``, polled until every name
+    or resource id in ``want`` arrived (the server persists events in batches)."""
     from prefect.client.orchestration import get_client
-    from prefect.events.filters import EventFilter, EventNameFilter, EventOccurredFilter
+    from prefect.events.filters import EventFilter, EventNameFilter, EventOccurredFilter, EventRelatedFilter
     from prefect.events.worker import EventsWorker
 
     EventsWorker.drain_all(timeout=10)
@@ -35,7 +36,8 @@ def _read_events(since: dt.datetime, prefixes: list[str], want: set[str], timeou
     async def read() -> list[Any]:
         async with get_client() as client:
             page = await client.read_events(
-                filter=EventFilter(occurred=EventOccurredFilter(since=since), event=EventNameFilter(prefix=prefixes)),
+                filter=EventFilter(occurred=EventOccurredFilter(since=since), event=EventNameFilter(prefix=prefixes),
+                                   related=EventRelatedFilter(id=[f"prefect.flow-run.{flow_run_id}"])),
                 limit=50,
             )
             found = list(page.events)
@@ -48,7 +50,7 @@ def _read_events(since: dt.datetime, prefixes: list[str], want: set[str], timeou
     events: list[Any] = []
     while time.monotonic() < deadline:
         events = asyncio.run(read())
-        if want <= {event.event for event in events}:
+        if want <= {event.event for event in events} | {event.resource.id for event in events}:
             break
         time.sleep(0.5)
     return events
@@ -107,13 +109,13 @@ def test_waits_429s_and_executions_reach_the_run_logs_and_prefect_events(
 
     expected = {"exeoflow.rate-limit.wait", "exeoflow.rate-limit.429", "exeoflow.execution.started",
                 "exeoflow.execution.succeeded", "exeoflow.execution.failed"}
-    events = _read_events(since, ["exeoflow."], want=expected)
+    started = {f"exeoflow.execution.{ok_id}", f"exeoflow.execution.{bad_id}"}
+    events = _read_events(since, ["exeoflow."], run_id, want=expected | started)
     by_name: dict[str, list[Any]] = {}
     for event in events:
         by_name.setdefault(event.event, []).append(event)
     assert expected <= set(by_name), sorted(by_name)
-    assert {e.resource.id for e in by_name["exeoflow.execution.started"]} >= {
-        f"exeoflow.execution.{ok_id}", f"exeoflow.execution.{bad_id}"}
+    assert {e.resource.id for e in by_name["exeoflow.execution.started"]} == started
     succeeded = next(e for e in by_name["exeoflow.execution.succeeded"] if e.resource.id.endswith(ok_id))
     roles = {related.role: related.id for related in succeeded.related}
     assert roles["workflow"] == f"exeoflow.workflow.{WF}"

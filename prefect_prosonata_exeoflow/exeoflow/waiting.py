@@ -187,13 +187,13 @@ def execute_plan(
     since = clock.time() - ADOPT_CLOCK_SKEW_SECONDS
     try:
         started = yield call
-        execution_id = started.execution_id
+        execution_id = watch.execution_id = started.execution_id  # watched before the (slower) event
         events.execution_event("started", watch.base_url, workflow_id, execution_id)
     except (OutcomeUnknownError, MalformedResponseError) as exc:
         if isinstance(exc, MalformedResponseError) and exc.status is not None and exc.status >= 300:
             raise
         sent = json.loads(json.dumps(call.json["input"]))  # as the server stored it (tuples -> lists)
-        execution_id = yield from adopt_plan(workflow_id, sent, since, exc)
+        execution_id = watch.execution_id = yield from adopt_plan(workflow_id, sent, since, exc)
         events.execution_event("adopted", watch.base_url, workflow_id, execution_id, lost_answer=type(exc).__name__)
     return (yield from wait_plan(watch, execution_id, policy, clock, raise_on_failure))
 
