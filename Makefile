@@ -9,7 +9,7 @@ export PREFECT_HOME := $(CURDIR)/.prefect-home
 export PREFECT_LOGGING_LEVEL ?= WARNING
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install test demo ui bench soak lint clean
+.PHONY: install test demo ui bench soak lint clean scale
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ soak: $(STAMP)
 
 demo: $(STAMP)
 	$(PY) -m flows.demo
+
+scale: $(STAMP)
+	$(PY) -m flows.scale
 
 ui: $(STAMP)
 	$(PY) -m flows.ui

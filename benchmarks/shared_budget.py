@@ -75,16 +75,16 @@ def _home() -> Iterator[Path]:
         yield Path(home)
 
 
-def measure(sb: SandboxProcess, api_url: str, redis_url: str, plan: list[dict[str, Any]], *, runs: int,
-            workers: int, threads: int, progress: Callable[[str], None] = print,
-            on_phase: Callable[[dict[str, Any]], None] | None = None) -> list[dict[str, Any]]:
-    """Run ``plan`` (phases: api, mode, limit, window, calls) through ``runs`` flow runs on a pool.
+def measure(sb: Any, redis_url: str, plan: list[dict[str, Any]], pool: Any, *, runs: int, threads: int,
+            progress: Callable[[str], None] = print) -> list[dict[str, Any]]:
+    """Run ``plan`` (phases: api, mode, limit, window, calls) through ``runs`` flow runs on ``pool``'s workers.
 
-    Returns each phase with ``elapsed``, ``ideal``, ``ratio`` and ``429s`` filled in.
+    ``sb`` is the sandbox (``base_url``, ``reset``, ``stats``). Returns each phase with
+    ``elapsed``, ``ideal``, ``ratio`` and ``429s`` filled in.
     """
     import redis
 
-    from flows.pool import deploy, pool_workers, trigger, wait_for_runs
+    from flows.pool import deploy, trigger, wait_for_runs
 
     bus = redis.Redis.from_url(redis_url)
     run_key = uuid.uuid4().hex[:8]
@@ -95,68 +95,73 @@ def measure(sb: SandboxProcess, api_url: str, redis_url: str, plan: list[dict[st
                        "threads": threads, "limit": step["limit"], "window": step["window"],
                        "store": redis_url if step["mode"] == "store" else None,
                        "limit_name": step.get("limit_name")})
-    with _home() as home, pool_workers(workers, api_url, home, prefix="bench-worker") as pool:
-        deploy(ENTRYPOINT, "bench")
-        ids = [trigger("ppe-spend-budget/bench",
-                       {"barrier": redis_url, "run": run_key, "index": i, "phases": phases})
-               for i in range(runs)]
-        deadline = time.monotonic() + 300
-        while bus.llen(f"ppe:bench:{run_key}:ready") < runs:
-            pool.check_alive()
-            if time.monotonic() > deadline:
-                raise TimeoutError("the benchmark's flow runs did not all start within 300 s")
-            time.sleep(0.05)
-        progress(f"  {runs} flow runs ready on {workers} workers")
-        results = []
-        for number, (step, phase) in enumerate(zip(plan, phases, strict=True)):
-            sb.reset(**{phase["api"]: {"rate_limit": phase["limit"], "window_seconds": phase["window"]}})
-            for key in bus.scan_iter("ppe:budget:*"):
-                bus.delete(key)
-            if on_phase is not None:
-                on_phase(step)
-            if phase["api"] != "prosonata":  # ProSonata's window starts at the first call; the others are aligned
-                wait_for_window_edge(phase["window"])
-            start = time.time()
-            bus.set(f"ppe:bench:{run_key}:go:{number}", 1)
-            done = []
-            while len(done) < runs:
-                item = bus.blpop([f"ppe:bench:{run_key}:done:{number}"], timeout=120)
-                if item is None:
-                    raise TimeoutError(f"phase {number} ({phase['api']}, {step['mode']}) did not finish")
+    deploy(ENTRYPOINT, "bench")
+    ids = [trigger("ppe-spend-budget/bench", {"barrier": redis_url, "run": run_key, "index": i, "phases": phases})
+           for i in range(runs)]
+    deadline = time.monotonic() + 300
+    while bus.llen(f"ppe:bench:{run_key}:ready") < runs:
+        pool.check_alive()
+        if time.monotonic() > deadline:
+            raise TimeoutError("the benchmark's flow runs did not all start within 300 s")
+        time.sleep(0.05)
+    progress(f"  {runs} flow runs ready on {len(pool.names)} workers")
+    results = []
+    for number, (step, phase) in enumerate(zip(plan, phases, strict=True)):
+        sb.reset(**{phase["api"]: {"rate_limit": phase["limit"], "window_seconds": phase["window"]}})
+        for key in bus.scan_iter("ppe:budget:*"):
+            bus.delete(key)
+        if phase["api"] != "prosonata":  # ProSonata's window starts at the first call; the others are aligned
+            wait_for_window_edge(phase["window"])
+        start = time.time()
+        bus.set(f"ppe:bench:{run_key}:go:{number}", 1)
+        done = []
+        deadline = time.monotonic() + 180
+        while len(done) < runs:
+            item = bus.blpop([f"ppe:bench:{run_key}:done:{number}"], timeout=1)  # under the client's socket timeout
+            if item is not None:
                 done.append(json.loads(item[1]))
-            errors = [e for d in done for e in d["errors"]]
-            if errors:
-                raise RuntimeError(f"benchmark flow run failed in phase {number}: {errors[0]}")
-            elapsed = max(d["finished"] for d in done) - start
-            ideal = (math.ceil(step["calls"] / step["limit"]) - 1) * step["window"]
-            result = {**step, "elapsed": elapsed, "ideal": ideal, "ratio": elapsed / ideal,
-                      "429s": sb.stats().get(f"{phase['api']}.429", 0)}
-            results.append(result)
-            progress(f"  {NAMES[step['api']]:9s} {step['mode']:5s}: {step['calls']} calls from {runs} runs x "
-                     f"{threads} threads in {elapsed:.2f}s (ideal {ideal:.2f}s) ratio {result['ratio']:.3f}, "
-                     f"{result['429s']} x 429")
-        wait_for_runs(ids, timeout=60)
+            elif time.monotonic() > deadline:
+                raise TimeoutError(f"phase {number} ({phase['api']}, {step['mode']}) did not finish")
+        errors = [e for d in done for e in d["errors"]]
+        if errors:
+            raise RuntimeError(f"benchmark flow run failed in phase {number}: {errors[0]}")
+        elapsed = max(d["finished"] for d in done) - start
+        ideal = (math.ceil(step["calls"] / step["limit"]) - 1) * step["window"]
+        result = {**step, "elapsed": elapsed, "ideal": ideal, "ratio": elapsed / ideal,
+                  "429s": sb.stats().get(f"{phase['api']}.429", 0)}
+        results.append(result)
+        progress(f"  {NAMES[step['api']]:9s} {step['mode']:5s}: {step['calls']} calls from {runs} runs x "
+                 f"{threads} threads in {elapsed:.2f}s (ideal {ideal:.2f}s) ratio {result['ratio']:.3f}, "
+                 f"{result['429s']} x 429")
+    wait_for_runs(ids, timeout=60)
     bus.close()
     return results
+
+
+def plan_for(apis: tuple[str, ...], modes: tuple[str, ...], *, limit: int, window: float, windows: float,
+             limit_name: str = "") -> list[dict[str, Any]]:
+    """The phases: every API in every mode (the GCL only for ProSonata, as before)."""
+    calls = int(limit * windows)
+    return [{"api": api, "mode": mode, "limit": limit, "window": window, "calls": calls,
+             **({"limit_name": limit_name} if mode == "gcl" else {})}
+            for api in apis for mode in modes if mode != "gcl" or api == "prosonata"]
 
 
 def run(sb: SandboxProcess, api_url: str, *, runs: int = 4, workers: int = 2, threads: int = 2, limit: int = 20,
         window: float = 4.0, windows: float = 2.5, apis: tuple[str, ...] = APIS,
         modes: tuple[str, ...] = ("store", "none", "gcl"), progress: Callable[[str], None] = print) -> list[Row]:
     """Every API in every mode on one pool; a local Redis is started for the store and the barrier."""
+    from flows.pool import pool_workers
     from flows.redis_runtime import local_redis_server
 
-    calls = int(limit * windows)
     name = f"bench-prosonata-{uuid.uuid4().hex[:8]}"
-    plan = [{"api": api, "mode": mode, "limit": limit, "window": window, "calls": calls,
-             **({"limit_name": name} if mode == "gcl" else {})}
-            for api in apis for mode in modes if mode != "gcl" or api == "prosonata"]
+    plan = plan_for(apis, modes, limit=limit, window=window, windows=windows, limit_name=name)
     if any(step["mode"] == "gcl" for step in plan):
         ensure_limit(name, limit, window)
     try:
-        with local_redis_server() as redis_url:
-            results = measure(sb, api_url, redis_url, plan, runs=runs, workers=workers, threads=threads,
-                              progress=progress)
+        with local_redis_server() as redis_url, _home() as home, \
+                pool_workers(workers, api_url, home, prefix="bench-worker") as pool:
+            results = measure(sb, redis_url, plan, pool, runs=runs, threads=threads, progress=progress)
     finally:
         _delete_limit(name)
     return rows(results, runs=runs, workers=workers, threads=threads)

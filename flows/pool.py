@@ -77,14 +77,14 @@ def deploy_samples(pool: str = POOL) -> dict[str, UUID]:
             for full, (entrypoint, options) in SAMPLES.items()}
 
 
-def main_flow_parameters(**values: Any) -> dict[str, Any]:
-    """The main flow's run parameters in the form its signature takes: flat, or wrapped in ``parameters``."""
-    from flows.prosonata_time_to_exeoflow import prosonata_time_to_exeoflow
-
-    accepted = inspect.signature(prosonata_time_to_exeoflow.fn).parameters
-    if "parameters" in accepted and len(accepted) == 1:
-        return {"parameters": values}
-    return values
+def run_parameters(flow_name: str, **values: Any) -> dict[str, Any]:
+    """Run parameters in the form the sample flow's signature takes: flat, or wrapped in ``parameters``."""
+    if flow_name == "main":
+        from flows.prosonata_time_to_exeoflow import prosonata_time_to_exeoflow as sample
+    else:
+        from flows.endocs_contracts_to_prosonata import endocs_contracts_to_prosonata as sample
+    accepted = list(inspect.signature(sample.fn).parameters)
+    return {"parameters": values} if accepted == ["parameters"] else values
 
 
 class Workers:

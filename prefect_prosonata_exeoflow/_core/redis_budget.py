@@ -229,7 +229,10 @@ class RedisBudget:
         inflight_seconds: float = DEFAULT_INFLIGHT_SECONDS,
         store_label: str = "redis",
     ) -> None:
+        import redis
+
         self._redis = client
+        self._errors: tuple[type[BaseException], ...] = (redis.RedisError, OSError)
         self._keys = [f"{KEY_PREFIX}{name}", f"{KEY_PREFIX}{name}:inflight"]
         self._api = api
         self._clock = clock
@@ -297,7 +300,7 @@ class RedisBudget:
                 repr(PROBE_POLL_SECONDS), repr(NEW_WINDOW_SLACK_SECONDS), repr(IDLE_EXPIRY_SECONDS)]
         try:
             result = self._script(keys=self._keys, args=args)
-        except Exception as exc:  # redis.exceptions.* without importing redis at module level
+        except self._errors as exc:
             raise APIConnectionError(
                 f"the shared rate-limit store {self._label} failed: {type(exc).__name__}: {exc}", api=self._api or None
             ) from None
