@@ -61,9 +61,10 @@ def ensure_pool(name: str = POOL) -> None:
 
 
 def deploy(entrypoint: str, name: str, pool: str = POOL, **options: Any) -> UUID:
-    """Deploy a flow of this checkout to the pool (its workers run it from this directory)."""
+    """Deploy a flow of this checkout to the pool (created if missing; its workers run it from this directory)."""
     from prefect import Flow
 
+    ensure_pool(pool)
     flow: Any = Flow.from_source(source=str(ROOT), entrypoint=entrypoint)
     with contextlib.redirect_stdout(io.StringIO()):  # Prefect prints a table of what it deployed
         deployment_id: UUID = flow.deploy(name=name, work_pool_name=pool, build=False, push=False,

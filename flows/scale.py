@@ -155,7 +155,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="ppe-scale-", ignore_cleanup_errors=True) as tmp:
         home = Path(tmp)
         _line("  [1/5] starting a local Prefect server ...")
-        with local_prefect_server(home=home) as api_url:
+        with local_prefect_server(home=home, timeout=300) as api_url:
             use_prefect_api(api_url)
             import os
 

@@ -25,8 +25,12 @@ process updates through one atomic Lua script, so it has the same interface (``r
   that dies holding one blocks nothing for longer than that; the whole hash expires after its
   window, so a key nobody uses leaves nothing behind.
 
-Not done here (the in-process budget's finer hint handling is the reference): clock offsets
-taken from a server's ``Date`` header and learning a counting API's window phase from its 429s.
+Not done here (the in-process budget's finer hint handling is the reference; port it into the
+script when needed): a clock offset taken from the server's ``Date`` header (reset hints are
+relative seconds, so only Exeoflow's epoch reset depends on the worker's clock), learning a
+counting API's window phase from its 429s (EnDocs windows follow the store's clock), and a
+single probe per backoff step after a 429 without a usable hint (when the block ends, every
+process may send again up to the learned limit).
 
 Keys in Redis are named by a one-way fingerprint of the API, base URL and key, never the key.
 Every call is one round trip (about 0.1-0.3 ms on loopback); in the async client it blocks the

@@ -35,7 +35,7 @@ DAYS = 4
 @pytest.fixture(scope="module")
 def pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, Workers]]:
     home = tmp_path_factory.mktemp("pool-home")
-    with local_prefect_server(home=home) as api_url, prefect_api(api_url), \
+    with local_prefect_server(home=home, timeout=300) as api_url, prefect_api(api_url), \
             pool_workers(2, api_url, home, prefix="test-worker") as workers:
         deploy_samples()
         yield api_url, home, workers
