@@ -92,17 +92,34 @@ class Workers:
     """``count`` ``prefect worker start`` processes on one pool; stops them and every flow run they started."""
 
     def __init__(self, count: int, env: Mapping[str, str], *, pool: str = POOL, log_dir: Path,
-                 prefix: str = "worker") -> None:
+                 prefix: str = "worker", limit: int | None = None) -> None:
         self.names = [f"{prefix}-{i + 1}" for i in range(count)]
+        self.pool = pool
         log_dir.mkdir(parents=True, exist_ok=True)
         self.processes: list[subprocess.Popen[bytes]] = []
         for name in self.names:
             with open(log_dir / f"{name}.log", "ab") as log:
                 self.processes.append(subprocess.Popen(
                     [sys.executable, "-m", "prefect", "worker", "start", "--pool", pool, "--name", name,
-                     "--type", "process"],
+                     "--type", "process", *(["--limit", str(limit)] if limit else [])],
                     env=dict(env), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                 ))
+
+    def wait_online(self, timeout: float = 300) -> None:
+        """Until every worker has sent its first heartbeat (so runs are spread, not taken by the first up)."""
+        from prefect.client.orchestration import get_client
+
+        deadline = time.monotonic() + timeout
+        with get_client(sync_client=True) as client:
+            while True:
+                online = {w.name for w in client.read_workers_for_work_pool(self.pool)
+                          if getattr(w.status, "value", w.status) == "ONLINE"}
+                if set(self.names) <= online:
+                    return
+                self.check_alive()
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"workers not online after {timeout:.0f}s: {sorted(set(self.names) - online)}")
+                time.sleep(0.5)
 
     def check_alive(self) -> None:
         for name, process in zip(self.names, self.processes, strict=True):
@@ -139,12 +156,15 @@ class Workers:
 
 @contextmanager
 def pool_workers(count: int, api_url: str, home: Path, *, pool: str = POOL,
-                 extra_env: Mapping[str, str] | None = None, prefix: str = "worker") -> Iterator[Workers]:
-    """The pool (created if missing) and ``count`` workers on it, stopped afterwards (also on Ctrl-C)."""
+                 extra_env: Mapping[str, str] | None = None, prefix: str = "worker",
+                 limit: int | None = None) -> Iterator[Workers]:
+    """The pool (created if missing) and ``count`` online workers on it (each running at most ``limit``
+    flow runs at once), stopped afterwards, also on Ctrl-C."""
     ensure_pool(pool)
     workers = Workers(count, worker_environment(api_url, home, extra_env), pool=pool, log_dir=home / "workers",
-                      prefix=prefix)
+                      prefix=prefix, limit=limit)
     try:
+        workers.wait_online()
         yield workers
     finally:
         workers.stop()

@@ -30,6 +30,8 @@ SANDBOX_LIMITS = {
     "endocs": {"rate_limit": 10, "window_seconds": 5},
 }
 WORKERS = 3
+#: Flow runs one worker runs at once (`prefect worker start --limit`), so the 17 runs are spread over all 3.
+WORKER_LIMIT = 6
 MAIN_DAYS = 12
 SAME_DAY_EXTRA = 2
 ENDOCS_RUNS = 3
@@ -180,7 +182,8 @@ def _run(api_url: str, home: Path, started: float) -> int:
         save_blocks(build_blocks(sandbox_url=server.url, rate_limit_store=redis_url))
         deploy_samples()
         _line(f"  [4/5] starting {WORKERS} workers (prefect worker start --pool ...) and running the jobs ...")
-        with pool_workers(WORKERS, api_url, home, extra_env={"PYTHONPATH": str(ROOT)}) as workers:
+        with pool_workers(WORKERS, api_url, home, extra_env={"PYTHONPATH": str(ROOT)},
+                          limit=WORKER_LIMIT) as workers:
             ok, _ = run_jobs(server, workers)
             _line("  [5/5] measuring the shared budget through the same workers ...")
             budget_ok = measure_budget(server, redis_url, workers)
