@@ -124,7 +124,7 @@ def _guard(name: str | None) -> PrefectRateLimitGuard | None:
     warnings.warn(
         "concurrency_limit_name is deprecated: Prefect's rate_limit() polls its server and measured 1.7 x the "
         "ideal time; set rate_limit_store (a Redis URL) to share one budget across workers at the API's ceiling",
-        DeprecationWarning,
+        FutureWarning,  # shown to users by default, unlike DeprecationWarning
         stacklevel=3,
     )
     return PrefectRateLimitGuard(name)

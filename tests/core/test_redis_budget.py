@@ -197,3 +197,13 @@ def test_an_unreachable_store_raises_a_typed_error_without_its_password(store: r
     with pytest.raises(APIConnectionError, match="shared rate-limit store") as info:
         budget.reserve()
     assert "hunter2" not in str(info.value)
+
+
+def test_the_old_concurrency_limit_guard_still_works_with_a_warning() -> None:
+    from prefect_prosonata_exeoflow._core.guard import PrefectRateLimitGuard
+
+    block = ProSonataCredentials(subdomain="a", api_key="k", concurrency_limit_name="prosonata-key")
+    with pytest.warns(FutureWarning, match="rate_limit_store"):
+        settings = block.client_settings()
+    assert isinstance(settings.guard, PrefectRateLimitGuard) and settings.guard.name == "prosonata-key"
+    assert ProSonataCredentials(subdomain="a", api_key="k").client_settings().guard is None
