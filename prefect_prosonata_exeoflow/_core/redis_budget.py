@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import os
 import threading
 from collections import deque
@@ -195,8 +196,11 @@ def safe_store_url(url: str) -> str:
     """The store URL without its password, for messages."""
     parts = urlsplit(url)
     host = parts.hostname or ""
-    port = f":{parts.port}" if parts.port else ""
-    user = f"{parts.username}:***@" if parts.password else ""
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ":?"
+    user = "***@" if parts.username or parts.password else ""  # a user name may be the password
     return f"{parts.scheme}://{user}{host}{port}{parts.path}"
 
 
@@ -282,8 +286,6 @@ class RedisBudget:
     # -- introspection (tests, benchmarks) ---------------------------------------------------
     def peek(self) -> dict[str, Any]:
         """The shared picture: remaining calls, seconds to the reset, reservations in flight."""
-        import json
-
         data: dict[str, Any] = json.loads(self._run("peek", ""))
         return data
 
@@ -300,7 +302,7 @@ class RedisBudget:
     def _run(self, op: str, token: str, *hint: str) -> str:
         hint_args = list(hint) + [""] * (4 - len(hint))
         now = "" if self._clock is None else repr(self._clock.time())
-        args = [op, now, token, *self._config[:4], self._config[4], *hint_args,
+        args = [op, now, token, *self._config, *hint_args,
                 repr(PROBE_POLL_SECONDS), repr(NEW_WINDOW_SLACK_SECONDS), repr(IDLE_EXPIRY_SECONDS)]
         try:
             result = self._script(keys=self._keys, args=args)
