@@ -174,7 +174,7 @@ def rows(results: list[dict[str, Any]], *, runs: int, workers: int, threads: int
         by_mode = {r["mode"]: r for r in results if r["api"] == api}
         first = next(iter(by_mode.values()))
         case = (f"{NAMES[api]}: {first['calls']} calls, {first['limit']}/{first['window']:g}s window, "
-                f"{runs} flow runs ({threads} threads each) on {workers} pool workers")
+                f"{runs} flow runs ({threads} thread{'s' if threads != 1 else ''} each) on {workers} pool workers")
         labels = {"none": "no shared store", "gcl": "old Prefect GCL (rate_limit())"}
         others = "; ".join(f"{labels[m]}: {r['ratio']:.3f} x, {r['429s']} x 429"
                            for m, r in by_mode.items() if m != "store") or "-"

@@ -26,12 +26,10 @@ from uuid import UUID
 from flows.runtime import QUIET_ENV, ROOT, stop_process
 
 POOL = "ppe-process-pool"
-#: The sample deployments on the pool: name -> (entrypoint, options).
-SAMPLES: dict[str, tuple[str, dict[str, Any]]] = {
-    "prosonata-time-to-exeoflow/pool": ("flows/prosonata_time_to_exeoflow.py:prosonata_time_to_exeoflow", {}),
-    # Overlapping runs of the EnDocs job could both create a project for one new contract.
-    "endocs-contracts-to-prosonata/pool": ("flows/endocs_contracts_to_prosonata.py:endocs_contracts_to_prosonata",
-                                           {"concurrency_limit": 1}),
+#: Where each sample flow lives; the rest of each deployment (concurrency limit, tags, ...) is flows/serve.py's.
+ENTRYPOINTS = {
+    "prosonata-time-to-exeoflow": "flows/prosonata_time_to_exeoflow.py:prosonata_time_to_exeoflow",
+    "endocs-contracts-to-prosonata": "flows/endocs_contracts_to_prosonata.py:endocs_contracts_to_prosonata",
 }
 _SUBMITTED = re.compile(r"Worker '([^']+)' submitting flow run")
 
@@ -73,9 +71,18 @@ def deploy(entrypoint: str, name: str, pool: str = POOL, **options: Any) -> UUID
 
 
 def deploy_samples(pool: str = POOL) -> dict[str, UUID]:
-    """Both sample flows on the pool, as ``<flow>/pool``."""
-    return {full: deploy(entrypoint, full.split("/")[1], pool, **options)
-            for full, (entrypoint, options) in SAMPLES.items()}
+    """Both sample flows on the pool, as ``<flow>/pool``, with flows/serve.py's limits, tags and defaults."""
+    from flows.serve import deployments
+
+    deployed = {}
+    for served in deployments():
+        assert served.flow_name is not None
+        options: dict[str, Any] = {"description": served.description, "tags": list(served.tags),
+                                   "parameters": served.parameters}
+        if served.concurrency_limit:
+            options["concurrency_limit"] = served.concurrency_limit
+        deployed[f"{served.flow_name}/pool"] = deploy(ENTRYPOINTS[served.flow_name], "pool", pool, **options)
+    return deployed
 
 
 def run_parameters(flow_name: str, **values: Any) -> dict[str, Any]:
