@@ -13,6 +13,7 @@ failed or a group was executed twice. Everything it started is stopped, also on 
 from __future__ import annotations
 
 import logging
+import signal
 import tempfile
 import time
 import warnings
@@ -151,7 +152,12 @@ def measure_budget(server: Any, redis_url: str, workers: Any) -> bool:
     return ok
 
 
+def _stop_on_sigterm(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt  # unwinds every context below, which stops what it started
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     started = time.monotonic()
     _line("prefect-prosonata-exeoflow scale-out: a process work pool, 3 workers, one rate budget per key")
     with tempfile.TemporaryDirectory(prefix="ppe-scale-", ignore_cleanup_errors=True) as tmp:
@@ -196,4 +202,8 @@ def _run(api_url: str, home: Path, started: float) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    try:
+        raise SystemExit(main())
+    except KeyboardInterrupt:
+        _line("Interrupted: the workers, their flow runs, Redis, the sandbox and the Prefect server are stopped.")
+        raise SystemExit(130) from None
