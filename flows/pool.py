@@ -38,7 +38,7 @@ def worker_environment(api_url: str, home: Path, extra: Mapping[str, str] | None
     """What each worker (and so each flow run) gets: the server, one PREFECT_HOME, quick polling."""
     env = {**os.environ, **QUIET_ENV, "PREFECT_HOME": str(home), "PREFECT_API_URL": api_url,
            "PREFECT_WORKER_QUERY_SECONDS": "1", "PREFECT_WORKER_PREFETCH_SECONDS": "5",
-           "PREFECT_LOGGING_LEVEL": "INFO", **(extra or {})}
+           "PREFECT_LOGGING_LEVEL": "INFO", "PREFECT_CLIENT_MAX_RETRIES": "10", **(extra or {})}
     env.pop("PREFECT_LOCAL_STORAGE_PATH", None)
     return env
 

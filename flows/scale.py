@@ -31,8 +31,9 @@ SANDBOX_LIMITS = {
     "endocs": {"rate_limit": 10, "window_seconds": 5},
 }
 WORKERS = 3
-#: Flow runs one worker runs at once (`prefect worker start --limit`), so the 17 runs are spread over all 3.
-WORKER_LIMIT = 6
+#: Flow runs one worker runs at once (`prefect worker start --limit`): the 17 runs are spread over all 3
+#: workers, and the local SQLite server is not asked for more than 12 at once.
+WORKER_LIMIT = 4
 MAIN_DAYS = 12
 SAME_DAY_EXTRA = 2
 ENDOCS_RUNS = 3
