@@ -7,8 +7,10 @@ three APIs. Each API's guesses (see the "Unknowns" tables) live in its dialect o
 
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,24 +34,47 @@ class Reply:
     headers: httpx.Headers = field(default_factory=httpx.Headers)
 
 
-def parse_retry_after(value: str | None, clock: Clock) -> float | None:
-    """``Retry-After`` as seconds from now: delta-seconds or an HTTP date; None if unusable."""
+def parse_http_date(value: str | None) -> float | None:
+    """An HTTP date (``Date``, ``Retry-After``) as epoch seconds; None if missing or garbage."""
+    if not value:
+        return None
+    try:
+        when = email.utils.parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return when.timestamp()
+
+
+def parse_retry_after(value: str | None, now: float) -> float | None:
+    """``Retry-After`` as seconds from ``now`` (the server's epoch time): delta-seconds or an HTTP
+    date; None if unusable, including a date already in the past (a stale header)."""
     if value is None:
         return None
     value = value.strip()
     try:
         seconds = float(value)
     except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
+        when = parse_http_date(value)
         if when is None:
             return None
-        seconds = when.timestamp() - clock.time()
-    if seconds != seconds or seconds in (float("inf"), float("-inf")):  # NaN / inf
+        seconds = when - now
+    if not math.isfinite(seconds) or seconds < 0:
         return None
-    return max(seconds, 0.0)
+    return seconds
+
+
+def sane_wait(seconds: float | None) -> float | None:
+    """The one hint-sanity rule for a 429, the same for every API: a wait of zero or less (a
+    stale reset, a skewed clock) or no number at all is no hint, so the core probes instead of
+    letting every worker retry at once. Long waits are kept; the plan compares them with
+    ``max_rate_limit_wait`` and raises ``RateLimitError`` at once."""
+    if seconds is None or not math.isfinite(seconds) or seconds <= 0:
+        return None
+    return seconds
 
 
 def parse_int(value: Any) -> int | None:
@@ -101,9 +126,18 @@ class Dialect:
         """What this response says about the rate budget."""
         return None
 
+    def server_now(self, response: httpx.Response) -> float:
+        """The server's epoch time when it answered, for absolute hints (epoch resets, HTTP dates).
+
+        Its ``Date`` header when sent (whole seconds, rounded down, so a reset computed from it is
+        an upper bound even when the server's clock and ours disagree); our clock otherwise.
+        """
+        date = parse_http_date(response.headers.get("date"))
+        return date if date is not None else self.clock.time()
+
     def retry_after(self, response: httpx.Response, body: Any) -> float | None:
         """Seconds a 429 asks us to wait; None when it gives no usable hint."""
-        return parse_retry_after(response.headers.get("retry-after"), self.clock)
+        return parse_retry_after(response.headers.get("retry-after"), self.server_now(response))
 
     def error_details(self, response: httpx.Response, body: Any) -> tuple[str, str | None]:
         """The server's message and error code for an error status."""

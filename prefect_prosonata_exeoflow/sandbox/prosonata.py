@@ -33,7 +33,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from .._core.clock import Clock
-from ._emulator import Emulator
+from ._emulator import RATE_DEFAULTS, Emulator
 from ._prosonata.query import ApiError, order_rows, page_params, parse_order, predicates
 from ._prosonata.rights import Caller, check_owner, require, visibility
 from ._prosonata.seed import build_tables
@@ -105,16 +105,18 @@ class ProSonataEmulator(Emulator):
             self._limiter.reset()
 
     def configure(self, **options: Any) -> None:
-        unknown = sorted(set(options) - set(DEFAULTS))
+        unknown = sorted(set(options) - set(DEFAULTS) - set(RATE_DEFAULTS))
         if unknown:
-            raise TypeError(f"unknown ProSonata option(s) {unknown}; known: {sorted(DEFAULTS)}")
+            raise TypeError(f"unknown ProSonata option(s) {unknown}; known: {sorted({*DEFAULTS, *RATE_DEFAULTS})}")
+        options, window_changed = self.take_rate_options(options)
         _validate(options)
         with self._lock:
             self._options.update(options)
-            if "rate_limit" in options or "window_seconds" in options:
-                self._limiter = FixedWindowLimiter(
-                    int(self._options["rate_limit"]), float(self._options["window_seconds"]), self.clock
+            if "rate_limit" in options or "window_seconds" in options or window_changed:
+                self._limiter = self.new_limiter(
+                    int(self._options["rate_limit"]), float(self._options["window_seconds"]), aligned=False
                 )
+            self.spend_rival_calls(self._limiter, ACCOUNT)
 
     def error_body(self, status: int) -> tuple[str, bytes]:
         """An injected fault in ProSonata's look: the envelope with ``message`` and ``data: []``."""
@@ -151,7 +153,7 @@ class ProSonataEmulator(Emulator):
         state = self._limiter.hit(ACCOUNT)
         if not state.allowed:
             self.count("429")
-            return self._too_many("default", caller, state, params)
+            return self._too_many("missing" if self.rate["hintless_429"] else "default", caller, state, params)
         limits = _limits(state)
         if caller is None:
             return self._reply(401, {"status": 401, "message": "Invalid API key", **limits}, [], params)
@@ -287,6 +289,8 @@ class ProSonataEmulator(Emulator):
             return {"status": 429, "message": plain, **who, "apiLimitRemaining": 0}, {"Retry-After": str(seconds)}
         if hint == "missing":
             return {"status": 429, "message": plain, **who}, {}
+        if hint == "stale":  # a reset that has already passed (a cached or stale answer)
+            return {"status": 429, "message": plain, **who, "apiLimitRemaining": 0, "apiLimitReset": 0}, {}
         if hint == "garbage":
             meta = {"message": "API limit exceeded. Please retry soon.", **who, "apiLimitRemaining": 0, "apiLimitReset": "soon"}
             return {"status": 429, **meta}, {"Retry-After": "later"}

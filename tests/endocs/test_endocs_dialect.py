@@ -28,7 +28,6 @@ from prefect_prosonata_exeoflow.endocs.dialect import (
     classify,
     error_code,
     key_value,
-    seconds_to_window_end,
 )
 
 TOKEN = "unit-test-token-abcdef"
@@ -205,21 +204,23 @@ def test_retry_after_http_date_is_waited() -> None:
 
 
 @pytest.mark.parametrize("headers", [{}, {"Retry-After": "soon"}])
-def test_without_a_usable_hint_the_wait_ends_at_the_next_minute(headers: dict[str, str]) -> None:
+def test_without_a_usable_hint_the_client_backs_off_instead_of_guessing_the_minute(headers: dict[str, str]) -> None:
+    # Nothing documents that EnDocs windows align to the calendar minute: no "next minute" guess.
     client, clock = mock_client(_limited_then_ok(**headers))
     client.get_client_info()
-    assert len(clock.sleeps) == 1 and 40.0 <= clock.sleeps[0] <= 40.1  # START is hh:mm:20
+    assert len(clock.sleeps) == 1 and 0.25 <= clock.sleeps[0] <= 0.5 + 0.1  # backoff step 0 (+ jitter)
 
 
-def test_next_minute_fallback_is_exact() -> None:
+def test_stale_http_date_is_no_hint() -> None:
     clock = FakeClock(START)
     dialect = EnDocsDialect(clock)
-    response = httpx.Response(429, headers={"Retry-After": "later"}, request=httpx.Request("GET", "https://x/"))
-    assert dialect.retry_after(response, None) == 40.0
-    clock.advance(39.5)
-    assert dialect.retry_after(response, None) == pytest.approx(0.5)
-    assert seconds_to_window_end(120.0) == 60.0  # on a boundary: the whole next minute
-    assert EnDocsDialect(clock, window_seconds=2).retry_after(response, None) == pytest.approx(0.5)
+    stale = email.utils.formatdate(START - 30, usegmt=True)
+    response = httpx.Response(429, headers={"Retry-After": stale}, request=httpx.Request("GET", "https://x/"))
+    assert dialect.retry_after(response, None) is None
+    # ... unless the server's own Date says its clock is 40 s behind ours: then 10 s are left.
+    dated = httpx.Response(429, headers={"Retry-After": stale, "Date": email.utils.formatdate(START - 40, usegmt=True)},
+                           request=httpx.Request("GET", "https://x/"))
+    assert dialect.retry_after(dated, None) == pytest.approx(10.0)
 
 
 def test_a_wait_longer_than_allowed_raises_rate_limit_error_without_sleeping() -> None:
