@@ -199,7 +199,12 @@ def plan_request(
                 if budget is not None:
                     budget.block_for(wait, sent_at=sent_at, probe=True)
                 source = f"no usable hint; backing off {wait:.2f}s, then one probe"
-            if wait > policy.max_rate_limit_wait or rate_limited > policy.max_rate_limit_retries:
+            if wait > policy.max_rate_limit_wait:
+                raise RateLimitError(
+                    f"{message} (asks to wait {wait:.0f}s, longer than max_rate_limit_wait="
+                    f"{policy.max_rate_limit_wait:g}s)", retry_after=wait, code=code, body=body, **where,
+                )
+            if rate_limited > policy.max_rate_limit_retries:
                 raise RateLimitError(message, retry_after=wait, code=code, body=body, **where)
             wait_reason = f"HTTP 429 ({source})"
             if budget is None:

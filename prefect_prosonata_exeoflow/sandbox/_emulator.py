@@ -79,9 +79,12 @@ class Emulator(ABC):
         return rest, changed
 
     def new_limiter(self, limit: int, window_seconds: float, *, aligned: bool) -> FixedWindowLimiter:
-        """The API's window counter with this emulator's phase and clock options."""
+        """The API's window counter with this emulator's phase and clock options. An API whose
+        windows start at a first call (``aligned=False``) takes ``window_phase`` as the phase of a
+        window already running (begun by someone else); later windows start at a first call."""
         return FixedWindowLimiter(limit, window_seconds, self.clock, aligned=aligned,
-                                  phase=self.rate["window_phase"], clock_offset=float(self.rate["clock_offset"]))
+                                  phase=self.rate["window_phase"], clock_offset=float(self.rate["clock_offset"]),
+                                  phase_first_only=not aligned)
 
     def spend_rival_calls(self, limiter: FixedWindowLimiter, key: str) -> None:
         """Let the rival consumer (option ``rival_calls``) spend its calls of the current window."""

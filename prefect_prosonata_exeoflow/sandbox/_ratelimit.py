@@ -3,7 +3,9 @@
 Window length and limit are configurable, and so is what the issue of real servers showed:
 
 * ``phase``: windows aligned to ``phase + n * window`` of the *server's* clock, not to the
-  calendar minute (``None``: the API's default, first call or calendar aligned);
+  calendar minute (``None``: the API's default, first call or calendar aligned); with
+  ``phase_first_only`` only the first window is (someone else began it), later ones start at
+  their first call;
 * ``clock_offset``: the server's clock runs this many seconds ahead of ours (negative: behind);
   its ``Date`` header and epoch resets are on that clock;
 * :meth:`FixedWindowLimiter.charge`: a rival consumer spends calls of the current window;
@@ -63,12 +65,15 @@ class FixedWindowLimiter:
         aligned: bool = False,
         phase: float | None = None,
         clock_offset: float = 0.0,
+        phase_first_only: bool = False,
     ) -> None:
         self.limit = limit
         self.window_seconds = window_seconds
         self.aligned = aligned or phase is not None
         self.phase = phase or 0.0
         self.clock_offset = clock_offset
+        # A window begun by someone else at ``phase``, after which windows start at a first call.
+        self.phase_first_only = phase_first_only and phase is not None
         self._clock = clock
         self._lock = threading.Lock()
         self._windows: dict[str, tuple[float, int]] = {}  # key -> (window end, calls counted)
@@ -133,6 +138,8 @@ class FixedWindowLimiter:
         return end, used
 
     def _window_end(self, now: float) -> float:
+        if self.phase_first_only and self._history:
+            return now + self.window_seconds
         if self.aligned:
             server = now + self.clock_offset - self.phase
             return (math.floor(server / self.window_seconds) + 1) * self.window_seconds + self.phase - self.clock_offset

@@ -30,7 +30,7 @@ import email.utils
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .._core.clock import SYSTEM_CLOCK, Clock
-from ._emulator import Emulator
+from ._emulator import RATE_DEFAULTS, Emulator
 from ._faults import FaultMiddleware, FaultPlan
 from ._stats import Stats
 
@@ -84,6 +84,7 @@ class Sandbox:
         self.stats.reset()
         for emulator in self.emulators.values():
             emulator.reset()
+            emulator.configure(**RATE_DEFAULTS)  # no phase, skew, rival or hintless 429s left over
 
     def configure(self, api: str, **options: Any) -> None:
         self.emulators[api].configure(**options)

@@ -17,7 +17,10 @@ Options (``configure``): ``rate_limit`` (300), ``window_seconds`` (60), ``error_
 ``sync_contracts``/``sync_invoices``/``sync_inputs`` (feeds on) and ``only_approved``.
 
 Forced 429 hint forms (``rule.hint``): ``default`` (``Retry-After: <seconds>``), ``missing``
-(no header), ``garbage`` (``Retry-After: soon``), ``http_date`` (``Retry-After`` as an HTTP date).
+(no header), ``garbage`` (``Retry-After: soon``), ``http_date`` (``Retry-After`` as an HTTP date),
+``stale`` (an HTTP date already past on the server's clock), ``huge`` (``Retry-After: 999999``).
+The rate options every emulator takes (``window_phase``, ``clock_offset``, ``rival_calls``,
+``hintless_429``; see ``_emulator.RATE_DEFAULTS``) shift, skew, pre-spend or strip its windows.
 
 Counters: ``endocs.requests``, ``endocs.429``, ``endocs.create.<kind>`` and
 ``endocs.update.<kind>`` for kinds ``document``, ``contract``, ``nonform``, ``organization``,
@@ -182,6 +185,8 @@ class EnDocsEmulator(Emulator):
         headers: dict[str, str] = {}
         if hint == "garbage":
             headers["Retry-After"] = "soon"
+        elif hint == "huge":  # far beyond any sensible bound
+            headers["Retry-After"] = "999999"
         elif hint == "stale":  # a date already past on the server's own clock
             headers["Retry-After"] = email.utils.formatdate(math.floor(self.server_time()) - 30, usegmt=True)
         elif hint == "http_date":

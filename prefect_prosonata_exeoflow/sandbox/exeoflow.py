@@ -14,7 +14,10 @@ Behaviour follows ../shared/api/exeoflow.md (the [INF] choices of its "Emulator 
 * A forced ``rate_limit`` fault answers 429 with a hint of ``forced_retry_after`` seconds in
   the form ``rule.hint`` names: ``default`` (Retry-After and X-RateLimit-*), ``reset_only``
   (no Retry-After), ``retry_after_only`` (no X-RateLimit-*), ``missing`` (no hint at all),
-  ``garbage`` (unparseable values).
+  ``garbage`` (unparseable values), ``stale`` (``X-RateLimit-Reset`` a window in the past, no
+  ``Retry-After``), ``huge`` (``Retry-After: 999999``).
+* The rate options every emulator takes (``window_phase``, ``clock_offset``, ``rival_calls``,
+  ``hintless_429``; see ``_emulator.RATE_DEFAULTS``); epoch resets are on the skewed clock.
 * Executions run through the workflow's nodes over ``execution_seconds`` (default 1.0),
   computed from the clock on every read, and end ``success`` (output echoes the input) or
   ``failed`` (``error: {code, message}``); cancel makes a running one ``cancelled`` (400
@@ -353,6 +356,8 @@ class ExeoflowEmulator(Emulator):
                        "X-RateLimit-Reset": "spaeter"}
         elif hint == "missing":
             headers = {}
+        elif hint == "huge":  # far beyond any sensible bound
+            headers = {"Retry-After": "999999"}
         elif hint == "stale":  # the end of a window long past: a stale header or a clock behind ours
             headers["X-RateLimit-Reset"] = str(math.floor(self.server_time() - self.options.window_seconds))
         elif hint == "retry_after_only":

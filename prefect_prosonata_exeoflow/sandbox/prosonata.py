@@ -14,7 +14,11 @@ recommended guess (the numbers U1..U30 refer to its Unknowns table). In short:
   ``apiLimitReset`` n (U1); no rate-limit headers unless ``retry_after_header=True`` (U2).
 * Forced 429s (fault plan ``rate_limit``) by ``hint``: ``default``; ``message`` (seconds only
   in the message); ``retry_after`` (only a ``Retry-After`` header); ``missing`` (no hint);
-  ``garbage`` (``apiLimitReset: "soon"``, ``Retry-After: later``).
+  ``garbage`` (``apiLimitReset: "soon"``, ``Retry-After: later``); ``stale`` (``apiLimitReset: 0``,
+  a reset already past); ``huge`` (``apiLimitReset: 999999``).
+* The rate options every emulator takes (``window_phase``, ``clock_offset``, ``rival_calls``,
+  ``hintless_429``; see ``_emulator.RATE_DEFAULTS``); with ``window_phase`` the account's windows
+  are aligned to that phase instead of starting at the first call.
 * A path outside ``/api/v1`` answers an HTML page, as a wrong base URL does on a live account.
 """
 
@@ -45,6 +49,8 @@ from .keys import SANDBOX_KEYS
 
 JSON_TYPE = "application/json; charset=utf-8"
 JSONP_TYPE = "application/javascript; charset=utf-8"  # U26
+#: The wait of the ``huge`` 429 hint form (seconds): longer than any block's max_rate_limit_wait.
+HUGE_WAIT = 999_999
 ACCOUNT = "account"  # U3: one window per account, shared by every key
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 #: A technical user stands behind the app integration (U19).
@@ -289,6 +295,8 @@ class ProSonataEmulator(Emulator):
             return {"status": 429, "message": plain, **who, "apiLimitRemaining": 0}, {"Retry-After": str(seconds)}
         if hint == "missing":
             return {"status": 429, "message": plain, **who}, {}
+        if hint == "huge":  # a wait far beyond any sensible bound
+            return {"status": 429, "message": plain, **who, "apiLimitRemaining": 0, "apiLimitReset": HUGE_WAIT}, {}
         if hint == "stale":  # a reset that has already passed (a cached or stale answer)
             return {"status": 429, "message": plain, **who, "apiLimitRemaining": 0, "apiLimitReset": 0}, {}
         if hint == "garbage":
