@@ -22,6 +22,8 @@ from .clock import Clock
 from .errors import MalformedResponseError
 
 _JSON_TYPES = ("application/json", "+json", "text/json")
+#: A ``Date`` more than this far below the learned offset means the server's clock was reset.
+CLOCK_JUMP_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,7 @@ class Dialect:
 
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
+        self._clock_offset: float | None = None  # lower bound of (server clock - ours), from Date
 
     def decode(self, response: httpx.Response) -> Any:
         """The body as JSON, None when empty; a MalformedResponseError for anything else."""
@@ -127,13 +130,24 @@ class Dialect:
         return None
 
     def server_now(self, response: httpx.Response) -> float:
-        """The server's epoch time when it answered, for absolute hints (epoch resets, HTTP dates).
+        """The server's epoch time now, for absolute hints (epoch resets, HTTP dates).
 
-        Its ``Date`` header when sent (whole seconds, rounded down, so a reset computed from it is
-        an upper bound even when the server's clock and ours disagree); our clock otherwise.
+        From its ``Date`` header when sent: whole seconds, rounded down, so ``Date - our time``
+        is a lower bound of how far the server's clock is ahead of ours. The largest such bound
+        seen so far (they differ by the sub-second phase of each answer) converges on the true
+        offset, and a reset computed from it stays an upper bound however far apart the clocks
+        are. When that bound is within a second below zero, the two clocks agree as far as a
+        ``Date`` can tell, and our own (finer) clock is used. Without a ``Date``: our clock.
         """
+        now = self.clock.time()
         date = parse_http_date(response.headers.get("date"))
-        return date if date is not None else self.clock.time()
+        if date is None:
+            return now
+        bound = date - now
+        known = self._clock_offset
+        if known is None or bound > known or bound < known - CLOCK_JUMP_SECONDS:
+            self._clock_offset = known = bound  # tighter, or the server's clock was reset
+        return now + (0.0 if -1.0 < known <= 0.0 else known)
 
     def retry_after(self, response: httpx.Response, body: Any) -> float | None:
         """Seconds a 429 asks us to wait; None when it gives no usable hint."""

@@ -43,8 +43,9 @@ def test_forced_429_waits_the_hinted_time(sandbox: SandboxServer, emulator: EnDo
 
 
 @pytest.mark.parametrize("hint", ["missing", "garbage"])
-def test_without_a_hint_the_client_waits_for_the_window_boundary(sandbox: SandboxServer, emulator: EnDocsEmulator,
-                                                                 hint: str) -> None:
+def test_without_a_hint_the_client_backs_off_one_step_then_probes(sandbox: SandboxServer, emulator: EnDocsEmulator,
+                                                                   hint: str) -> None:
+    # No calendar-minute guess (nothing documents where EnDocs windows start): one backoff step.
     emulator.configure(window_seconds=1)
     sandbox.sandbox.faults.add("rate_limit", api="endocs", hint=hint, times=1)
     recorder = Recorder()
@@ -52,8 +53,7 @@ def test_without_a_hint_the_client_waits_for_the_window_boundary(sandbox: Sandbo
         client.get_client_users()
     assert "retry-after" not in recorder.responses[0].headers or recorder.responses[0].headers["retry-after"] == "soon"
     first, retry = recorder.sent_at
-    assert retry - first <= 1.2  # at most one (compressed) window
-    assert retry % 1 < 0.2, retry % 1  # sent just after the boundary (+ jitter), not before it
+    assert 0.2 <= retry - first <= 0.5 + 0.1 + 0.15  # backoff step 0 (0.25-0.5 s) + jitter + slack
 
 
 def test_real_429_is_recovered_when_the_client_expects_a_higher_limit(sandbox: SandboxServer,
@@ -67,7 +67,7 @@ def test_real_429_is_recovered_when_the_client_expects_a_higher_limit(sandbox: S
     assert time.monotonic() - started < 3.5
 
 
-def test_self_pacing_burst_gets_no_429(sandbox: SandboxServer, emulator: EnDocsEmulator) -> None:
+def test_self_pacing_burst_gets_at_most_one_429_per_window(sandbox: SandboxServer, emulator: EnDocsEmulator) -> None:
     emulator.configure(rate_limit=5, window_seconds=2)
     started = time.monotonic()
     with _client(sandbox, requests_per_minute=5, rate_limit_window_seconds=2) as client:
@@ -75,7 +75,8 @@ def test_self_pacing_burst_gets_no_429(sandbox: SandboxServer, emulator: EnDocsE
             client.get_client_users()
     elapsed = time.monotonic() - started
     assert stat(sandbox, "requests") - stat(sandbox, "429") == 12
-    assert stat(sandbox, "429") <= 1  # only if a call crosses a window edge on its way
+    # The windows' phase is unknown to the client: at most one probe per window while it learns it.
+    assert stat(sandbox, "429") <= 3
     assert 2.0 < elapsed < 4.8  # three windows: the client waited for two boundaries
 
 
