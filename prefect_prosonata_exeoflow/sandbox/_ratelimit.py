@@ -10,7 +10,7 @@ Window length and limit are configurable, and so is what the issue of real serve
   its ``Date`` header and epoch resets are on that clock;
 * :meth:`FixedWindowLimiter.charge`: a rival consumer spends calls of the current window;
 * a record of every window (:meth:`FixedWindowLimiter.history`): when it began, when the first
-  call in it came, how many calls it admitted and refused, so benchmarks measure the client
+  and the last admitted call in it came, how many calls it admitted and refused, so benchmarks measure the client
   against the server's truth.
 """
 
@@ -41,6 +41,7 @@ class WindowRecord:
     start: float
     end: float
     first_call: float | None = None
+    last_call: float | None = None
     admitted: int = 0
     refused: int = 0
     rival: int = 0
@@ -96,6 +97,7 @@ class FixedWindowLimiter:
                 if allowed:
                     used += 1
                     record.admitted += 1
+                    record.last_call = now
                 else:
                     record.refused += 1
             self._windows[key] = (end, used)
