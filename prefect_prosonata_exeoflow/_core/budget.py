@@ -44,6 +44,8 @@ from .clock import Clock
 PROBE_POLL_SECONDS = 0.005
 #: Two reset hints further apart than this belong to different windows.
 NEW_WINDOW_SLACK_SECONDS = 1.5
+#: A probe unanswered for this long is lost (its caller was cancelled): another one may go.
+PROBE_LOST_SECONDS = 120.0
 #: A learned window phase closer than this needs no more probing.
 PHASE_PRECISION = 0.05
 
@@ -219,7 +221,8 @@ class RateBudget:
         return self._counts_locally and not self._reported
 
     def _take_probe(self, now: float) -> float:
-        if self._probe_inflight:
+        lost = self._probe_sent_at is not None and now - self._probe_sent_at > PROBE_LOST_SECONDS
+        if self._probe_inflight and not lost:
             return PROBE_POLL_SECONDS
         self._probe_inflight = True
         self._probe_sent_at = now

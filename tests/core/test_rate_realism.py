@@ -165,3 +165,16 @@ def test_budget_keeps_the_tightest_bound_across_answers() -> None:
     budget.reserve()
     budget.release(BudgetHint(remaining=2, reset_in=2))  # at +0.4: 1.9 left, ceil 2 -> bound +2.4
     assert budget.reset_in == pytest.approx(2.0)
+
+
+def test_a_lost_probe_does_not_block_everyone_forever() -> None:
+    from prefect_prosonata_exeoflow._core.budget import PROBE_LOST_SECONDS
+
+    clock = FakeClock(START)
+    budget = RateBudget(clock)
+    budget.block_for(1.0, sent_at=START - 0.1, probe=True)
+    clock.advance(1.0)
+    assert budget.reserve() == 0.0  # the probe; its caller is then cancelled and never releases
+    assert budget.reserve() == PROBE_POLL_SECONDS
+    clock.advance(PROBE_LOST_SECONDS + 1)
+    assert budget.reserve() == 0.0
