@@ -45,13 +45,15 @@ def _header(name: str) -> Callable[[httpx.Response, float], float]:
     return lambda response, now: float(response.headers[name])
 
 
-def _server_now(response: httpx.Response) -> float:
-    """The answer's own ``Date``: the client reads absolute hints against the server's clock."""
-    return email.utils.parsedate_to_datetime(response.headers["date"]).timestamp()
+def _server_now(response: httpx.Response, now: float) -> float:
+    """The server's time as the client reads it: the answer's ``Date`` (whole seconds), or our
+    own clock when the two agree to within that second (see ``Dialect.server_now``)."""
+    date = email.utils.parsedate_to_datetime(response.headers["date"]).timestamp()
+    return now if -1.0 < date - now <= 0.0 else date
 
 
 def _http_date(response: httpx.Response, now: float) -> float:
-    return email.utils.parsedate_to_datetime(response.headers["retry-after"]).timestamp() - _server_now(response)
+    return email.utils.parsedate_to_datetime(response.headers["retry-after"]).timestamp() - _server_now(response, now)
 
 
 def _message_seconds(response: httpx.Response, now: float) -> float:
@@ -62,7 +64,7 @@ BACKOFF = [Wait(f"{0.5 * 2**n:g} s backoff", lambda r, now, n=n: 0.5 * 2**n) for
 RETRY_AFTER = Wait("`Retry-After` seconds", _header("retry-after"))
 RETRY_AFTER_DATE = Wait("until the `Retry-After` date (by the answer's `Date`)", _http_date)
 RESET_EPOCH = Wait("until `X-RateLimit-Reset` (epoch, by the answer's `Date`)",
-                   lambda r, now: float(r.headers["x-ratelimit-reset"]) - _server_now(r))
+                   lambda r, now: float(r.headers["x-ratelimit-reset"]) - _server_now(r, now))
 API_LIMIT_RESET = Wait("`meta.apiLimitReset` seconds", lambda r, now: float(r.json()["meta"]["apiLimitReset"]))
 MESSAGE_SECONDS = Wait("the seconds named in `meta.message`", _message_seconds)
 PROBE_STEP = Wait("0.5 s backoff, then one probe for every caller of the key", lambda r, now: 0.5)
