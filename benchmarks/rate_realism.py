@@ -19,6 +19,7 @@ each figure is judged against the server's truth, not the client's belief:
 from __future__ import annotations
 
 import asyncio
+import itertools
 import math
 import threading
 import time
@@ -140,7 +141,7 @@ def run_case(sb: SandboxProcess, api: str, scenario: str, mode: str, *, limit: i
     # The last window's own calls take time even for a perfect client: the ideal includes them.
     ideal = opens + (last["last_call"] - last["first_call"] if last["first_call"] is not None else 0.0)
     # Reset to first call: from the end of the window before (first-call windows start at it).
-    gaps = [w["first_call"] - before["end"] for before, w in zip(record[:-1], record[1:], strict=True)
+    gaps = [w["first_call"] - before["end"] for before, w in itertools.pairwise(record)
             if w["first_call"] is not None]
     return Outcome(elapsed, ideal, sum(w["refused"] for w in record), len(record),
                    max(gaps, default=0.0), sum(gaps) / len(gaps) if gaps else 0.0)
