@@ -12,6 +12,8 @@ Window length and limit are configurable, and so is what the issue of real serve
 * a record of every window (:meth:`FixedWindowLimiter.history`): when it began, when the first
   and the last admitted call in it came, how many calls it admitted and refused, so benchmarks measure the client
   against the server's truth.
+
+Ids such as PS-U4 cite the unknowns table in ``docs/apis/prosonata.md``.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ class WindowRecord:
 
 
 class FixedWindowLimiter:
-    """Counts calls per key in fixed windows; refused calls do not count (ProSonata U4).
+    """Counts calls per key in fixed windows; refused calls do not count (ProSonata PS-U4).
 
     ``aligned=True`` puts window edges on multiples of the window length (shifted by ``phase``)
     in the server's wall-clock time; otherwise a key's window starts at its first call.
