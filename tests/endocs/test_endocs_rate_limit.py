@@ -50,7 +50,7 @@ def test_forced_429_waits_the_hinted_time(clocked: Clocked, hint: str) -> None:
 
 @pytest.mark.parametrize("hint", ["missing", "garbage"])
 def test_without_a_hint_the_client_backs_off_one_step_then_probes(clocked: Clocked, hint: str) -> None:
-    # No calendar-minute guess (nothing documents where EnDocs windows start, ED-U5): one backoff step.
+    # No calendar-minute guess (nothing documents where EnDocs windows start, ED-U5 in docs/apis/endocs.md): one backoff step.
     _emulator(clocked).configure(window_seconds=1)
     clocked.server.sandbox.faults.add("rate_limit", api="endocs", hint=hint, times=1)
     recorder = Recorder()
