@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .runner import BROKEN, DRIFT, OK, SKIPPED, EndpointResult
+from .runner import BROKEN, DRIFT, LIMIT_NOTE, OK, SKIPPED, EndpointResult
 
 _COLUMNS = ("API", "Endpoint", "Result", "HTTP", "Reachable", "Auth", "Parsed", "Rate limit seen")
 
@@ -50,7 +50,13 @@ class CheckReport:
         lines = ["  ".join(cell.ljust(width) for cell, width in zip(_COLUMNS, widths)).rstrip()]
         lines.append("  ".join("-" * width for width in widths))
         lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
-        details = [f"  {r.api} {r.endpoint}: {text}" for r in self.results for text in _details(r)]
+        over = [r for r in self.results if r.note.startswith(LIMIT_NOTE)]
+        details = [f"  {r.api} {r.endpoint}: {text}" for r in self.results if r not in over for text in _details(r)]
+        for api in dict.fromkeys(r.api for r in over):
+            names = [r.endpoint for r in over if r.api == api]
+            wanted = sum(1 for r in self.results if r.api == api and r.verdict != SKIPPED) + len(names)
+            details.append(f"  {api}: {len(names)} endpoint(s) not called, the call limit is reached "
+                           f"(--max-calls {wanted} checks them all): {', '.join(names)}")
         if details:
             lines += ["", "Details:", *details]
         lines += ["", *self.summary()]

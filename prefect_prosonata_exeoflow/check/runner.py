@@ -40,6 +40,7 @@ DEFAULT_MAX_CALLS = 10
 MAX_CHECK_WAIT = 60.0
 
 OK, DRIFT, BROKEN, SKIPPED = "ok", "drift", "BROKEN", "skipped"
+LIMIT_NOTE = "not called: the limit of"
 
 
 class CheckRefusedError(Exception):
@@ -147,7 +148,7 @@ def _run_probe(
 ) -> None:
     if guard.calls >= guard.max_calls:
         result.verdict = SKIPPED
-        result.note = f"not called: the limit of {guard.max_calls} calls is reached (raise it with --max-calls)"
+        result.note = f"{LIMIT_NOTE} {guard.max_calls} calls is reached (raise it with --max-calls)"
         return
     arguments = _arguments(probe, {name: answer.reply for name, answer in answers.items()})
     if isinstance(arguments, str):
