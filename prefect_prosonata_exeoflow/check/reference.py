@@ -47,7 +47,8 @@ class Reference:
         from ..accounts import RECIPES
         from ..sandbox import Sandbox
 
-        self.sandbox = Sandbox(**{recipe.api: dict(_GENEROUS) for recipe in RECIPES})
+        config: dict[str, Any] = {recipe.api: dict(_GENEROUS) for recipe in RECIPES}
+        self.sandbox = Sandbox(**config)
         self._bridge = ASGIBridge(self.sandbox.app)
         self._recipes = {recipe.api: recipe for recipe in RECIPES}
         self._clients: dict[str, SyncClient] = {}

@@ -42,15 +42,15 @@ class CheckReport:
 
     def table(self) -> str:
         """The report for a terminal: one line per endpoint, then the details that differ."""
+        over = [r for r in self.results if r.note.startswith(LIMIT_NOTE)]  # one line in the details
         rows = [[
             r.api, r.endpoint, r.verdict, "" if r.status is None else str(r.status), _yes(r.reachable),
             _yes(r.auth_ok), _yes(r.parsed), _rate(r),
-        ] for r in self.results]
-        widths = [max(len(str(cell)) for cell in column) for column in zip(_COLUMNS, *rows)]
-        lines = ["  ".join(cell.ljust(width) for cell, width in zip(_COLUMNS, widths)).rstrip()]
+        ] for r in self.results if r not in over]
+        widths = [max(len(str(cell)) for cell in column) for column in zip(_COLUMNS, *rows, strict=True)]
+        lines = ["  ".join(cell.ljust(width) for cell, width in zip(_COLUMNS, widths, strict=True)).rstrip()]
         lines.append("  ".join("-" * width for width in widths))
-        lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
-        over = [r for r in self.results if r.note.startswith(LIMIT_NOTE)]
+        lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
         details = [f"  {r.api} {r.endpoint}: {text}" for r in self.results if r not in over for text in _details(r)]
         for api in dict.fromkeys(r.api for r in over):
             names = [r.endpoint for r in over if r.api == api]
