@@ -212,3 +212,17 @@ def test_the_models_keep_fields_they_do_not_know() -> None:
         cls.__name__ for cls in classes if cls.model_config.get("extra") != "allow"]
     time = prosonata_models.ProjectTime.model_validate({"timeID": 1, "billingCode": "X-1"})
     assert time.model_extra == {"billingCode": "X-1"}
+
+
+def test_from_env_checks_the_apis_whose_variables_are_set(sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("PROSONATA_SUBDOMAIN", "PROSONATA_APP_ID", "ENDOCS_TOKEN", "EXEOFLOW_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PROSONATA_BASE_URL", sandbox.base_url("prosonata"))
+    monkeypatch.setenv("PROSONATA_API_KEY", SANDBOX_KEYS["prosonata_admin_key"])
+    assert main(["--from-env", "--json", "--max-calls", "3"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["calls"] == {"prosonata": 3}
+    assert main(["--from-env", "--apis", "prosonata,endocs"]) == 2  # asked for EnDocs, but ENDOCS_TOKEN is not set
+    assert "ENDOCS_TOKEN" in capsys.readouterr().err
+    assert main(["--sandbox", sandbox.url, "--apis", "nosuchapi"]) == 2

@@ -42,3 +42,14 @@ def test_a_broken_endpoint_fails_the_run(prefect_harness: None, sandbox: Sandbox
     names = saved_blocks(sandbox)
     with pytest.raises(CheckFailedError, match="exeoflow list_workflows"):
         check(prosonata_block=None, exeoflow_block=names["exeoflow_block"], endocs_block="", max_calls=5)
+
+
+def test_the_command_reads_saved_blocks(prefect_harness: None, sandbox: SandboxServer,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    from prefect_prosonata_exeoflow.check.__main__ import main
+
+    names = saved_blocks(sandbox)
+    assert main(["--apis", "exeoflow", "--block", f"exeoflow={names['exeoflow_block']}"]) == 0
+    assert "exeoflow: 5 calls; 5 ok" in capsys.readouterr().out
+    assert main(["--apis", "exeoflow", "--block", "exeoflow=no-such-block"]) == 2
+    assert "no saved block 'no-such-block'" in capsys.readouterr().err
