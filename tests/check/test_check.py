@@ -226,3 +226,20 @@ def test_from_env_checks_the_apis_whose_variables_are_set(sandbox: SandboxServer
     assert main(["--from-env", "--apis", "prosonata,endocs"]) == 2  # asked for EnDocs, but ENDOCS_TOKEN is not set
     assert "ENDOCS_TOKEN" in capsys.readouterr().err
     assert main(["--sandbox", sandbox.url, "--apis", "nosuchapi"]) == 2
+
+
+def test_drift_rules_and_the_request_log_over_the_control_api(sandbox: SandboxServer) -> None:
+    with httpx.Client(base_url=sandbox.url) as control:
+        bad = control.post("/_sandbox/faults", json={"kind": "drift", "drift": {"rename_all": True}})
+        assert bad.status_code == 400 and "rename_all" in bad.text
+        assert control.post("/_sandbox/faults", json={"kind": "drift", "drift": {"add": {"x": 1}}}).status_code == 400
+        rule = {"kind": "drift", "api": "exeoflow", "path": "^/v1/workflows$",
+                "drift": {"match": "id", "add": {"x": 1}, "as_string": ["limit"], "drop_headers": ["X-RateLimit-Limit"]}}
+        assert control.post("/_sandbox/faults", json=rule).status_code == 200
+        headers = {"Authorization": f"Bearer {SANDBOX_KEYS['exeoflow_api_key']}"}
+        changed = control.get("/exeoflow/v1/workflows", headers=headers)
+        again = control.get("/exeoflow/v1/workflows", headers=headers)  # the rule fired once
+        assert "x-ratelimit-limit" not in changed.headers and "x-ratelimit-limit" in again.headers
+        assert all(row["x"] == 1 for row in changed.json()["data"]["workflows"])
+        assert changed.json()["data"]["pagination"]["limit"] == 20  # only objects with the "match" key change
+        assert control.get("/_sandbox/requests").json() == [{"method": "GET", "path": "/exeoflow/v1/workflows"}] * 2
