@@ -13,12 +13,13 @@ from __future__ import annotations
 from .core import check_accounts
 from .flow import ARTIFACT_KEY, CheckFailedError, check, check_api_task
 from .report import CheckReport
-from .runner import BROKEN, DEFAULT_MAX_CALLS, DRIFT, OK, SKIPPED, EndpointResult
+from .runner import BROKEN, DEFAULT_MAX_CALLS, DENIED, DRIFT, OK, SKIPPED, EndpointResult
 
 __all__ = [
     "ARTIFACT_KEY",
     "BROKEN",
     "DEFAULT_MAX_CALLS",
+    "DENIED",
     "DRIFT",
     "OK",
     "SKIPPED",

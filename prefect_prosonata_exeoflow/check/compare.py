@@ -34,6 +34,9 @@ _DATE_PARTS = (
 _RATE_HEADER = re.compile(r"rate-?limit|retry-after", re.IGNORECASE)
 #: Envelope fields that carry them (ProSonata's ``meta.apiLimitRemaining``).
 _RATE_META = re.compile(r"limit", re.IGNORECASE)
+#: Envelope fields that describe the caller (``requestUserID`` for a user key, ``requestAppID``
+#: for an integration): they differ with the kind of key, not with the API's version.
+_CALLER_META = re.compile(r"^request", re.IGNORECASE)
 
 
 @dataclass
@@ -75,6 +78,18 @@ def date_format(text: str) -> str | None:
     if any(char.isdigit() for char in pattern) or not ("YYYY" in pattern or "hh:mm" in pattern):
         return None
     return pattern
+
+
+def compare_envelope(real: Mapping[str, Any], reference: Mapping[str, Any]) -> ShapeDiff:
+    """Envelope fields (paging counters, status) the real answer lacks or sends in another type.
+
+    New envelope fields are harmless and not reported; caller fields are skipped.
+    """
+    wanted = {key: value for key, value in reference.items() if not _CALLER_META.search(key)}
+    diff = compare({key: value for key, value in real.items() if key in wanted}, wanted)
+    diff.missing_fields = [f"meta.{name}" for name in diff.missing_fields]
+    diff.type_changes = [f"meta.{change}" for change in diff.type_changes]
+    return diff
 
 
 def _base(kind: str) -> str:

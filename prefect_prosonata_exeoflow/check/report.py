@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .runner import BROKEN, DRIFT, LIMIT_NOTE, OK, SKIPPED, EndpointResult
+from .runner import BROKEN, DENIED, DRIFT, LIMIT_NOTE, OK, SKIPPED, EndpointResult
 
 _COLUMNS = ("API", "Endpoint", "Result", "HTTP", "Reachable", "Auth", "Parsed", "Rate limit seen")
 
@@ -36,7 +36,7 @@ class CheckReport:
         lines = []
         for api in dict.fromkeys(result.api for result in self.results):
             counts = Counter(result.verdict for result in self.results if result.api == api)
-            parts = [f"{counts[v]} {v.lower()}" for v in (OK, DRIFT, BROKEN, SKIPPED) if counts[v]]
+            parts = [f"{counts[v]} {v.lower()}" for v in (OK, DRIFT, BROKEN, DENIED, SKIPPED) if counts[v]]
             lines.append(f"{api}: {self.calls.get(api, 0)} calls; " + ", ".join(parts))
         return lines
 

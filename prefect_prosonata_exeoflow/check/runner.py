@@ -30,7 +30,7 @@ from .._core.errors import (
 from .._core.http import Call, SyncClient
 from .._core.policy import RetryPolicy
 from .._core.redaction import Redactor
-from .compare import ShapeDiff, compare, rate_limit_signals
+from .compare import ShapeDiff, compare, compare_envelope, rate_limit_signals
 from .probes import PROBES, READ_METHOD, Probe, first_value, is_read
 from .reference import Reference
 
@@ -40,6 +40,8 @@ DEFAULT_MAX_CALLS = 10
 MAX_CHECK_WAIT = 60.0
 
 OK, DRIFT, BROKEN, SKIPPED = "ok", "drift", "BROKEN", "skipped"
+#: The key is valid but may not read this resource (a user group's rights): not a model problem.
+DENIED = "denied"
 LIMIT_NOTE = "not called: the limit of"
 
 
@@ -207,7 +209,9 @@ def _record_failure(result: EndpointResult, exc: APIError, response: httpx.Respo
         result.status, result.parsed = exc.status, False
     if isinstance(exc, APIStatusError):
         result.status = exc.status
-    result.auth_ok = not isinstance(exc, (AuthenticationError, PermissionDeniedError))
+    result.auth_ok = not isinstance(exc, AuthenticationError)
+    if isinstance(exc, PermissionDeniedError):
+        result.verdict = DENIED
     if response is not None:
         result.rate_limit = rate_limit_signals(response.headers, {})
 
@@ -225,7 +229,10 @@ def _compare_with_reference(
         ref_reply = reference.client(probe.api).request(ref_call.method, ref_call.path, params=ref_call.params)
     ref_answers[probe.name] = ref_reply
     diff: ShapeDiff = compare(reply.data, ref_reply.data)
-    result.new_fields, result.missing_fields, result.type_changes = diff.new_fields, diff.missing_fields, diff.type_changes
+    envelope = compare_envelope(reply.meta, ref_reply.meta)
+    result.new_fields = diff.new_fields
+    result.missing_fields = diff.missing_fields + envelope.missing_fields
+    result.type_changes = diff.type_changes + envelope.type_changes
     if diff.notes:
         result.note = _join(result.note, "; ".join(diff.notes))
     expected = rate_limit_signals(ref_reply.headers, ref_reply.meta)
@@ -251,6 +258,8 @@ def _join(*parts: str) -> str:
 def _verdict(result: EndpointResult) -> str:
     if result.reachable is None and result.status is None:
         return SKIPPED
+    if result.verdict == DENIED:
+        return DENIED
     if result.reachable is False or result.auth_ok is False or result.parsed is False:
         return BROKEN
     if result.status is not None and result.status >= 400:

@@ -78,6 +78,9 @@ DRIFTS: list[dict[str, Any]] = [
     # a missing rate-limit header
     {"kind": "drift", "api": "exeoflow", "path": r"^/v1/executions$", "times": None,
      "drift": {"drop_headers": ["X-RateLimit-Remaining"]}},
+    # a missing envelope field: paging would stop after the first page
+    {"kind": "drift", "api": "prosonata", "path": r"^/api/v1/projecttasks$", "times": None,
+     "drift": {"drop": ["totalCount"]}},
     # a missing field
     {"kind": "drift", "api": "endocs", "path": "GetNewContracts", "times": None, "drift": {"drop": ["subject"]}},
     # a 401
@@ -102,6 +105,9 @@ def test_each_drift_is_reported_on_its_endpoint_and_field(sandbox: SandboxServer
     assert "userID" in required.note and "required" in required.note.lower()
     assert "no record" in results["prosonata", "get_user"].note
 
+    envelope = results["prosonata", "list_project_tasks"]
+    assert (envelope.verdict, envelope.missing_fields, envelope.new_fields) == (DRIFT, ["meta.totalCount"], [])
+
     renamed = results["exeoflow", "list_workflows"]
     assert renamed.verdict == DRIFT
     assert (renamed.new_fields, renamed.missing_fields) == (["workflows[].summary"], ["workflows[].description"])
@@ -118,7 +124,8 @@ def test_each_drift_is_reported_on_its_endpoint_and_field(sandbox: SandboxServer
         BROKEN, 401, False, True)
     assert "AuthenticationError" in unauthorized.note
 
-    touched = {("prosonata", "list_project_times"), ("prosonata", "list_customers"), ("prosonata", "list_users"),
+    touched = {("prosonata", "list_project_times"), ("prosonata", "list_project_tasks"),
+               ("prosonata", "list_customers"), ("prosonata", "list_users"),
                ("prosonata", "get_user"), ("exeoflow", "list_workflows"), ("exeoflow", "list_executions"),
                ("endocs", "get_new_contracts"), ("endocs", "get_client_users"), NO_ID_SOURCE}
     assert all(result.verdict == OK for key, result in results.items() if key not in touched), [
@@ -243,3 +250,15 @@ def test_drift_rules_and_the_request_log_over_the_control_api(sandbox: SandboxSe
         assert all(row["x"] == 1 for row in changed.json()["data"]["workflows"])
         assert changed.json()["data"]["pagination"]["limit"] == 20  # only objects with the "match" key change
         assert control.get("/_sandbox/requests").json() == [{"method": "GET", "path": "/exeoflow/v1/workflows"}] * 2
+
+
+def test_a_key_without_rights_is_denied_not_broken(sandbox: SandboxServer) -> None:
+    env = {"PROSONATA_BASE_URL": sandbox.base_url("prosonata"), "PROSONATA_API_KEY": SANDBOX_KEYS["prosonata_user_key"]}
+    report = check_accounts(build_blocks(env, apis=("prosonata",)), max_calls=ALL_CALLS)
+    results = by_endpoint(report)
+    denied = results["prosonata", "list_customers"]  # the Zeiterfasser group may not list customers
+    assert (denied.verdict, denied.status, denied.auth_ok) == ("denied", 403, True)
+    assert "gave no answer" in results["prosonata", "get_customer"].note
+    # What the key may read matches the reference, envelope included (its caller fields differ).
+    assert results["prosonata", "list_project_times"].verdict == OK
+    assert not report.broken and report.exit_code() == 0
