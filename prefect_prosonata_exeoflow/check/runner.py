@@ -131,7 +131,7 @@ def check_api(
         for probe in PROBES[api]():
             result = EndpointResult(api, probe.name)
             results.append(result)
-            _run_probe(probe, client, guard, reference, answers, ref_answers, result)
+            _run_probe(probe, client, guard, reference, answers, ref_answers, result, results)
             result.note = redact(result.note)
             result.verdict = _verdict(result)
     if calls_made is not None:
@@ -147,7 +147,11 @@ def _run_probe(
     answers: dict[str, _Answer],
     ref_answers: dict[str, Reply],
     result: EndpointResult,
+    results: list[EndpointResult],
 ) -> None:
+    if any(earlier.reachable is False for earlier in results):
+        result.note = "not called: the API did not answer an earlier call"
+        return
     if guard.calls >= guard.max_calls:
         result.verdict = SKIPPED
         result.note = f"{LIMIT_NOTE} {guard.max_calls} calls is reached (raise it with --max-calls)"

@@ -262,3 +262,17 @@ def test_a_key_without_rights_is_denied_not_broken(sandbox: SandboxServer) -> No
     # What the key may read matches the reference, envelope included (its caller fields differ).
     assert results["prosonata", "list_project_times"].verdict == OK
     assert not report.broken and report.exit_code() == 0
+
+
+def test_an_unreachable_api_is_broken_after_one_call(sandbox: SandboxServer) -> None:
+    import socket
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    blocks = build_blocks(sandbox_url=f"http://localhost:{port}", apis=("exeoflow",))
+    report = check_accounts(blocks, max_calls=ALL_CALLS)
+    first, *rest = report.results
+    assert (first.verdict, first.reachable) == (BROKEN, False) and "APIConnectionError" in first.note
+    assert rest and all(r.verdict == SKIPPED and "did not answer" in r.note for r in rest)
+    assert report.calls == {"exeoflow": 1} and report.exit_code() == 1
