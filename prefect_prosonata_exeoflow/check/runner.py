@@ -26,6 +26,7 @@ from .._core.errors import (
     AuthenticationError,
     MalformedResponseError,
     PermissionDeniedError,
+    RateLimitError,
 )
 from .._core.http import Call, SyncClient
 from .._core.policy import RetryPolicy
@@ -94,12 +95,6 @@ class EndpointResult:
         return dataclasses.asdict(self)
 
 
-@dataclass
-class _Answer:
-    reply: Reply
-    response: httpx.Response | None
-
-
 def check_api(
     api: str,
     credentials: ServiceCredentials,
@@ -124,7 +119,7 @@ def check_api(
         ),
     )
     guard = ReadOnlyTransport(transport or httpx.HTTPTransport(verify=settings.verify), max_calls)
-    answers: dict[str, _Answer] = {}
+    answers: dict[str, Reply] = {}
     ref_answers: dict[str, Reply] = {}
     results = []
     with SyncClient(settings, transport=guard) as client:
@@ -144,7 +139,7 @@ def _run_probe(
     client: SyncClient,
     guard: ReadOnlyTransport,
     reference: Reference,
-    answers: dict[str, _Answer],
+    answers: dict[str, Reply],
     ref_answers: dict[str, Reply],
     result: EndpointResult,
     results: list[EndpointResult],
@@ -156,7 +151,7 @@ def _run_probe(
         result.verdict = SKIPPED
         result.note = f"{LIMIT_NOTE} {guard.max_calls} calls is reached (raise it with --max-calls)"
         return
-    arguments = _arguments(probe, {name: answer.reply for name, answer in answers.items()})
+    arguments = _arguments(probe, answers)
     if isinstance(arguments, str):
         result.note = arguments
         return
@@ -176,7 +171,7 @@ def _run_probe(
         _record_failure(result, exc, guard.last)
         return
     result.reachable, result.auth_ok, result.status = True, True, reply.status
-    answers[probe.name] = _Answer(reply, guard.last)
+    answers[probe.name] = reply
     result.rate_limit = rate_limit_signals(reply.headers, reply.meta)
     try:
         call.parse(reply)
@@ -205,6 +200,12 @@ def _arguments(probe: Probe, replies: Mapping[str, Reply]) -> dict[str, Any] | s
 
 def _record_failure(result: EndpointResult, exc: APIError, response: httpx.Response | None) -> None:
     result.note = f"{type(exc).__name__}: {exc.message}"
+    if isinstance(exc, RateLimitError):  # the account's budget, not its shape: check again later
+        wait = f"; retry in {exc.retry_after:.0f}s" if exc.retry_after is not None else ""
+        result.verdict, result.note = SKIPPED, f"not checked: rate limited{wait}"
+        if response is not None:
+            result.rate_limit = rate_limit_signals(response.headers, {})
+        return
     if isinstance(exc, APIConnectionError):
         result.reachable = False
         return
@@ -228,9 +229,13 @@ def _compare_with_reference(
         result.note = _join(result.note, "the reference has no record to compare with")
         return
     ref_call = probe.build(**arguments)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # plain http to the in-process reference host
-        ref_reply = reference.client(probe.api).request(ref_call.method, ref_call.path, params=ref_call.params)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # plain http to the in-process reference host
+            ref_reply = reference.client(probe.api).request(ref_call.method, ref_call.path, params=ref_call.params)
+    except APIError as exc:
+        result.note = _join(result.note, f"no reference answer to compare with ({exc.message})")
+        return
     ref_answers[probe.name] = ref_reply
     diff: ShapeDiff = compare(reply.data, ref_reply.data)
     envelope = compare_envelope(reply.meta, ref_reply.meta)
@@ -260,7 +265,7 @@ def _join(*parts: str) -> str:
 
 
 def _verdict(result: EndpointResult) -> str:
-    if result.reachable is None and result.status is None:
+    if result.verdict == SKIPPED or (result.reachable is None and result.status is None):
         return SKIPPED
     if result.verdict == DENIED:
         return DENIED

@@ -276,3 +276,14 @@ def test_an_unreachable_api_is_broken_after_one_call(sandbox: SandboxServer) -> 
     assert (first.verdict, first.reachable) == (BROKEN, False) and "APIConnectionError" in first.note
     assert rest and all(r.verdict == SKIPPED and "did not answer" in r.note for r in rest)
     assert report.calls == {"exeoflow": 1} and report.exit_code() == 1
+
+
+def test_a_spent_rate_limit_is_reported_not_waited_for(sandbox: SandboxServer) -> None:
+    sandbox.sandbox.faults.add("rate_limit", api="exeoflow", path="^/v1/webhooks$", hint="default", times=None)
+    blocks = build_blocks(sandbox_url=sandbox.url, apis=("exeoflow",))
+    blocks["exeoflow"].max_rate_limit_wait = 0  # type: ignore[attr-defined]  # no real sleep in this test
+    report = check_accounts(blocks, max_calls=ALL_CALLS)
+    webhooks = by_endpoint(report)["exeoflow", "list_webhooks"]
+    assert webhooks.verdict == SKIPPED and webhooks.note.startswith("not checked: rate limited")
+    assert "x-ratelimit-reset" in webhooks.rate_limit or "retry-after" in webhooks.rate_limit
+    assert report.exit_code() == 0
