@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from types import ModuleType
-from typing import Any
+from typing import Any, get_origin
 from urllib.parse import urlsplit
 
 from .._core.errors import APIError
@@ -97,8 +97,8 @@ def public_factories(owner: type | ModuleType) -> dict[str, Callable[..., Any]]:
             continue
         if isinstance(owner, ModuleType) and function.__module__ != owner.__name__:
             continue
-        returns = str(inspect.signature(function).return_annotation)
-        if returns.startswith("Call[") or returns.startswith("_core.http.Call["):
+        returns = inspect.signature(function).return_annotation
+        if get_origin(returns) is Call or (isinstance(returns, str) and returns.startswith("Call[")):
             found[name] = function
     return found
 
