@@ -147,6 +147,10 @@ def test_a_date_in_another_format_is_a_type_difference() -> None:
 def test_no_secret_reaches_the_output_or_the_cassettes(sandbox: SandboxServer, tmp_path: Path,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     sandbox.sandbox.faults.add(**DRIFTS[-1])  # a 401 puts the server's error text in the report too
+    # A server that echoes the caller's token (and a key in an unexpected field) in its answer.
+    echo = {"token": SANDBOX_KEYS["endocs_token"], "note": f"key {SANDBOX_KEYS['endocs_token']} accepted"}
+    sandbox.sandbox.faults.add("drift", api="endocs", path="GetClientInfo", times=None,
+                               drift={"match": "storageQuota", "add": echo})
     assert main(["--sandbox", sandbox.url, "--max-calls", str(ALL_CALLS), "--record", str(tmp_path)]) == 1
     assert main(["--sandbox", sandbox.url, "--apis", "exeoflow", "--json"]) == 0
     printed = capsys.readouterr().out
@@ -158,6 +162,7 @@ def test_no_secret_reaches_the_output_or_the_cassettes(sandbox: SandboxServer, t
             assert secret not in text
         assert "whsec_" not in text
     assert "REDACTED" in written["exeoflow.yaml"]  # the webhook token and the Bearer header
+    assert "key REDACTED accepted" in written["endocs.yaml"]
     report = json.loads(written["report.json"])
     assert report["calls"] == {"prosonata": 28, "exeoflow": 5, "endocs": 9}
     # The cassettes hold exactly the requests the check sent, all reads.
