@@ -38,11 +38,13 @@ NOTES = [
     "Prefect; the Exeoflow sandbox runs each execution for 0.2 s and the client polls every 0.5 s, so the "
     "plain run is mostly waiting. Prefect share = (flow - plain) / flow, on a warm process (a dry run "
     "goes first).",
-    "5: ProSonata 20 calls / 4 s, 50 calls from 4 worker processes (1 thread each) on one key. The global "
-    "concurrency limit has 1 slot and decays (limit - 1) / window per second; Prefect's rate_limit() polls its "
-    "server (HTTP 423 with a growing Retry-After under contention), so acquisitions come slower than the "
-    "decay allows. ProSonata's reset hint is whole seconds, which costs up to 1 s per 429 in a 4 s window "
-    "(nothing in a real 900 s one).",
+    "5: each API 20 calls / 4 s, 50 calls from 4 concurrent flow runs (2 threads each) of a Prefect process work "
+    "pool with 2 workers (`prefect worker start`), so 4 processes on one key; the runs wait at a barrier before "
+    "each phase, so process start-up is not timed. 'ours' = the blocks' rate_limit_store (a local Redis, one "
+    "Lua script per reservation); 'none' = in-process budgets only (ProSonata and Exeoflow learn the others' "
+    "spending from the remaining count the server reports, EnDocs cannot); 'gcl' (ProSonata only) = the old "
+    "Prefect global concurrency limit (1 slot, decay (limit - 1) / window per second) through rate_limit(), "
+    "whose polling of the Prefect server makes acquisitions slower than the decay allows.",
 ]
 
 
@@ -71,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         with prefect_server() as api_url:
             progress("4/5 main flow over 1,000 project times")
             rows += flow_overhead.run(sb, progress=progress, **sizes["flow"])
-            progress("5/5 one key, 4 processes, with and without a Prefect global concurrency limit")
+            progress("5/5 one key, 4 flow runs on a work pool: shared Redis budget, none, Prefect GCL")
             rows += shared_budget.run(sb, api_url, progress=progress, **sizes["shared"])
     total = time.perf_counter() - started
     header = (f"`python -m benchmarks{' --quick' if args.quick else ''}` on {os.cpu_count()} CPUs, "
@@ -104,7 +106,7 @@ QUICK: dict[str, dict[str, Any]] = {
     "overhead": {"samples": 30, "warmup": 5},
     "listing": {"rows": 5_000, "executions": 120},
     "flow": {"entries": 50},
-    "shared": {"processes": 2, "limit": 4, "window": 1.0, "windows": 1.5},
+    "shared": {"runs": 2, "workers": 1, "threads": 1, "limit": 4, "window": 1.0, "windows": 1.5},
 }
 
 if __name__ == "__main__":

@@ -153,5 +153,5 @@ def prefect_server() -> Iterator[str]:
 
     with tempfile.TemporaryDirectory(prefix="ppe-bench-prefect-", ignore_cleanup_errors=True) as home, \
             mock.patch.dict(os.environ, {"PREFECT_HOME": home}), \
-            local_prefect_server(home=Path(home)) as api_url, prefect_api(api_url):
+            local_prefect_server(home=Path(home), timeout=300) as api_url, prefect_api(api_url):
         yield api_url

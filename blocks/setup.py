@@ -10,6 +10,7 @@ Environment variables for real accounts (see the README):
 ``PROSONATA_API_KEY``      user or integration key; ``PROSONATA_APP_ID`` for an integration
 ``EXEOFLOW_API_KEY``       API key; ``EXEOFLOW_BASE_URL`` for on-premises installs
 ``ENDOCS_TOKEN``           1C exchange token; ``ENDOCS_BASE_URL`` to override the cloud URL
+``RATE_LIMIT_STORE``       optional Redis URL shared by all workers (``--rate-limit-store``)
 =========================  ==========================================================
 """
 
@@ -58,9 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     source.add_argument("--from-env", action="store_true", help="real accounts from environment variables")
     source.add_argument("--sandbox", metavar="URL", help="the sandbox's root URL, e.g. http://localhost:8765")
     parser.add_argument("--apis", default="prosonata,exeoflow,endocs", help="comma-separated subset")
+    parser.add_argument("--rate-limit-store", metavar="REDIS_URL", default=os.environ.get("RATE_LIMIT_STORE"),
+                        help="Redis URL of the budget shared by all workers (default: $RATE_LIMIT_STORE)")
     args = parser.parse_args(argv)
     try:
-        blocks = build_blocks(os.environ, sandbox_url=args.sandbox, apis=tuple(args.apis.split(",")))
+        blocks = build_blocks(os.environ, sandbox_url=args.sandbox, apis=tuple(args.apis.split(",")),
+                              rate_limit_store=args.rate_limit_store or None)
     except ConfigurationError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -113,8 +113,9 @@ def missing_env(recipe: BlockRecipe, env: Mapping[str, str]) -> list[str]:
 
 
 def build_blocks(env: Mapping[str, str] | None = None, *, sandbox_url: str | None = None,
-                 apis: tuple[str, ...] = APIS) -> dict[str, Block]:
-    """One credentials block per API, from ``env`` or for the sandbox at ``sandbox_url``."""
+                 apis: tuple[str, ...] = APIS, rate_limit_store: str | None = None) -> dict[str, Block]:
+    """One credentials block per API, from ``env`` or for the sandbox at ``sandbox_url``; with
+    ``rate_limit_store`` (a Redis URL) every worker using a key spends one shared budget."""
     blocks: dict[str, Block] = {}
     for recipe in RECIPES:
         if recipe.api not in apis:
@@ -130,6 +131,8 @@ def build_blocks(env: Mapping[str, str] | None = None, *, sandbox_url: str | Non
             fields = recipe.from_env(env)
         else:
             fields = recipe.for_sandbox(sandbox_url.rstrip("/"))
+        if rate_limit_store:
+            fields["rate_limit_store"] = SecretStr(rate_limit_store)
         try:
             blocks[recipe.api] = recipe.block_class()(**fields)
         except ValidationError as exc:

@@ -19,6 +19,7 @@ import hashlib
 import math
 import threading
 from dataclasses import dataclass
+from typing import Protocol
 
 from .clock import Clock
 
@@ -35,6 +36,16 @@ class BudgetHint:
     remaining: int
     reset_in: float | None  # seconds from now until the window resets
     limit: int | None = None
+
+
+class Budget(Protocol):
+    """What the HTTP core needs of a budget: this module's, or one shared by processes (redis_budget)."""
+
+    def reserve(self) -> float: ...
+
+    def release(self, hint: BudgetHint | None = None) -> None: ...
+
+    def block_for(self, seconds: float) -> None: ...
 
 
 class RateBudget:

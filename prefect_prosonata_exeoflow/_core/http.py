@@ -8,7 +8,8 @@ with a fake clock.
 
 Rules the plan follows:
 
-* Before sending, reserve a call from the key's shared :class:`~.budget.RateBudget`; when it
+* Before sending, reserve a call from the key's shared budget (:class:`~.budget.RateBudget`, or
+  :class:`~.redis_budget.RedisBudget` across processes); when it
   is spent, wait for the reset (bounded by ``max_rate_limit_wait``) instead of provoking a 429.
 * 429: wait what the server's hint says (the dialect parses it), plus jitter, then retry.
 * 5xx, timeouts, dropped connections: exponential backoff, but only for requests that cannot
@@ -27,7 +28,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from .budget import RateBudget
+from .budget import Budget
 from .clock import SYSTEM_CLOCK, Clock
 from .dialect import Dialect, Reply, excerpt
 from .errors import (
@@ -90,7 +91,7 @@ class ClientSettings:
     secrets: tuple[str, ...] = field(default=(), repr=False)
     timeout: float = 30.0
     policy: RetryPolicy = field(default_factory=RetryPolicy)
-    budget: RateBudget | None = None
+    budget: Budget | None = None
     clock: Clock = SYSTEM_CLOCK
     guard: Guard | None = None
     verify: bool = True
