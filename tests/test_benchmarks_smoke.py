@@ -74,3 +74,12 @@ def test_results_are_written(tmp_path) -> None:  # type: ignore[no-untyped-def]
     text = path.read_text()
     assert table(rows) in text and "| NO |" in text and "case / pipe" in text
     assert (tmp_path / "chart.png").stat().st_size > 1000
+
+
+def test_rate_realism(sb: SandboxProcess) -> None:
+    from benchmarks import rate_realism
+
+    rows = rate_realism.run(sb, windows=1.5, window=1.0, scale_limits=0.1, apis=("exeoflow", "endocs"),
+                            scenarios=("rival at start",), modes=("8 threads", "8 tasks"), progress=print)
+    check(rows, rate_realism.SECTION, 4)
+    assert all(row.data["windows"] >= 2 for row in rows)

@@ -8,7 +8,9 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from prefect.blocks.core import Block
-from pydantic import ConfigDict, Field, SecretStr, field_validator
+from pydantic import ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_core import InitErrorDetails
+from typing_extensions import Self
 
 from .budget import Budget, shared_budget
 from .clock import SYSTEM_CLOCK, Clock
@@ -19,12 +21,48 @@ from .http import AsyncClient, ClientSettings, SyncClient
 from .policy import RetryPolicy
 from .redis_budget import check_store_url, shared_redis_budget
 
+#: What stands in for a rejected value in a block's ValidationError.
+HIDDEN_INPUT = "<hidden: block fields may hold secrets>"
+
+
+def scrubbed(error: ValidationError) -> ValidationError:
+    """The same ValidationError (type, location, message of every line) without the rejected
+    values: ``hide_input_in_errors`` only hides them from the text, while ``errors()[...]["input"]``,
+    ``json()`` and a pickle would still carry a key pasted into the wrong field."""
+    lines: list[InitErrorDetails] = []
+    for line in error.errors(include_url=False, include_input=False):
+        detail: InitErrorDetails = {"type": line["type"], "loc": line["loc"], "input": HIDDEN_INPUT}
+        if "ctx" in line:
+            detail["ctx"] = line["ctx"]
+        lines.append(detail)
+    return ValidationError.from_exception_data(error.title, lines, hide_input=True)
+
+
 class ServiceCredentials(Block, ABC):
     """Common fields and the client factory; each API adds its own key fields and URL rules."""
 
     # A rejected field (a base_url with a token in its query, a key of the wrong type) must not
-    # be echoed into the ValidationError text.
+    # be echoed into the ValidationError: not its text (hide_input_in_errors), nor its details,
+    # args or pickle (:func:`scrubbed`, in both ways a block is built).
     model_config = ConfigDict(hide_input_in_errors=True)
+
+    def __init__(self, *args: Any, **data: Any) -> None:
+        try:
+            super().__init__(*args, **data)
+            return
+        except ValidationError as exc:
+            error = scrubbed(exc)
+        raise error  # outside the handler: the original is not kept as __context__
+
+    @classmethod
+    def model_validate(cls, obj: Any, *, strict: bool | None = None, from_attributes: bool | None = None,
+                       context: dict[str, Any] | None = None, **options: Any) -> Self:
+        try:
+            return super().model_validate(obj, strict=strict, from_attributes=from_attributes, context=context,
+                                          **options)
+        except ValidationError as exc:
+            error = scrubbed(exc)
+        raise error
 
     timeout: float = Field(default=30.0, gt=0, le=600, description="Seconds to wait for each HTTP response.")
     max_retries: int = Field(

@@ -29,8 +29,9 @@ Not done here (the in-process budget's finer hint handling is the reference; por
 script when needed): a clock offset taken from the server's ``Date`` header (reset hints are
 relative seconds, so only Exeoflow's epoch reset depends on the worker's clock), learning a
 counting API's window phase from its 429s (EnDocs windows follow the store's clock), and a
-single probe per backoff step after a 429 without a usable hint (when the block ends, every
-process may send again up to the learned limit).
+single probe per backoff step after a 429 without a usable hint shared by all processes (each
+process counts its own backoff steps; when a block ends, every process may send again up to the
+learned limit).
 
 Keys in Redis are named by a one-way fingerprint of the API, base URL and key, never the key.
 Every call is one round trip (about 0.1-0.3 ms on loopback); in the async client it blocks the
@@ -257,6 +258,7 @@ class RedisBudget:
         self._lock = threading.Lock()
         self._counter = itertools.count()
         self._prefix = f"{os.getpid()}:{id(self):x}:"
+        self._probe_step = 0
 
     # -- the budget interface --------------------------------------------------------------
     def reserve(self) -> float:
@@ -268,10 +270,17 @@ class RedisBudget:
                 self._tokens.append(token)
         return wait
 
-    def release(self, hint: BudgetHint | None = None) -> None:
-        """A reserved call is answered (or failed); ``hint`` is what the answer reported."""
+    def release(
+        self, hint: BudgetHint | None = None, *, sent_at: float | None = None, limited: bool | None = None
+    ) -> None:
+        """A reserved call is answered (or failed); ``hint`` is what the answer reported.
+
+        ``sent_at`` is accepted for the in-process budget's interface; the store orders answers
+        by its own clock. Any answer that is not a 429 ends this process's backoff steps."""
         with self._lock:
             token = self._tokens.popleft() if self._tokens else ""
+            if limited is False:
+                self._probe_step = 0
         extra = ["", "", ""] if hint is None else [
             str(hint.remaining),
             "" if hint.reset_in is None else repr(float(hint.reset_in)),
@@ -279,9 +288,20 @@ class RedisBudget:
         ]
         self._run("release", token, *extra)
 
-    def block_for(self, seconds: float) -> None:
-        """A 429 said: nothing before ``seconds`` from now, for every process using this key."""
+    def block_for(self, seconds: float, *, sent_at: float | None = None, probe: bool = False) -> None:
+        """A 429 said: nothing before ``seconds`` from now, for every process using this key.
+
+        ``probe=True`` marks our own backoff after a 429 without a usable hint: it counts a
+        backoff step of this process (see ``probe_step``)."""
+        if probe:
+            with self._lock:
+                self._probe_step += 1
         self._run("block", "", "", "", "", repr(float(seconds)))
+
+    @property
+    def probe_step(self) -> int:
+        """Consecutive 429s without a usable hint seen by this process (its backoff step)."""
+        return self._probe_step
 
     # -- introspection (tests, benchmarks) ---------------------------------------------------
     def peek(self) -> dict[str, Any]:
