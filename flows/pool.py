@@ -30,6 +30,7 @@ POOL = "ppe-process-pool"
 ENTRYPOINTS = {
     "prosonata-time-to-exeoflow": "flows/prosonata_time_to_exeoflow.py:prosonata_time_to_exeoflow",
     "endocs-contracts-to-prosonata": "flows/endocs_contracts_to_prosonata.py:endocs_contracts_to_prosonata",
+    "check": "prefect_prosonata_exeoflow/check/flow.py:check",
 }
 _SUBMITTED = re.compile(r"Worker '([^']+)' submitting flow run")
 
@@ -77,6 +78,8 @@ def deploy_samples(pool: str = POOL) -> dict[str, UUID]:
     deployed = {}
     for served in deployments():
         assert served.flow_name is not None
+        if served.triggers:  # an automation's deployment (prefect.yaml's retry), not a flow of its own
+            continue
         options: dict[str, Any] = {"description": served.description, "tags": list(served.tags),
                                    "parameters": served.parameters}
         if served.concurrency_limit:

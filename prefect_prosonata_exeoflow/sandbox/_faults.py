@@ -17,6 +17,9 @@ HTTP method and a regular expression on the rest of the path. It fires ``times``
 ``wrong_content_type`` process, answer the real body labelled ``text/html``
 ``rate_limit``         the API answers its own documented 429, hint form chosen by ``hint``
                        (``default``, ``missing``, ``garbage``, or an API-specific form)
+``drift``              process, answer the real body and headers changed as ``drift`` says
+                       (an extra, renamed or missing field, a number as a string, a missing
+                       rate-limit header; see :mod:`._drift`)
 =====================  ==========================================================================
 """
 
@@ -32,6 +35,8 @@ from typing import Any, Literal
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ._drift import Drift
+
 FaultKind = Literal[
     "latency",
     "status",
@@ -44,9 +49,10 @@ FaultKind = Literal[
     "html",
     "wrong_content_type",
     "rate_limit",
+    "drift",
 ]
 _BEFORE = {"status", "reset_before", "html"}
-_AFTER = {"status_after", "reset_after", "cut", "truncated", "malformed", "wrong_content_type"}
+_AFTER = {"status_after", "reset_after", "cut", "truncated", "malformed", "wrong_content_type", "drift"}
 SCOPE_KEY = "sandbox.fault"
 
 
@@ -61,7 +67,12 @@ class FaultRule:
     status: int | None = None
     delay: float = 0.0
     hint: str = "default"
+    drift: dict[str, Any] | None = None
     fired: int = field(default=0)
+
+    def __post_init__(self) -> None:
+        if self.kind == "drift":
+            Drift.from_options(self.drift)  # reject unknown options when the rule is added
 
     def matches(self, api: str, method: str, rest: str) -> bool:
         if self.api and self.api != api:
@@ -202,6 +213,9 @@ class FaultMiddleware:
             await _answer(send, status, "application/json", b'{"meta": {"status": 200, "data": [tru', headers)
         elif rule.kind == "wrong_content_type":
             await _answer(send, status, "text/html; charset=utf-8", body, headers)
+        elif rule.kind == "drift":
+            drift = Drift.from_options(rule.drift)
+            await _answer(send, status, None, drift.body(body), drift.headers(headers))
 
     def _error(self, api: str, status: int) -> tuple[str, bytes]:
         if self.error_body is not None:

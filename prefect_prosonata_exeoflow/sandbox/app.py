@@ -4,6 +4,7 @@ Routes:
 
 * ``/prosonata/api/v1/...``, ``/exeoflow/v1/...`` (+ ``/exeoflow/webhook/{id}``), ``/endocs/api/...``
 * ``GET /_sandbox/health``; ``GET /_sandbox/stats``; ``POST /_sandbox/reset``
+* ``GET /_sandbox/requests``: the method and path of every API request since the last reset
 * ``GET|POST|DELETE /_sandbox/faults`` (a rule or a list of rules, see :mod:`._faults`)
 * ``POST /_sandbox/config`` with ``{"prosonata": {"rate_limit": 20, "window_seconds": 2}}``; every
   API also takes ``window_phase``, ``clock_offset``, ``rival_calls`` and ``hintless_429``
@@ -32,7 +33,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .._core.clock import SYSTEM_CLOCK, Clock
 from ._emulator import RATE_DEFAULTS, Emulator
 from ._faults import FaultMiddleware, FaultPlan
-from ._stats import Stats
+from ._stats import RequestLog, Stats
 
 #: Emulator classes by sandbox name; an API whose module does not exist yet is skipped.
 EMULATORS = {
@@ -69,8 +70,10 @@ class Sandbox:
             cls = _load(target)
             if cls is not None:
                 self.emulators[name] = cls(clock, self.stats, seed=seed, **config.get(name, {}))
-        self.app = DateMiddleware(FaultMiddleware(self._build_app(), self.faults, error_body=self._error_body),
-                                  self._server_time)
+        self.requests = RequestLog(
+            DateMiddleware(FaultMiddleware(self._build_app(), self.faults, error_body=self._error_body), self._server_time)
+        )
+        self.app = self.requests
 
     def __getattr__(self, name: str) -> Emulator:
         emulators = self.__dict__.get("emulators", {})
@@ -82,6 +85,7 @@ class Sandbox:
     def reset(self) -> None:
         self.faults.clear()
         self.stats.reset()
+        self.requests.clear()
         for emulator in self.emulators.values():
             emulator.reset()
             emulator.configure(**RATE_DEFAULTS)  # no phase, skew, rival or hintless 429s left over
@@ -103,6 +107,7 @@ class Sandbox:
         control = [
             Route("/_sandbox/health", self._health, methods=["GET"]),
             Route("/_sandbox/stats", self._stats, methods=["GET"]),
+            Route("/_sandbox/requests", self._requests, methods=["GET"]),
             Route("/_sandbox/reset", self._reset, methods=["POST"]),
             Route("/_sandbox/faults", self._faults, methods=["GET", "POST", "DELETE"]),
             Route("/_sandbox/config", self._config, methods=["POST"]),
@@ -116,6 +121,9 @@ class Sandbox:
 
     async def _stats(self, request: Request) -> JSONResponse:
         return JSONResponse(self.stats.snapshot())
+
+    async def _requests(self, request: Request) -> JSONResponse:
+        return JSONResponse([{"method": method, "path": path} for method, path in self.requests.entries()])
 
     async def _reset(self, request: Request) -> JSONResponse:
         self.reset()
