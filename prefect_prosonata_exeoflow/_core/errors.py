@@ -7,7 +7,11 @@ APIError
 ├── APIConnectionError         no usable HTTP response (after the retries the policy allows)
 │   ├── APITimeoutError
 │   └── OutcomeUnknownError    a non-idempotent request may have reached the server; not re-sent
-├── MalformedResponseError     an answer that is not the API's documented shape (HTML, bad JSON)
+├── MalformedResponseError     an answer that is not the API's documented shape (HTML, bad JSON,
+│   │                          an empty body where one is needed, an unfollowed 3xx redirect)
+│   ├── ResponseTooLargeError  the answer grew past the block's ``max_response_bytes`` (while reading)
+│   └── PaginationError        a listing that does not end: a repeated page, more rows than
+│                              announced, or more than ``max_pages`` pages
 └── APIStatusError             the server answered with an error status
     ├── BadRequestError        400 / 422, and the APIs' own validation errors
     ├── AuthenticationError    401
@@ -39,8 +43,10 @@ __all__ = [
     "MalformedResponseError",
     "NotFoundError",
     "OutcomeUnknownError",
+    "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ServerError",
     "status_error_class",
 ]
@@ -110,6 +116,22 @@ class MalformedResponseError(APIError):
     def __init__(self, message: str, *, status: int | None = None, **where: Any) -> None:
         self.status = status
         super().__init__(message, **where)
+
+
+class ResponseTooLargeError(MalformedResponseError):
+    """The answer exceeded ``max_response_bytes``; reading stopped there, the rest was never held.
+
+    A server that sends gigabytes (by mistake or by malice) must not exhaust the worker's memory.
+    Raise the block's ``max_response_bytes`` if a legitimate answer is really that large.
+    """
+
+
+class PaginationError(MalformedResponseError):
+    """A paged listing that would not end or contradicts itself; stopped instead of looping.
+
+    Raised when a page repeats the previous one, when more rows arrive than the server's own
+    total announced, or after ``max_pages`` pages (a bound no real listing reaches).
+    """
 
 
 class APIStatusError(APIError):
