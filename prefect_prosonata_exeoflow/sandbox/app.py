@@ -3,7 +3,8 @@
 Routes:
 
 * ``/prosonata/api/v1/...``, ``/exeoflow/v1/...`` (+ ``/exeoflow/webhook/{id}``), ``/endocs/api/...``
-* ``GET /_sandbox/health``; ``GET /_sandbox/stats``; ``POST /_sandbox/reset``
+* ``GET /_sandbox/health``; ``GET /_sandbox/stats``; ``GET /_sandbox/requests`` (the request log);
+  ``POST /_sandbox/reset``
 * ``GET|POST|DELETE /_sandbox/faults`` (a rule or a list of rules, see :mod:`._faults`)
 * ``POST /_sandbox/config`` with ``{"prosonata": {"rate_limit": 20, "window_seconds": 2}}``
 """
@@ -58,7 +59,7 @@ class Sandbox:
             cls = _load(target)
             if cls is not None:
                 self.emulators[name] = cls(clock, self.stats, seed=seed, **config.get(name, {}))
-        self.app = FaultMiddleware(self._build_app(), self.faults, error_body=self._error_body)
+        self.app = FaultMiddleware(self._build_app(), self.faults, error_body=self._error_body, stats=self.stats)
 
     def __getattr__(self, name: str) -> Emulator:
         emulators = self.__dict__.get("emulators", {})
@@ -86,6 +87,7 @@ class Sandbox:
         control = [
             Route("/_sandbox/health", self._health, methods=["GET"]),
             Route("/_sandbox/stats", self._stats, methods=["GET"]),
+            Route("/_sandbox/requests", self._requests, methods=["GET"]),
             Route("/_sandbox/reset", self._reset, methods=["POST"]),
             Route("/_sandbox/faults", self._faults, methods=["GET", "POST", "DELETE"]),
             Route("/_sandbox/config", self._config, methods=["POST"]),
@@ -98,6 +100,9 @@ class Sandbox:
 
     async def _stats(self, request: Request) -> JSONResponse:
         return JSONResponse(self.stats.snapshot())
+
+    async def _requests(self, request: Request) -> JSONResponse:
+        return JSONResponse([{"method": method, "path": path} for method, path in self.stats.requests()])
 
     async def _reset(self, request: Request) -> JSONResponse:
         self.reset()
