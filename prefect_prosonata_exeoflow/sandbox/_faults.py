@@ -268,10 +268,24 @@ class FaultMiddleware:
         if rule.kind in ("endless_pages", "repeated_page") and api != "endocs":
             asked = _pages.with_page(asked, 1)
         status, headers, body = await self._capture(asked, receive)
-        try:
-            payload = json.loads(body) if body.strip() else None
-        except ValueError:
-            payload = None
+        payload = _json(body)
+        if rule.kind == "shifted_pages" and page >= 2 and api != "endocs" and status < 300:
+            # As if `shift` rows were added at the front after page 1: page k holds the old rows
+            # [(k-1)*size - shift, k*size - shift), so the tail of page k-1 comes again first.
+            size = _pages.page_size(dict(scope))
+            shift = max(1, size // 10)
+            _, _, before = await self._capture(_pages.with_page(dict(scope), page - 1), _no_body)
+            previous = _json(before)
+            tail = (_pages.Rows(api, rest, previous).rows() or [])[-shift:]
+            current = _pages.Rows(api, rest, payload).rows() if payload is not None else None
+            if current is None:  # past the old end: only the pushed-down rows remain
+                payload, current = previous, []
+            rows = _pages.Rows(api, rest, payload)
+            total = rows.total() + shift
+            rows.set_rows(tail + current[: size - shift])
+            rows.announce(page, total)
+            await _answer(send, 200, "application/json", json.dumps(payload).encode(), headers)
+            return
         rows = _pages.Rows(api, rest, payload)
         if payload is None or rows.rows() is None or status >= 300:
             await _answer(send, status, None, body, headers)
@@ -288,13 +302,6 @@ class FaultMiddleware:
             rows.announce(page, rows.total() + page * len(rows.rows() or []), more=True)
         elif rule.kind == "short_total":
             rows.announce(page, max(len(rows.rows() or []) - 1, 0))
-        elif rule.kind == "shifted_pages" and page >= 2:
-            shift = max(1, len(rows.rows() or []) // 10)
-            _, _, before = await self._capture(_pages.with_page(dict(scope), page - 1), _no_body)
-            previous = _pages.Rows(api, rest, json.loads(before)).rows() or []
-            current = rows.rows() or []
-            rows.set_rows(previous[-shift:] + current[:-shift])
-            rows.announce(page, rows.total() + shift)
         await _answer(send, status, None, json.dumps(payload).encode(), headers)
 
     def _error(self, api: str, status: int) -> tuple[str, bytes]:
@@ -302,6 +309,13 @@ class FaultMiddleware:
             result: tuple[str, bytes] = self.error_body(api, status)
             return result
         return "application/json", json.dumps({"error": f"injected {status}"}).encode()
+
+
+def _json(body: bytes) -> Any:
+    try:
+        return json.loads(body) if body.strip() else None
+    except ValueError:
+        return None
 
 
 async def _no_body() -> Message:

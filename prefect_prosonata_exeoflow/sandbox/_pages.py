@@ -47,6 +47,13 @@ def page_of(scope: dict[str, Any]) -> int:
     return int(text) if text.isdigit() else 1
 
 
+def page_size(scope: dict[str, Any]) -> int:
+    """Rows per page asked for (ProSonata ``perPage``, Exeoflow ``limit``)."""
+    params = query(scope)
+    text = params.get("perPage") or params.get("limit") or "20"
+    return int(text) if text.isdigit() else 20
+
+
 def cursor_of(rest: str) -> int | None:
     """An EnDocs feed's cursor (``DocId``) from the path, or None for any other request."""
     match = _ENDOCS_CURSOR.search(rest)
