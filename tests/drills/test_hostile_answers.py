@@ -98,24 +98,24 @@ def _exeoflow(body: Any) -> ExeoflowClient:
 
 
 def test_wrong_shape_on_a_read_is_malformed_naming_the_request() -> None:
-    with _prosonata({"meta": {"status": 200}, "data": "not a row"}) as client:
-        with pytest.raises(MalformedResponseError, match=r"expected shape .* \(GET /api/v1/projects/5\)"):
-            client.projects.get(5)
+    client = _prosonata({"meta": {"status": 200}, "data": "not a row"})
+    with client, pytest.raises(MalformedResponseError, match=r"expected shape .* \(GET /api/v1/projects/5\)"):
+        client.projects.get(5)
 
 
 def test_wrong_shape_on_a_create_is_an_unknown_outcome() -> None:
-    with _prosonata({"meta": {"status": 200}, "data": ["row?"]}) as client:
-        with pytest.raises(OutcomeUnknownError, match="may have taken effect and was not re-sent"):
-            client.customers.create(customerName="Neu GmbH")
+    client = _prosonata({"meta": {"status": 200}, "data": ["row?"]})
+    with client, pytest.raises(OutcomeUnknownError, match="may have taken effect and was not re-sent"):
+        client.customers.create(customerName="Neu GmbH")
 
 
 def test_listing_rows_that_are_not_a_list_are_not_no_rows() -> None:
-    with _prosonata({"meta": {"status": 200, "totalCount": 3}, "data": {"rows": []}}) as client:
-        with pytest.raises(MalformedResponseError, match="expected a list of rows in data"):
-            client.project_times.list()
-    with _exeoflow({"success": True, "data": {"items": [], "pagination": None}}) as client:
-        with pytest.raises(MalformedResponseError, match="expected a list in data.executions"):
-            client.list_executions()
+    prosonata = _prosonata({"meta": {"status": 200, "totalCount": 3}, "data": {"rows": []}})
+    with prosonata, pytest.raises(MalformedResponseError, match="expected a list of rows in data"):
+        prosonata.project_times.list()
+    exeoflow = _exeoflow({"success": True, "data": {"items": [], "pagination": None}})
+    with exeoflow, pytest.raises(MalformedResponseError, match=r"expected a list in data\.executions"):
+        exeoflow.list_executions()
 
 
 def test_declared_oversize_is_refused_before_reading() -> None:
@@ -130,9 +130,9 @@ def test_declared_oversize_is_refused_before_reading() -> None:
 
     creds = ProSonataCredentials(base_url="https://demo.example.test/api/v1", api_key=SecretStr("k" * 20),
                                  max_retries=0, max_response_bytes=4096)
-    with ProSonataClient(creds.client_settings(), transport=httpx.MockTransport(handler)) as client:
-        with pytest.raises(ResponseTooLargeError, match="max_response_bytes=4096"):
-            client.projects.get(5)
+    client = ProSonataClient(creds.client_settings(), transport=httpx.MockTransport(handler))
+    with client, pytest.raises(ResponseTooLargeError, match="max_response_bytes=4096"):
+        client.projects.get(5)
     assert seen == []  # not one chunk read
 
 

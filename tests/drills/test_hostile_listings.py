@@ -98,8 +98,8 @@ def test_listing_fault(api: str, row: ListingRow, use_async: bool, listing_sandb
 
 def test_rows_without_a_fault_are_not_reported_as_shifted(listing_sandbox: SandboxServer,
                                                           caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="prefect_prosonata_exeoflow"):
-        with credentials("prosonata", listing_sandbox).get_client() as client:
-            rows = client.project_times.list()
+    client = credentials("prosonata", listing_sandbox).get_client()
+    with caplog.at_level(logging.WARNING, logger="prefect_prosonata_exeoflow"), client:
+        rows = client.project_times.list()
     assert len(rows) == len({row.timeID for row in rows}) == 600 + BULK_TIMES
     assert "shifted" not in caplog.text
