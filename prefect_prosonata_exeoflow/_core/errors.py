@@ -5,11 +5,9 @@ APIError                       the API or the way to it failed: worth a retry, a
 ├── APIConnectionError         no usable HTTP response (after the retries the policy allows)
 │   ├── APITimeoutError
 │   └── OutcomeUnknownError    a non-idempotent request may have reached the server; not re-sent
-├── MalformedResponseError     an answer that is not the API's documented shape (HTML, bad JSON,
-│   │                          an empty body where one is needed, an unfollowed 3xx redirect)
-│   ├── ResponseTooLargeError  the answer grew past the block's ``max_response_bytes`` (while reading)
-│   └── PaginationError        a listing that does not end: a repeated page, more rows than
-│                              announced, or more than ``max_pages`` pages
+├── MalformedResponseError     not the documented shape: HTML, bad JSON, a needed body empty, a 3xx
+│   ├── ResponseTooLargeError  the answer grew past ``max_response_bytes`` (stopped while reading)
+│   └── PaginationError        a listing that repeats, outgrows its total or passes ``max_pages``
 ├── APIStatusError             the server answered with an error status
 │   ├── BadRequestError        400 / 422, and the APIs' own validation errors
 │   ├── AuthenticationError    401

@@ -265,7 +265,7 @@ class Calls:
     @staticmethod
     def delete_workflow(workflow_id: str) -> Call[DeletedWorkflow]:
         path = _workflow_path("workflows/{workflow_id}", workflow_id)
-        # EX-U8: a delete may answer 204 without a body; its answer is not needed.
+        # EX-U8 (docs/apis/exeoflow.md): a delete may answer 204 without a body; its answer is not needed.
         return Call("DELETE", path, parse=_deleted(workflow_id), empty_ok=ANY_SUCCESS)
 
     @staticmethod

@@ -46,7 +46,7 @@ class ResourceCalls(Generic[M]):
         order = encode_order(self.resource, order_by)
         if order:
             params["orderBy"] = order
-        # PS-U8: a listing with no rows answers 204 and no body; an empty 200 is an error, not "no rows".
+        # PS-U8 (docs/apis/prosonata.md): no rows is 204 without a body; an empty 200 is an error.
         return Call("GET", self.resource.path, params=params, parse=self._parse_page(page, per_page),
                     empty_ok=NO_CONTENT)
 

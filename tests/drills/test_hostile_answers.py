@@ -79,7 +79,7 @@ def test_a_listing_never_turns_an_empty_or_redirected_answer_into_no_rows(sandbo
 
 
 def test_prosonata_documented_empty_list_is_no_rows(sandbox: SandboxServer) -> None:
-    """PS-U8: 204 without a body is ProSonata's "no rows"; that stays an empty result."""
+    """PS-U8 (docs/apis/prosonata.md): 204 without a body is "no rows"; that stays an empty result."""
     with credentials("prosonata", sandbox).get_client() as client:
         assert client.project_times.list(detail="no entry has this text 7f3a") == []
 
