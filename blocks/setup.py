@@ -10,6 +10,7 @@ Environment variables for real accounts (see the README):
 ``PROSONATA_API_KEY``      user or integration key; ``PROSONATA_APP_ID`` for an integration
 ``EXEOFLOW_API_KEY``       API key; ``EXEOFLOW_BASE_URL`` for on-premises installs
 ``ENDOCS_TOKEN``           1C exchange token; ``ENDOCS_BASE_URL`` to override the cloud URL
+``RATE_LIMIT_STORE``       optional Redis URL shared by all workers (``--rate-limit-store``)
 =========================  ==========================================================
 """
 
@@ -122,8 +123,10 @@ def missing_env(recipe: BlockRecipe, env: Mapping[str, str]) -> list[str]:
 
 
 def build_blocks(env: Mapping[str, str] | None = None, *, sandbox_url: str | None = None,
-                 apis: tuple[str, ...] = ("prosonata", "exeoflow", "endocs")) -> dict[str, Block]:
-    """One credentials block per API, from ``env`` or for the sandbox at ``sandbox_url``."""
+                 apis: tuple[str, ...] = ("prosonata", "exeoflow", "endocs"),
+                 rate_limit_store: str | None = None) -> dict[str, Block]:
+    """One credentials block per API, from ``env`` or for the sandbox at ``sandbox_url``; with
+    ``rate_limit_store`` (a Redis URL) every worker using a key spends one shared budget."""
     blocks: dict[str, Block] = {}
     for recipe in RECIPES:
         if recipe.api not in apis:
@@ -139,6 +142,8 @@ def build_blocks(env: Mapping[str, str] | None = None, *, sandbox_url: str | Non
             fields = recipe.from_env(env)
         else:
             fields = recipe.for_sandbox(sandbox_url.rstrip("/"))
+        if rate_limit_store:
+            fields["rate_limit_store"] = SecretStr(rate_limit_store)
         try:
             blocks[recipe.api] = recipe.block_class()(**fields)
         except ValidationError as exc:
@@ -163,9 +168,12 @@ def main(argv: list[str] | None = None) -> int:
     source.add_argument("--from-env", action="store_true", help="real accounts from environment variables")
     source.add_argument("--sandbox", metavar="URL", help="the sandbox's root URL, e.g. http://localhost:8765")
     parser.add_argument("--apis", default="prosonata,exeoflow,endocs", help="comma-separated subset")
+    parser.add_argument("--rate-limit-store", metavar="REDIS_URL", default=os.environ.get("RATE_LIMIT_STORE"),
+                        help="Redis URL of the budget shared by all workers (default: $RATE_LIMIT_STORE)")
     args = parser.parse_args(argv)
     try:
-        blocks = build_blocks(os.environ, sandbox_url=args.sandbox, apis=tuple(args.apis.split(",")))
+        blocks = build_blocks(os.environ, sandbox_url=args.sandbox, apis=tuple(args.apis.split(",")),
+                              rate_limit_store=args.rate_limit_store or None)
     except ConfigurationError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

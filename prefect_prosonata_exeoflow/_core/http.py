@@ -8,9 +8,14 @@ with a fake clock.
 
 Rules the plan follows:
 
-* Before sending, reserve a call from the key's shared :class:`~.budget.RateBudget`; when it
+* Before sending, reserve a call from the key's shared budget (:class:`~.budget.RateBudget`, or
+  :class:`~.redis_budget.RedisBudget` across processes); when it
   is spent, wait for the reset (bounded by ``max_rate_limit_wait``) instead of provoking a 429.
-* 429: wait what the server's hint says (the dialect parses it), plus jitter, then retry.
+* 429: wait what the server's hint says (the dialect parses it; :func:`~.dialect.sane_wait` is
+  the one sanity rule for all APIs), plus jitter, then retry. A hint longer than
+  ``max_rate_limit_wait`` raises :class:`~.errors.RateLimitError` at once. Without a usable hint
+  (none, garbage, a reset in the past) every caller of the key waits the shared backoff step and
+  one request probes (:meth:`~.budget.RateBudget.block_for` with ``probe=True``).
 * 5xx, timeouts, dropped connections: exponential backoff, but only for requests that cannot
   duplicate work (idempotent ones) or that provably never reached the server. Anything else
   raises :class:`~.errors.OutcomeUnknownError` and is never re-sent blindly.
@@ -36,10 +41,10 @@ import httpx
 from pydantic import ValidationError
 
 from . import exchange
-from .budget import RateBudget
+from .budget import Budget
 from .checks import check_finite, positive_seconds
 from .clock import SYSTEM_CLOCK, Clock
-from .dialect import Dialect, Reply, excerpt
+from .dialect import Dialect, Reply, excerpt, sane_wait
 from .errors import (
     APIConnectionError,
     APIError,
@@ -114,7 +119,7 @@ class ClientSettings:
     secrets: tuple[str, ...] = field(default=(), repr=False)
     timeout: float = 30.0
     policy: RetryPolicy = field(default_factory=RetryPolicy)
-    budget: RateBudget | None = None
+    budget: Budget | None = None
     clock: Clock = SYSTEM_CLOCK
     guard: Guard | None = None
     verify: bool = True
@@ -181,11 +186,12 @@ def plan_request(
                 yield Sleep(wait + policy.jitter(), wait_reason)
                 wait = budget.reserve()
             wait_reason = "rate budget spent (remaining 0); waiting for the window to reset"
+        sent_at = settings.clock.monotonic()
         try:
             response = yield Send(request)
         except httpx.TransportError as exc:
             if budget is not None:
-                budget.release()
+                budget.release(sent_at=sent_at)
             can_retry = safe_to_repeat or never_reached_server(exc)
             if can_retry and failures < policy.max_retries:
                 delay = policy.backoff(failures)
@@ -195,7 +201,7 @@ def plan_request(
             raise _transport_error(exc, can_retry, failures, redact, where) from None
         except ResponseTooLargeError as exc:
             if budget is not None:
-                budget.release()
+                budget.release(sent_at=sent_at)
             if not safe_to_repeat:
                 raise OutcomeUnknownError(f"{exc.message}; the request may have taken effect and was not re-sent",
                                           **where) from None
@@ -204,13 +210,13 @@ def plan_request(
         status = response.status_code
         if 300 <= status < 400:
             if budget is not None:
-                budget.release()
+                budget.release(sent_at=sent_at)
             _raise_unusable(_redirect(response, redact), status, safe_to_repeat, where)
         try:
             body = dialect.decode(response)
         except MalformedResponseError as exc:
             if budget is not None:
-                budget.release()
+                budget.release(sent_at=sent_at)
             if status < 400:
                 # A JSON answer that does not parse was cut or garbled on the way (a proxy, a
                 # dropped stream): reading again is harmless when the request is safe to repeat.
@@ -222,29 +228,39 @@ def plan_request(
                     continue
                 raise MalformedResponseError(redact(exc.message), status=status, **where) from None
             body = excerpt(response.content)
+        failed_status = dialect.failure_status(response, body)
         if budget is not None:
-            budget.release(dialect.budget_hint(response, body))
-
+            budget.release(dialect.budget_hint(response, body), sent_at=sent_at, limited=failed_status == 429)
         if body is None and status < 300 and status not in empty_ok:
             message = f"HTTP {status} with an empty body, but this call needs an answer"
             _raise_unusable(message, status, safe_to_repeat, where)
-
-        failed_status = dialect.failure_status(response, body)
         if failed_status is None:
             return dialect.unwrap(response, body)
 
         message, code = dialect.error_details(response, body)
         message = redact(message)
         if failed_status == 429:
-            hint = dialect.retry_after(response, body)
-            wait = hint if hint is not None else policy.backoff(rate_limited)
+            hint = sane_wait(dialect.retry_after(response, body))
             rate_limited += 1
-            if budget is not None:
-                budget.block_for(wait)
-            if wait > policy.max_rate_limit_wait or rate_limited > policy.max_rate_limit_retries:
+            if hint is not None:
+                wait = hint
+                if budget is not None and wait <= policy.max_rate_limit_wait:
+                    budget.block_for(wait, sent_at=sent_at)
+                source = f"server's hint: {wait:.2f}s"
+            else:
+                # No usable hint: the step is shared by every caller of the key, one probe per step.
+                wait = policy.rate_limit_backoff(budget.probe_step if budget is not None else rate_limited - 1)
+                if budget is not None:
+                    budget.block_for(wait, sent_at=sent_at, probe=True)
+                source = f"no usable hint; backing off {wait:.2f}s, then one probe"
+            if wait > policy.max_rate_limit_wait:
+                raise RateLimitError(
+                    f"{message} (asks to wait {wait:.0f}s, longer than max_rate_limit_wait="
+                    f"{policy.max_rate_limit_wait:g}s)", retry_after=wait, code=code, body=body, **where,
+                )
+            if rate_limited > policy.max_rate_limit_retries:
                 raise RateLimitError(message, retry_after=wait, code=code, body=body, **where)
-            source = "server's hint" if hint is not None else "no usable hint; backing off"
-            wait_reason = f"HTTP 429 ({source}: {wait:.2f}s)"
+            wait_reason = f"HTTP 429 ({source})"
             if budget is None:
                 yield Sleep(wait + policy.jitter(), wait_reason)
             continue

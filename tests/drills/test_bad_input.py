@@ -148,3 +148,31 @@ def test_base_url_with_secrets_is_rejected_without_echoing_them(quiet: SandboxSe
     text = f"{caught.value}{caught.value!r}{caught.value.errors()}"
     assert message in text
     assert SECRET_IN_URL not in f"{caught.value}{caught.value!r}"
+
+
+_PASTED = "sk-live-PASTED-key-0123456789abcdef"
+
+
+@pytest.mark.parametrize("build", [
+    lambda: ProSonataCredentials(base_url=f"https://x.test/api/v1?apiKey={_PASTED}", api_key="k"),
+    lambda: ProSonataCredentials(subdomain=_PASTED + "/", api_key="k"),
+    lambda: ProSonataCredentials.model_validate({"subdomain": "a", "api_key": "k", "timeout": _PASTED}),
+    lambda: ExeoflowCredentials(api_key="k", base_url=f"https://user:{_PASTED}@x.test/v1"),
+    lambda: ExeoflowCredentials.model_validate({"api_key": "k", "base_url": f"https://x.test/v1#{_PASTED}"}),
+    lambda: EnDocsCredentials(token="k", base_url=f"ftp://x.test/?token={_PASTED}"),
+    lambda: EnDocsCredentials(token="k", requests_per_minute=_PASTED),
+], ids=["prosonata-query", "prosonata-subdomain", "prosonata-timeout", "exeoflow-userinfo", "exeoflow-fragment",
+        "endocs-query", "endocs-limit"])
+def test_a_secret_in_any_block_field_is_in_no_part_of_the_error(build: Any) -> None:
+    import pickle
+
+    with pytest.raises(ValidationError) as caught:
+        build()
+    error = caught.value
+    assert error.errors() and all(line["msg"] for line in error.errors())  # still says what was wrong
+    parts = [str(error), repr(error), repr(error.errors()), repr(error.args), error.json(),
+             pickle.dumps(error), repr(pickle.loads(pickle.dumps(error)).errors()),
+             repr(error.__context__), repr(error.__cause__)]
+    for part in parts:
+        text = part.decode("latin-1") if isinstance(part, bytes) else part
+        assert _PASTED not in text and _PASTED.lower() not in text
