@@ -147,9 +147,14 @@ def split_path(path: str) -> tuple[str, str]:
     return parts[0], "/" + (parts[1] if len(parts) > 1 else "")
 
 
+def transport_of(send: Send) -> Any:
+    """The TCP transport under this request: uvicorn's cycle's, or one a wrapping layer passed on."""
+    return getattr(send, "transport", None) or getattr(getattr(send, "__self__", None), "transport", None)
+
+
 def abort_connection(send: Send) -> None:
     """Drop the TCP connection under this request (uvicorn: the cycle's transport), no answer."""
-    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    transport = transport_of(send)
     if transport is None:
         raise RuntimeError("cannot drop the connection: not served by uvicorn")
     transport.abort()
@@ -328,7 +333,7 @@ async def _trickle_headers(send: Send, status: int, headers: list[tuple[bytes, b
 
     ASGI sends a header block at once; a server that trickles headers needs the raw transport.
     """
-    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    transport = transport_of(send)
     if transport is None:
         raise RuntimeError("cannot trickle headers: not served by uvicorn")
     lines = [f"HTTP/1.1 {status} OK\r\n".encode()]
@@ -346,7 +351,7 @@ async def _trickle_headers(send: Send, status: int, headers: list[tuple[bytes, b
 
 async def _huge(send: Send, status: int, headers: list[tuple[bytes, bytes]], size: int) -> None:
     """``size`` bytes of one JSON string, chunked (no Content-Length), until the client gives up."""
-    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    transport = transport_of(send)
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": b'{"data": "', "more_body": True})
     chunk, sent = b"x" * HUGE_CHUNK, 0
