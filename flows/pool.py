@@ -30,6 +30,7 @@ POOL = "ppe-process-pool"
 ENTRYPOINTS = {
     "prosonata-time-to-exeoflow": "flows/prosonata_time_to_exeoflow.py:prosonata_time_to_exeoflow",
     "endocs-contracts-to-prosonata": "flows/endocs_contracts_to_prosonata.py:endocs_contracts_to_prosonata",
+    "check": "prefect_prosonata_exeoflow/check/flow.py:check",
 }
 _SUBMITTED = re.compile(r"Worker '([^']+)' submitting flow run")
 

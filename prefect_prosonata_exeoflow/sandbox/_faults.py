@@ -26,10 +26,10 @@ HTTP method and a regular expression on the rest of the path. It fires ``times``
 ``repeated_page``,     shifting pages, a total below the rows handed out)
 ``shifted_pages``,
 ``short_total``
+``drift``              process, answer the real body and headers changed as ``drift`` says
+                       (an extra, renamed or missing field, a number as a string, a missing
+                       rate-limit header; see :mod:`._drift`)
 =====================  ==========================================================================
-
-Every request that reaches an emulator is also written to the request log (``Stats.requests``),
-fault or not, so tests can check which paths a client really addressed.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from typing import Any, Literal
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import _pages
-from ._stats import Stats
+from ._drift import Drift
 
 FaultKind = Literal[
     "latency",
@@ -68,9 +68,10 @@ FaultKind = Literal[
     "repeated_page",
     "shifted_pages",
     "short_total",
+    "drift",
 ]
 _BEFORE = {"status", "reset_before", "html", "redirect"}
-_AFTER = {"status_after", "reset_after", "cut", "truncated", "malformed", "wrong_content_type", "empty_body",
+_AFTER = {"status_after", "reset_after", "cut", "truncated", "malformed", "wrong_content_type", "drift", "empty_body",
           "trickle_headers", "trickle_body", "huge_body"}
 #: Where a ``redirect`` fault points: a single sign-on page, as proxies and portals do.
 LOGIN_URL = "https://login.sandbox.invalid/sso/login?next=%2Fapi"
@@ -91,7 +92,12 @@ class FaultRule:
     hint: str = "default"
     interval: float = 0.1
     size: int = 256 * 1024 * 1024
+    drift: dict[str, Any] | None = None
     fired: int = field(default=0)
+
+    def __post_init__(self) -> None:
+        if self.kind == "drift":
+            Drift.from_options(self.drift)  # reject unknown options when the rule is added
 
     def matches(self, api: str, method: str, rest: str) -> bool:
         if self.api and self.api != api:
@@ -169,10 +175,9 @@ _HTML_PAGE = (
 class FaultMiddleware:
     """Outermost ASGI layer: applies the first matching rule around the emulators."""
 
-    def __init__(self, app: ASGIApp, plan: FaultPlan, error_body: Any = None, stats: Stats | None = None) -> None:
+    def __init__(self, app: ASGIApp, plan: FaultPlan, error_body: Any = None) -> None:
         self.app = app
         self.plan = plan
-        self.stats = stats
         # error_body(api, status) -> (content_type, bytes): each API's own look of an error.
         self.error_body = error_body
 
@@ -181,8 +186,6 @@ class FaultMiddleware:
             await self.app(scope, receive, send)
             return
         api, rest = split_path(scope["path"])
-        if self.stats is not None:
-            self.stats.log_request(scope["method"], scope["path"])
         rule = self.plan.pick(api, scope["method"], rest)
         if rule is None:
             await self.app(scope, receive, send)
@@ -250,6 +253,9 @@ class FaultMiddleware:
             await _answer(send, status, "application/json", b'{"meta": {"status": 200, "data": [tru', headers)
         elif rule.kind == "wrong_content_type":
             await _answer(send, status, "text/html; charset=utf-8", body, headers)
+        elif rule.kind == "drift":
+            drift = Drift.from_options(rule.drift)
+            await _answer(send, status, None, drift.body(body), drift.headers(headers))
         elif rule.kind == "empty_body":
             await _answer(send, rule.status or 200, None, b"", headers)
         elif rule.kind == "trickle_headers":

@@ -5,8 +5,7 @@ from __future__ import annotations
 import threading
 from collections import Counter, deque
 
-#: Requests kept in the log (oldest dropped first).
-REQUEST_LOG_SIZE = 10_000
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 
 class Stats:
@@ -15,7 +14,6 @@ class Stats:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._counts: Counter[str] = Counter()
-        self._requests: deque[tuple[str, str]] = deque(maxlen=REQUEST_LOG_SIZE)
 
     def incr(self, name: str, amount: int = 1) -> None:
         with self._lock:
@@ -25,16 +23,6 @@ class Stats:
         with self._lock:
             return self._counts[name]
 
-    def log_request(self, method: str, path: str) -> None:
-        """Note a request as the server routed it (the decoded path, below the sandbox root)."""
-        with self._lock:
-            self._requests.append((method, path))
-
-    def requests(self) -> list[tuple[str, str]]:
-        """The logged requests, oldest first, as ``(method, path)``."""
-        with self._lock:
-            return list(self._requests)
-
     def snapshot(self) -> dict[str, int]:
         with self._lock:
             return dict(self._counts)
@@ -42,4 +30,29 @@ class Stats:
     def reset(self) -> None:
         with self._lock:
             self._counts.clear()
-            self._requests.clear()
+
+
+class RequestLog:
+    """The last requests the API emulators received (method and path), oldest first.
+
+    Tests read it to prove what a client sent, e.g. that the account check only reads.
+    """
+
+    def __init__(self, app: ASGIApp, size: int = 10_000) -> None:
+        self.app = app
+        self._lock = threading.Lock()
+        self._entries: deque[tuple[str, str]] = deque(maxlen=size)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not scope["path"].startswith("/_sandbox"):
+            with self._lock:
+                self._entries.append((scope["method"], scope["path"]))
+        await self.app(scope, receive, send)
+
+    def entries(self) -> list[tuple[str, str]]:
+        with self._lock:
+            return list(self._entries)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()

@@ -3,8 +3,8 @@
 Routes:
 
 * ``/prosonata/api/v1/...``, ``/exeoflow/v1/...`` (+ ``/exeoflow/webhook/{id}``), ``/endocs/api/...``
-* ``GET /_sandbox/health``; ``GET /_sandbox/stats``; ``GET /_sandbox/requests`` (the request log);
-  ``POST /_sandbox/reset``
+* ``GET /_sandbox/health``; ``GET /_sandbox/stats``; ``POST /_sandbox/reset``
+* ``GET /_sandbox/requests``: the method and path of every API request since the last reset
 * ``GET|POST|DELETE /_sandbox/faults`` (a rule or a list of rules, see :mod:`._faults`)
 * ``POST /_sandbox/config`` with ``{"prosonata": {"rate_limit": 20, "window_seconds": 2}}``; every
   API also takes ``window_phase``, ``clock_offset``, ``rival_calls`` and ``hintless_429``
@@ -33,7 +33,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .._core.clock import SYSTEM_CLOCK, Clock
 from ._emulator import RATE_DEFAULTS, Emulator
 from ._faults import FaultMiddleware, FaultPlan, transport_of
-from ._stats import Stats
+from ._stats import RequestLog, Stats
 
 #: Emulator classes by sandbox name; an API whose module does not exist yet is skipped.
 EMULATORS = {
@@ -70,9 +70,10 @@ class Sandbox:
             cls = _load(target)
             if cls is not None:
                 self.emulators[name] = cls(clock, self.stats, seed=seed, **config.get(name, {}))
-        self.app = DateMiddleware(FaultMiddleware(self._build_app(), self.faults, error_body=self._error_body,
-                                                  stats=self.stats),
-                                  self._server_time)
+        self.requests = RequestLog(
+            DateMiddleware(FaultMiddleware(self._build_app(), self.faults, error_body=self._error_body), self._server_time)
+        )
+        self.app = self.requests
 
     def __getattr__(self, name: str) -> Emulator:
         emulators = self.__dict__.get("emulators", {})
@@ -84,6 +85,7 @@ class Sandbox:
     def reset(self) -> None:
         self.faults.clear()
         self.stats.reset()
+        self.requests.clear()
         for emulator in self.emulators.values():
             emulator.reset()
             emulator.configure(**RATE_DEFAULTS)  # no phase, skew, rival or hintless 429s left over
@@ -121,7 +123,7 @@ class Sandbox:
         return JSONResponse(self.stats.snapshot())
 
     async def _requests(self, request: Request) -> JSONResponse:
-        return JSONResponse([{"method": method, "path": path} for method, path in self.stats.requests()])
+        return JSONResponse([{"method": method, "path": path} for method, path in self.requests.entries()])
 
     async def _reset(self, request: Request) -> JSONResponse:
         self.reset()

@@ -74,7 +74,7 @@ def test_listing_fault(api: str, row: ListingRow, use_async: bool, listing_sandb
     assert len(truth) > (1000 if api == "prosonata" else 100 if api == "exeoflow" else 0)
     listing_sandbox.sandbox.faults.add(fault.kind, api=api, method="GET", path=LISTING_PATHS[api], times=None,
                                        **fault.options)
-    log_before = len(listing_sandbox.sandbox.stats.requests())
+    log_before = len(listing_sandbox.sandbox.requests.entries())
 
     async def walk_async() -> list[Any]:
         async with creds.get_async_client() as aclient:
@@ -98,7 +98,7 @@ def test_listing_fault(api: str, row: ListingRow, use_async: bool, listing_sandb
             assert len(ids) == len(set(ids)) == len(truth)  # every row once, none lost
             assert set(ids) == truth
             assert "rows shifted while listing" in caplog.text
-    sent = listing_sandbox.sandbox.stats.requests()[log_before:]
+    sent = listing_sandbox.sandbox.requests.entries()[log_before:]
     assert len(sent) <= LISTING_PAGES + 2  # stopped early, never followed the server for ever
 
 
