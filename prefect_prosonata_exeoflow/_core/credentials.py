@@ -18,7 +18,8 @@ from .clock import SYSTEM_CLOCK, Clock
 from .dialect import Dialect
 from .errors import ConfigurationError
 from .guard import PrefectRateLimitGuard
-from .http import AsyncClient, ClientSettings, SyncClient
+from .http import DEFAULT_MAX_RESPONSE_BYTES, AsyncClient, ClientSettings, SyncClient
+from .pagination import DEFAULT_MAX_PAGES
 from .policy import RetryPolicy
 from .redis_budget import check_store_url, shared_redis_budget
 
@@ -89,7 +90,10 @@ class ServiceCredentials(Block, ABC):
             error = scrubbed(exc)
         raise error
 
-    timeout: float = Field(default=30.0, gt=0, le=600, description="Seconds to wait for each HTTP response.")
+    timeout: float = Field(
+        default=30.0, gt=0, le=600,
+        description="Seconds one HTTP exchange may take in all (connect, headers and body together).",
+    )
     max_retries: int = Field(
         default=4, ge=0, le=20, description="Retries after server errors and dropped connections (safe requests only)."
     )
@@ -97,6 +101,16 @@ class ServiceCredentials(Block, ABC):
         default=900.0,
         ge=0,
         description="Longest single wait for the rate limit to reset, in seconds; a longer wait raises an error.",
+    )
+    max_response_bytes: int = Field(
+        default=DEFAULT_MAX_RESPONSE_BYTES,
+        ge=1024,
+        description="Largest answer read, in bytes; a larger one raises ResponseTooLargeError while it arrives.",
+    )
+    max_pages: int = Field(
+        default=DEFAULT_MAX_PAGES,
+        ge=1,
+        description="Pages one listing may fetch before it raises PaginationError (a server that never ends).",
     )
     rate_limit_store: SecretStr | None = Field(
         default=None,
@@ -185,6 +199,8 @@ class ServiceCredentials(Block, ABC):
             budget=budget,
             clock=clock,
             guard=_guard(self.concurrency_limit_name),
+            max_response_bytes=self.max_response_bytes,
+            max_pages=self.max_pages,
         )
 
     @staticmethod

@@ -12,7 +12,7 @@ from .._core.errors import ConfigurationError
 from .._core.http import ClientSettings
 from .._core.urls import check_base_url
 from .client import AsyncEnDocsClient, EnDocsClient
-from .dialect import API_NAME, DEFAULT_BASE_URL, REQUESTS_PER_MINUTE, WINDOW_SECONDS, EnDocsDialect
+from .dialect import API_NAME, DEFAULT_BASE_URL, MAX_RESPONSE_BYTES, REQUESTS_PER_MINUTE, WINDOW_SECONDS, EnDocsDialect
 
 
 class EnDocsCredentials(ServiceCredentials):
@@ -68,6 +68,14 @@ class EnDocsCredentials(ServiceCredentials):
         default=120.0,
         ge=0,
         description="Longest single wait for the rate limit to reset, in seconds; a longer wait raises an error.",
+    )
+    max_response_bytes: int = Field(
+        default=MAX_RESPONSE_BYTES,
+        ge=1024,
+        description=(
+            "Largest answer read, in bytes; a larger one raises ResponseTooLargeError while it arrives "
+            "(default: room for several 20 MB files in base64)."
+        ),
     )
 
     @field_validator("base_url")

@@ -46,6 +46,8 @@ REQUESTS_PER_MINUTE = 300
 WINDOW_SECONDS = 60.0
 #: Largest file the server accepts, after base64 decoding (``Max File size exceeded ( #err-20)``).
 MAX_FILE_BYTES = 20 * 1024 * 1024
+#: Default answer cap: a download carries every file of a record, each up to 20 MB (27 MB in base64).
+MAX_RESPONSE_BYTES = 256 * 1024 * 1024
 #: Longest ``FileName`` the server stores.
 MAX_FILE_NAME_LENGTH = 255
 #: Longest ``RequestID`` (a free log tag; not an idempotency key).

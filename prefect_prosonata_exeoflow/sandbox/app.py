@@ -32,7 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .._core.clock import SYSTEM_CLOCK, Clock
 from ._emulator import RATE_DEFAULTS, Emulator
-from ._faults import FaultMiddleware, FaultPlan
+from ._faults import FaultMiddleware, FaultPlan, transport_of
 from ._stats import RequestLog, Stats
 
 #: Emulator classes by sandbox name; an API whose module does not exist yet is skipped.
@@ -178,4 +178,5 @@ class DateMiddleware:
                 message = {**message, "headers": [*headers, (b"date", date.encode())]}
             await send(message)
 
+        stamped.transport = transport_of(send)  # type: ignore[attr-defined]  # faults that drop or trickle
         await self.app(scope, receive, stamped)

@@ -20,7 +20,9 @@ from prefect_prosonata_exeoflow._core.errors import (
     APIError,
     MalformedResponseError,
     OutcomeUnknownError,
+    PaginationError,
     RateLimitError,
+    ResponseTooLargeError,
     ServerError,
 )
 
@@ -84,6 +86,8 @@ class Outcome:
     """The error's ``status`` attribute, when it has one."""
     created: int = 1
     """Creates the server processed (create column only): never more than the one asked for."""
+    note: str = ""
+    """Said after the outcome in the README (what else the drill checks)."""
 
     @property
     def sends(self) -> int:
@@ -99,7 +103,7 @@ class Outcome:
             text += f" after {len(self.waits)} retries ({waits})" if waits else ", not retried"
         if operation == "create":
             text += "; created once" if self.created == 1 else "; nothing created"
-        return text
+        return text + (f"; {self.note}" if self.note else "")
 
 
 def _waits_text(waits: tuple[Wait, ...]) -> str:
@@ -117,6 +121,8 @@ class Fault:
     options: dict[str, Any] = field(default_factory=dict)
     #: The client timeout (seconds) for this fault; latency faults need a short one.
     timeout: float = 10.0
+    #: Further block settings for this fault (a small ``max_response_bytes``, ``max_pages``).
+    client: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -135,6 +141,9 @@ NOT_RESENT_PROCESSED = Outcome(error=OutcomeUnknownError, match="not re-sent", c
 #: A timeout is only noticed after the server took the request; the create then completes late.
 TIMEOUT = 0.3
 LATENCY = 0.8
+#: Trickled answers: each piece well inside the per-read timeout, the whole far beyond it.
+TRICKLE = 0.1
+HUGE_CAP = 1024 * 1024
 
 
 def _malformed(match: str) -> Outcome:
@@ -169,6 +178,26 @@ COMMON: list[Row] = [
     Row(Fault("truncated body (consistent Content-Length)", "truncated"), _same(RETRIED, _malformed("not valid JSON"))),
     Row(Fault("JSON labelled text/html (wrong content type)", "wrong_content_type"),
         _same(_malformed("expected JSON but got text/html"))),
+    Row(Fault("HTTP 200 with an empty body (after processing)", "empty_body"),
+        _same(_malformed("empty body"), Outcome(error=OutcomeUnknownError, match="empty body", created=1))),
+    Row(Fault("HTTP 302 to a login page (redirects are not followed)", "redirect"),
+        _same(_malformed("HTTP 302 redirect"), Outcome(error=OutcomeUnknownError, match="HTTP 302", created=0))),
+    Row(
+        Fault(f"headers trickled, a line per {TRICKLE:g} s (client timeout {TIMEOUT:g} s)", "trickle_headers",
+              {"interval": TRICKLE}, timeout=TIMEOUT),
+        _same(RETRIED, Outcome(error=OutcomeUnknownError, match="timeout=0.3s", created=1)),
+    ),
+    Row(
+        Fault(f"body trickled, a piece per {TRICKLE:g} s (client timeout {TIMEOUT:g} s)", "trickle_body",
+              {"interval": TRICKLE}, timeout=TIMEOUT),
+        _same(RETRIED, Outcome(error=OutcomeUnknownError, match="timeout=0.3s", created=1)),
+    ),
+    Row(
+        Fault("endless body (chunked, no length; `max_response_bytes` 1 MiB)", "huge_body",
+              client={"max_response_bytes": HUGE_CAP}),
+        _same(Outcome(error=ResponseTooLargeError, match="larger than max_response_bytes"),
+              Outcome(error=OutcomeUnknownError, match="larger than max_response_bytes", created=1)),
+    ),
 ]
 
 
@@ -214,6 +243,44 @@ RATE_LIMITS: dict[str, list[Row]] = {
         _too_long("`Retry-After: 999999`"),
     ],
 }
+
+
+@dataclass(frozen=True)
+class ListingRow:
+    """A listing fault and its outcome per API (an API it does not apply to is absent)."""
+
+    fault: Fault
+    outcomes: dict[str, Outcome]
+
+
+#: Listings walked to their end (ProSonata project times, Exeoflow executions, EnDocs feeds).
+LISTING_PAGES = 5
+_PAGE_CAP = {"max_pages": LISTING_PAGES}
+_SHIFTED = Outcome(note="every row once: repeated rows dropped with a warning")
+LISTINGS: list[ListingRow] = [
+    ListingRow(
+        Fault("pages never end (fresh rows, huge total)", "endless_pages", client=_PAGE_CAP),
+        {
+            "prosonata": Outcome(error=PaginationError, match=f"after max_pages={LISTING_PAGES} pages"),
+            "exeoflow": Outcome(error=PaginationError, match=f"after max_pages={LISTING_PAGES} pages"),
+            "endocs": Outcome(error=PaginationError, match=f"new records after {LISTING_PAGES} reads"),
+        },
+    ),
+    ListingRow(
+        Fault("the same page again and again", "repeated_page", client=_PAGE_CAP),
+        {api: Outcome(error=PaginationError, match="repeats rows of earlier pages") for api in ("prosonata", "exeoflow")},
+    ),
+    ListingRow(Fault("rows shift between pages (added while listing)", "shifted_pages"),
+               {"prosonata": _SHIFTED, "exeoflow": _SHIFTED}),
+    ListingRow(
+        Fault("more rows than the announced total", "short_total"),
+        {api: Outcome(error=PaginationError, match="but the server announced") for api in ("prosonata", "exeoflow")},
+    ),
+]
+
+
+def listing_cells() -> list[tuple[str, ListingRow]]:
+    return [(api, row) for row in LISTINGS for api in API_TITLES if api in row.outcomes]
 
 
 @dataclass(frozen=True)
@@ -317,6 +384,11 @@ def render_readme_section() -> str:
         for api, rows in RATE_LIMITS.items()
         for row in rows
     ]
+    listings = [
+        [row.fault.label, *(row.outcomes[api].describe("read") if api in row.outcomes else "does not apply"
+                            for api in API_TITLES)]
+        for row in LISTINGS
+    ]
     lines = [
         "",
         _INTRO,
@@ -338,6 +410,11 @@ def render_readme_section() -> str:
         "",
         *_table(["Server behaviour", *(API_TITLES[api] for api in API_TITLES)],
                 [[scenario.label, *(scenario.describe(api) for api in API_TITLES)] for scenario in SCENARIOS]),
+        "",
+        f"Listings walked to their end (the drills cap `max_pages` at {LISTING_PAGES}; the default, 10,000, is "
+        "beyond any real listing). EnDocs feeds have no pages: a read brings every record above the cursor.",
+        "",
+        *_table(["Listing fault", *API_TITLES.values()], listings),
         "",
     ]
     return "\n".join(lines)

@@ -55,7 +55,7 @@ def _settle(sandbox: SandboxServer, counter: str, at_least: int, seconds: float)
 def test_fault_cell(cell: Cell, drill_sandbox: SandboxServer) -> None:
     operation, outcome, fault = OPERATIONS[cell.api][cell.operation], cell.outcome, cell.row.fault
     clock = FakeClock(start=time.time())
-    client = exact_client(credentials(cell.api, drill_sandbox, timeout=fault.timeout), clock)
+    client = exact_client(credentials(cell.api, drill_sandbox, timeout=fault.timeout, **fault.client), clock)
     traffic = Traffic(clock).attach(client)
     rule = {"times": 1, **fault.options}
     drill_sandbox.sandbox.faults.add(fault.kind, api=cell.api, method=operation.method, path=operation.path, **rule)
@@ -99,7 +99,7 @@ def test_readme_failure_section_is_rendered_from_the_matrix() -> None:
 def test_every_api_and_operation_has_every_common_fault() -> None:
     seen = {(cell.api, cell.operation) for cell in cells()}
     assert seen == {(api, op) for api in OPERATIONS for op in OPERATIONS[api]}
-    assert len(cells()) == 3 * 3 * 14 + 3 * (7 + 7 + 6)
+    assert len(cells()) == 3 * 3 * 19 + 3 * (7 + 7 + 6)
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda scenario: scenario.label.split(" (")[0])

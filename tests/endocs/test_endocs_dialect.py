@@ -17,6 +17,7 @@ from prefect_prosonata_exeoflow._core.clock import FakeClock
 from prefect_prosonata_exeoflow._core.errors import (
     AuthenticationError,
     BadRequestError,
+    InvalidRequestError,
     MalformedResponseError,
     NotFoundError,
     OutcomeUnknownError,
@@ -279,9 +280,11 @@ def test_feed_sorts_dedupes_and_never_returns_ids_at_or_below_the_cursor() -> No
 def test_empty_feed_keeps_the_cursor() -> None:
     handler, seen = once(jsn(200, {"Key": 0, "Value": None}))
     client, _ = mock_client(handler)
-    feed = client.get_new_contracts(since_id=77, request_id="run 1/2")
+    feed = client.get_new_contracts(since_id=77, request_id="run 1 of 2")
     assert feed.items == [] and feed.next_since_id == 77
-    assert seen[0].url.raw_path == b"/api/Output/GetNewContracts/77/run%201%2F2"
+    assert seen[0].url.raw_path == b"/api/Output/GetNewContracts/77/run%201%20of%202"
+    with pytest.raises(InvalidRequestError, match="request_id 'run 1/2' cannot be used in a URL path"):
+        client.get_new_contracts(since_id=77, request_id="run 1/2")  # %2F is decoded to / by many servers
 
 
 def test_a_row_that_does_not_fit_is_a_malformed_response() -> None:
