@@ -6,12 +6,14 @@ from .calls import Calls
 from .client import AsyncExeoflowClient, ExeoflowClient
 from .credentials import ExeoflowCredentials
 from .models import *
+from .once import IDEMPOTENCY_KEY, OnceResult
 from .tasks import *
 from .waiting import (
     ExecutionCancelledError,
     ExecutionFailedError,
     ExecutionTimeoutError,
     PollPolicy,
+    WaitStoppedError,
 )
 
 __all__ = [
@@ -22,7 +24,10 @@ __all__ = [
     "ExecutionTimeoutError",
     "ExeoflowClient",
     "ExeoflowCredentials",
+    "IDEMPOTENCY_KEY",
+    "OnceResult",
     "PollPolicy",
+    "WaitStoppedError",
     *models.__all__,
     *tasks.__all__,
 ]
