@@ -226,6 +226,8 @@ def _handle_all(sync: _ContractSync, batch: list[Contract]) -> tuple[list[Contra
         for contract in batch:
             results.append(sync.handle(contract))
     except BaseException as exc:  # TerminationSignal (SIGTERM, cancel) or Ctrl-C: report, then end
+        if isinstance(exc, Exception):
+            raise
         for contract in batch[len(results):]:
             party = counterparty(contract)
             results.append(ContractResult(

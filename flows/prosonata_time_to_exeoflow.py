@@ -209,6 +209,8 @@ def _run_groups(exeoflow: ExeoflowCredentials, workflow_id: str, groups: list[Ti
         try:
             wait(futures)
         except BaseException as exc:  # TerminationSignal (SIGTERM, cancel) or Ctrl-C: stop, then report
+            if isinstance(exc, Exception):
+                raise
             interrupted = exc
             stop.set()
             wait(futures, timeout=STOP_GRACE_SECONDS)

@@ -35,18 +35,20 @@ def free_port() -> int:
 
 @contextmanager
 def local_prefect_server(
-    *, port: int | None = None, ui: bool = False, timeout: float = 90.0, home: Path | None = None
+    *, port: int | None = None, ui: bool = False, timeout: float = 90.0, home: Path | None = None,
+    settings: dict[str, str] | None = None,
 ) -> Iterator[str]:
     """Run ``prefect server start`` on loopback; yields its API URL and stops it afterwards.
 
-    ``home`` (default ``.prefect-home``) holds its SQLite database: tests pass a temporary one.
+    ``home`` (default ``.prefect-home``) holds its SQLite database: tests pass a temporary one;
+    ``settings`` are extra ``PREFECT_SERVER_*`` environment variables for the server.
     """
     port = port or free_port()
     home = home or PREFECT_HOME
     home.mkdir(parents=True, exist_ok=True)
     log_path = home / "server.log"
     env = {**os.environ, **QUIET_ENV, "PREFECT_HOME": str(home), "PREFECT_UI_ENABLED": "true" if ui else "false",
-           "PREFECT_SERVER_LOGGING_LEVEL": "WARNING"}
+           "PREFECT_SERVER_LOGGING_LEVEL": "WARNING", **(settings or {})}
     env.pop("PREFECT_API_URL", None)
     with open(log_path, "ab") as log:
         process = subprocess.Popen(

@@ -26,8 +26,10 @@ acquisition, so two mutexes over overlapping stripes cannot deadlock.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import threading
+import time
 from types import TracebackType
 from typing import Any
 
@@ -46,7 +48,17 @@ _ensured: set[tuple[str, str]] = set()
 _ensure_lock = threading.Lock()
 
 
-class LockTimeoutError(APIError):
+#: Attempts to take a lock when the Prefect API answers with an error (a busy SQLite server
+#: answers 503 under load); taking a lock twice is harmless, it is never held by a failed attempt
+#: for longer than its lease.
+ACQUIRE_ATTEMPTS = 5
+
+
+class LockError(APIError):
+    """The cross-process lock could not be taken (Prefect API errors); nothing was started."""
+
+
+class LockTimeoutError(LockError):
     """The cross-process lock was not free within the timeout; nothing was started."""
 
 
@@ -112,22 +124,33 @@ class PrefectMutex:
             self.names = sorted([*self.names, name])
         return self
 
-    def _timeout(self, exc: BaseException) -> LockTimeoutError:
-        return LockTimeoutError(f"the Prefect concurrency limit(s) {', '.join(self.names)} stayed taken for "
-                                f"{self.timeout:g}s; nothing was started")
+    def _failure(self, exc: BaseException) -> LockError:
+        names = ", ".join(self.names)
+        if isinstance(exc, TimeoutError) or "timed out" in str(exc):
+            return LockTimeoutError(f"the Prefect concurrency limit(s) {names} stayed taken for "
+                                    f"{self.timeout:g}s; nothing was started")
+        return LockError(f"could not take the Prefect concurrency limit(s) {names}: {exc}")
 
-    def __enter__(self) -> PrefectMutex:
+    def _attempt(self) -> Any:
         from prefect.concurrency.sync import concurrency
 
-        ensure_limits(self.names)
-        held = concurrency(self.names, occupy=1, lease_duration=LEASE_SECONDS, strict=True,
+        return concurrency(self.names, occupy=1, lease_duration=LEASE_SECONDS, strict=True,
                            timeout_seconds=self.timeout, raise_on_lease_renewal_failure=False)
-        try:
-            held.__enter__()
-        except TimeoutError as exc:
-            raise self._timeout(exc) from exc
-        self._held = held
-        return self
+
+    def __enter__(self) -> PrefectMutex:
+        ensure_limits(self.names)
+        for attempt in range(ACQUIRE_ATTEMPTS):
+            held = self._attempt()
+            try:
+                held.__enter__()
+            except Exception as exc:  # noqa: BLE001 - Prefect wraps API errors in its own types
+                if isinstance(exc, TimeoutError) or attempt == ACQUIRE_ATTEMPTS - 1 or "timed out" in str(exc):
+                    raise self._failure(exc) from exc
+                time.sleep(0.5 * 2**attempt)
+            else:
+                self._held = held
+                return self
+        raise AssertionError("unreachable")
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
@@ -140,14 +163,19 @@ class PrefectMutex:
         from prefect.utilities.asyncutils import run_sync_in_worker_thread
 
         await run_sync_in_worker_thread(ensure_limits, self.names)
-        held = concurrency(self.names, occupy=1, lease_duration=LEASE_SECONDS, strict=True,
-                           timeout_seconds=self.timeout, raise_on_lease_renewal_failure=False)
-        try:
-            await held.__aenter__()
-        except TimeoutError as exc:
-            raise self._timeout(exc) from exc
-        self._held = held
-        return self
+        for attempt in range(ACQUIRE_ATTEMPTS):
+            held = concurrency(self.names, occupy=1, lease_duration=LEASE_SECONDS, strict=True,
+                               timeout_seconds=self.timeout, raise_on_lease_renewal_failure=False)
+            try:
+                await held.__aenter__()
+            except Exception as exc:  # noqa: BLE001 - Prefect wraps API errors in its own types
+                if isinstance(exc, TimeoutError) or attempt == ACQUIRE_ATTEMPTS - 1 or "timed out" in str(exc):
+                    raise self._failure(exc) from exc
+                await asyncio.sleep(0.5 * 2**attempt)
+            else:
+                self._held = held
+                return self
+        raise AssertionError("unreachable")
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                         tb: TracebackType | None) -> None:

@@ -6,6 +6,8 @@ HTTP method and a regular expression on the rest of the path. It fires ``times``
 
 =====================  ==========================================================================
 ``latency``            wait ``delay`` seconds, then answer normally (a read timeout if long enough)
+``latency_after``      process the request at once, then wait ``delay`` seconds before answering
+                       (a process killed meanwhile has sent a request it never saw answered)
 ``status``             answer ``status`` (default 503) with the API's look, *without* processing
 ``status_after``       process the request, then answer ``status`` instead of the real answer
 ``reset_before``       drop the connection before the request is processed
@@ -34,6 +36,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 FaultKind = Literal[
     "latency",
+    "latency_after",
     "status",
     "status_after",
     "reset_before",
@@ -46,7 +49,7 @@ FaultKind = Literal[
     "rate_limit",
 ]
 _BEFORE = {"status", "reset_before", "html"}
-_AFTER = {"status_after", "reset_after", "cut", "truncated", "malformed", "wrong_content_type"}
+_AFTER = {"status_after", "reset_after", "cut", "truncated", "malformed", "wrong_content_type", "latency_after"}
 SCOPE_KEY = "sandbox.fault"
 
 
@@ -149,7 +152,7 @@ class FaultMiddleware:
         if rule is None:
             await self.app(scope, receive, send)
             return
-        if rule.delay:
+        if rule.delay and rule.kind != "latency_after":
             # A slow server has already read the request: one whose client gives up still runs.
             receive = await _read_ahead(receive)
             await asyncio.sleep(rule.delay)
@@ -185,7 +188,10 @@ class FaultMiddleware:
         body = b"".join(m.get("body", b"") for m in captured if m["type"] == "http.response.body")
         status = start["status"] if start else 200
         headers = [(k, v) for k, v in (start["headers"] if start else []) if k.lower() != b"content-length"]
-        if rule.kind == "reset_after":
+        if rule.kind == "latency_after":
+            await asyncio.sleep(rule.delay)
+            await _answer(send, status, None, body, headers)
+        elif rule.kind == "reset_after":
             abort_connection(send)
         elif rule.kind == "status_after":
             fault_status = rule.status or 502
