@@ -143,7 +143,9 @@ class _ContractSync:
         if existing is None and party is not None:
             # Double-checked: only a create takes the cross-process lock, and looks again under it.
             # The counterparty's stripe is taken with it, so two runs never both create its company.
-            lock = PrefectMutex("prosonata-project", marker).also("prosonata-customer", party.inn or party.name)
+            account = self.prosonata.resolved_base_url
+            lock = PrefectMutex(f"prosonata:{account}:project", marker).also(
+                f"prosonata:{account}:customer", party.inn or party.name)
             if self.p.dry_run:
                 return self._create(contract, party, result)
             with lock:

@@ -151,7 +151,7 @@ def execute_group(credentials: ExeoflowCredentials, workflow_id: str, group: Tim
         raise WaitStoppedError("not started: the run is shutting down")
     with credentials.get_client() as client:
         once = client.execute_once(workflow_id, group.execution_input(), fingerprint, since=since,
-                                   lock=PrefectMutex(f"exeoflow:{workflow_id}", fingerprint),
+                                   lock=PrefectMutex(f"exeoflow:{client.settings.base_url}:{workflow_id}", fingerprint),
                                    timeout=timeout, stop=stop)
     execution = once.execution
     return ExecutionRecord(execution_id=execution.id, status=execution.status or "success", how=once.how)

@@ -115,7 +115,7 @@ def _execute_workflow_once(client: ExeoflowClient, workflow_id: str, input: Mapp
     concurrency limit (``ppe-once-NN``, created with limit 1) keeps two processes from starting
     the same key at once; it needs a Prefect server shared by those processes.
     """
-    lock = PrefectMutex(f"exeoflow:{workflow_id}", key) if use_lock else None
+    lock = PrefectMutex(f"exeoflow:{client.settings.base_url}:{workflow_id}", key) if use_lock else None
     return client.execute_once(workflow_id, input, key, since=since, lock=lock, timeout=timeout,
                                poll_interval=poll_interval, max_poll_interval=max_poll_interval,
                                raise_on_failure=raise_on_failure)

@@ -92,7 +92,7 @@ def run_artifact(drill: Drill, run_name: str, key: str) -> str:
 # -- the main flow ---------------------------------------------------------------------------
 def main_crash(drill: Drill, name: str, point: str) -> dict[str, Any]:
     """Kill -9 the main flow at ``point``, rerun it: every group executed exactly once in total."""
-    seconds = {"during-wait": 6.0}.get(point, 1.0)
+    seconds = {"during-wait": 15.0}.get(point, 1.0)  # long enough for the rerun to adopt them
     sandbox = new_sandbox(execution_seconds=seconds)
     faults = sandbox.sandbox.faults
     groups = expected_groups(sandbox)
