@@ -143,7 +143,7 @@ class PrefectMutex:
             held = self._attempt()
             try:
                 held.__enter__()
-            except Exception as exc:  # noqa: BLE001 - Prefect wraps API errors in its own types
+            except Exception as exc:
                 if isinstance(exc, TimeoutError) or attempt == ACQUIRE_ATTEMPTS - 1 or "timed out" in str(exc):
                     raise self._failure(exc) from exc
                 time.sleep(0.5 * 2**attempt)
@@ -168,7 +168,7 @@ class PrefectMutex:
                                timeout_seconds=self.timeout, raise_on_lease_renewal_failure=False)
             try:
                 await held.__aenter__()
-            except Exception as exc:  # noqa: BLE001 - Prefect wraps API errors in its own types
+            except Exception as exc:
                 if isinstance(exc, TimeoutError) or attempt == ACQUIRE_ATTEMPTS - 1 or "timed out" in str(exc):
                     raise self._failure(exc) from exc
                 await asyncio.sleep(0.5 * 2**attempt)

@@ -31,7 +31,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel
 
@@ -63,8 +63,8 @@ class OnceResult(BaseModel):
 class KeyMemo:
     """``execution id -> key`` per base URL, shared by every client in the process (thread-safe)."""
 
-    _all: dict[str, KeyMemo] = {}
-    _guard = threading.Lock()
+    _all: ClassVar[dict[str, KeyMemo]] = {}
+    _guard: ClassVar[threading.Lock] = threading.Lock()
 
     def __init__(self) -> None:
         self._keys: dict[str, str | None] = {}

@@ -206,7 +206,8 @@ invoke_webhook, ainvoke_webhook = starting_endpoint(_invoke_webhook)
 
 __all__ = [
     "acancel_execution", "acreate_webhook", "acreate_workflow", "adelete_workflow", "aexecute_workflow",
-    "aexecute_workflow_and_wait", "aexecute_workflow_once", "aget_execution", "aget_workflow", "ainvoke_webhook", "alist_executions",
+    "aexecute_workflow_and_wait", "aexecute_workflow_once", "aget_execution", "aget_workflow", "ainvoke_webhook",
+    "alist_executions",
     "alist_webhooks", "alist_workflows", "aset_workflow_status", "aupdate_workflow", "await_for_execution",
     "cancel_execution", "create_webhook", "create_workflow", "delete_workflow", "execute_workflow",
     "execute_workflow_and_wait", "execute_workflow_once", "get_execution", "get_workflow", "invoke_webhook", "list_executions",

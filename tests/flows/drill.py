@@ -52,8 +52,15 @@ class Drill:
         from blocks.setup import build_blocks, save_blocks
 
         names = {"prosonata": f"ps-{name}", "exeoflow": f"exeo-{name}", "endocs": f"endocs-{name}"}
-        with temporary_settings({PREFECT_API_URL: self.api_url}):
-            save_blocks(build_blocks(sandbox_url=sandbox.url), names)
+        for attempt in range(4):  # a busy SQLite server answers 503 now and then; saving is idempotent
+            try:
+                with temporary_settings({PREFECT_API_URL: self.api_url}):
+                    save_blocks(build_blocks(sandbox_url=sandbox.url), names)
+                return
+            except Exception:
+                if attempt == 3:
+                    raise
+                time.sleep(2 * (attempt + 1))
 
     def start(self, kind: str, sandbox: SandboxServer, name: str, *, storage: str = "a",
               barrier: Path | None = None, skip_blocks: bool = True, **kwargs: Any) -> Worker:
