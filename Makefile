@@ -9,7 +9,7 @@ export PREFECT_HOME := $(CURDIR)/.prefect-home
 export PREFECT_LOGGING_LEVEL ?= WARNING
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install test demo ui bench soak lint clean
+.PHONY: install test demo ui bench soak lint docs clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ ui: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks
+
+docs: $(STAMP)
+	$(PY) docs/render_tasks.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check prefect_prosonata_exeoflow flows blocks tests benchmarks

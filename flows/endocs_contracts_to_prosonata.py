@@ -26,7 +26,7 @@ from prefect.artifacts import create_table_artifact
 from prefect.variables import Variable
 from pydantic import BaseModel, Field, WithJsonSchema
 
-from prefect_prosonata_exeoflow import APIError, OutcomeUnknownError
+from prefect_prosonata_exeoflow import APIError, InvalidRequestError, OutcomeUnknownError
 from prefect_prosonata_exeoflow._core.mutex import PrefectMutex
 from prefect_prosonata_exeoflow.endocs import Contract, EnDocsCredentials, get_new_contracts
 from prefect_prosonata_exeoflow.prosonata import (
@@ -127,7 +127,7 @@ class _ContractSync:
                                 counterparty=party.label if party else None, status="skipped")
         try:
             return self._handle(contract, party, result)
-        except APIError as exc:
+        except (APIError, InvalidRequestError) as exc:  # a value from EnDocs ProSonata refuses is this contract's failure
             if isinstance(exc, OutcomeUnknownError):  # a company may have been created: see it next time
                 self.customers = list_customers(self.prosonata, order_by="customerID")
             return result.model_copy(update={"status": "failed", "message": f"{type(exc).__name__}: {exc}"})

@@ -4,10 +4,8 @@ The credentials blocks are imported here so that ``prefect block register -m
 prefect_prosonata_exeoflow`` (and a server's collection discovery) finds them.
 """
 
-from __future__ import annotations
-
 from ._core import errors as _errors
-from ._core.errors import *  # the typed errors are part of the public API
+from ._core.errors import *  # the typed errors are part of the public API: errors.__all__
 from .endocs.credentials import EnDocsCredentials
 from .exeoflow.credentials import ExeoflowCredentials
 from .prosonata.credentials import ProSonataCredentials

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 
@@ -15,7 +17,10 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ["PREFECT_LOCAL_STORAGE_PATH"] = tempfile.mkdtemp(prefix="ppe-test-results-")
 
 from prefect_prosonata_exeoflow._core.budget import reset_shared_budgets
-from prefect_prosonata_exeoflow.sandbox import SandboxServer
+from prefect_prosonata_exeoflow._core.clock import FakeClock
+from prefect_prosonata_exeoflow.sandbox import Sandbox, SandboxServer
+from prefect_prosonata_exeoflow.sandbox.endocs import DEFAULTS as ENDOCS_DEFAULTS
+from prefect_prosonata_exeoflow.sandbox.prosonata import DEFAULTS as PROSONATA_DEFAULTS
 
 #: Generous limits for ordinary tests; rate-limit tests lower them with ``sandbox.sandbox.configure``.
 TEST_RATE = {"rate_limit": 100_000, "window_seconds": 900}
@@ -36,6 +41,40 @@ def sandbox(sandbox_server: SandboxServer) -> Iterator[SandboxServer]:
     reset_shared_budgets()
     yield sandbox_server
     sandbox_server.sandbox.faults.clear()
+    reset_shared_budgets()
+
+
+@dataclass
+class Clocked:
+    """A sandbox whose time is ``clock``: a client on the same clock (``exact_client``) sleeps
+    instantly, and the sandbox's windows roll over exactly when the client's sleeps end."""
+
+    server: SandboxServer
+    clock: FakeClock
+
+
+@pytest.fixture(scope="session")
+def clocked_server() -> Iterator[Clocked]:
+    clock = FakeClock(start=time.time())
+    with SandboxServer(Sandbox(clock=clock)) as server:
+        yield Clocked(server, clock)
+
+
+@pytest.fixture
+def clocked(clocked_server: Clocked) -> Iterator[Clocked]:
+    """The fake-clock sandbox, freshly seeded, with generous limits, no faults and no sleeps recorded."""
+    sandbox = clocked_server.server.sandbox
+    sandbox.reset()
+    # Options outlive reset() in some emulators: start every test from the documented defaults.
+    sandbox.configure("prosonata", **PROSONATA_DEFAULTS)
+    sandbox.configure("endocs", **ENDOCS_DEFAULTS)
+    sandbox.configure("exeoflow", execution_seconds=1.0, forced_retry_after=1.0)
+    for name in sandbox.emulators:
+        sandbox.configure(name, **TEST_RATE)
+    reset_shared_budgets()
+    clocked_server.clock.sleeps.clear()
+    yield clocked_server
+    sandbox.faults.clear()
     reset_shared_budgets()
 
 

@@ -2,7 +2,7 @@
 
 A :class:`Dialect` knows one API's envelope, error shape and rate-limit hints. The request
 plan in :mod:`._core.http` asks it questions and does everything else the same way for all
-three APIs. Each API's guesses (see the "Unknowns" tables) live in its dialect only.
+three APIs. Each API's guesses (see the unknowns tables in ``docs/apis/``) live in its dialect only.
 """
 
 from __future__ import annotations

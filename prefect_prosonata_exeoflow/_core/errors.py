@@ -1,22 +1,34 @@
 """Every error the package raises, one tree for all three APIs.
 
 ```
-APIError
-├── InvalidRequestError        rejected before any request was sent (also a ValueError)
-│   └── ConfigurationError     a credentials block is incomplete or malformed
+APIError                       the API or the way to it failed: worth a retry, a wait or a report
 ├── APIConnectionError         no usable HTTP response (after the retries the policy allows)
 │   ├── APITimeoutError
 │   └── OutcomeUnknownError    a non-idempotent request may have reached the server; not re-sent
 ├── MalformedResponseError     an answer that is not the API's documented shape (HTML, bad JSON)
-└── APIStatusError             the server answered with an error status
-    ├── BadRequestError        400 / 422, and the APIs' own validation errors
-    ├── AuthenticationError    401
-    ├── PermissionDeniedError  403
-    ├── NotFoundError          404
-    ├── ConflictError          409
-    ├── RateLimitError         429, carries ``retry_after`` (seconds)
-    └── ServerError            5xx
+├── APIStatusError             the server answered with an error status
+│   ├── BadRequestError        400 / 422, and the APIs' own validation errors
+│   ├── AuthenticationError    401
+│   ├── PermissionDeniedError  403
+│   ├── NotFoundError          404
+│   ├── ConflictError          409
+│   ├── RateLimitError         429, carries ``retry_after`` (seconds)
+│   └── ServerError            5xx
+├── ExecutionFailedError       an Exeoflow execution ended without success (``execution``, ``code``)
+│   └── ExecutionCancelledError    someone else cancelled it while we waited
+├── ExecutionTimeoutError      an Exeoflow execution outlasted ``timeout`` (and was cancelled)
+├── WaitStoppedError           the run is shutting down: the wait stopped, the execution was cancelled
+└── LockError                  the cross-process lock (a Prefect concurrency limit) could not be taken
+    └── LockTimeoutError       it stayed taken for longer than the timeout; nothing was started
+
+ValueError
+└── InvalidRequestError        local misuse: rejected before any request was sent
+    └── ConfigurationError     a credentials block is incomplete or malformed
 ```
+
+Misuse errors are deliberately *not* ``APIError``: ``except APIError`` handles what the
+services and the network do, and lets a programming mistake surface. Code that feeds one
+API's data into another (where a bad value is a data problem, not a bug) catches both.
 
 Errors carry method, path, status and the server's message, never a credential: the request
 URL is reduced to its path, and texts pass through the client's redaction before they get here.
@@ -35,19 +47,25 @@ __all__ = [
     "BadRequestError",
     "ConfigurationError",
     "ConflictError",
+    "ExecutionCancelledError",
+    "ExecutionFailedError",
+    "ExecutionTimeoutError",
     "InvalidRequestError",
+    "LockError",
+    "LockTimeoutError",
     "MalformedResponseError",
     "NotFoundError",
     "OutcomeUnknownError",
     "PermissionDeniedError",
     "RateLimitError",
     "ServerError",
+    "WaitStoppedError",
     "status_error_class",
 ]
 
 
-class APIError(Exception):
-    """Base of every error raised by this package."""
+class _PackageError(Exception):
+    """A message plus where it happened (API, method, path); survives Prefect's pickling."""
 
     def __init__(
         self,
@@ -73,15 +91,19 @@ class APIError(Exception):
         return (_rebuild, (type(self), self.__dict__.copy()))
 
 
-def _rebuild(cls: type[APIError], state: dict[str, Any]) -> APIError:
+def _rebuild(cls: type[_PackageError], state: dict[str, Any]) -> _PackageError:
     error = cls.__new__(cls)
     error.__dict__.update(state)
     Exception.__init__(error, error._render())
     return error
 
 
-class InvalidRequestError(APIError, ValueError):
-    """The arguments were rejected locally; nothing was sent."""
+class APIError(_PackageError):
+    """Base of every error the APIs (or the network to them) cause."""
+
+
+class InvalidRequestError(_PackageError, ValueError):
+    """The arguments were rejected locally; nothing was sent. Not an :class:`APIError`."""
 
 
 class ConfigurationError(InvalidRequestError):
@@ -173,6 +195,40 @@ class RateLimitError(APIStatusError):
 
 class ServerError(APIStatusError):
     """5xx: the server failed (after the retries the policy allows)."""
+
+
+class ExecutionFailedError(APIError):
+    """The execution ended without success; ``execution`` is its final state, ``code`` its error code."""
+
+    def __init__(self, message: str, *, execution: Any = None, code: str | None = None, **where: Any) -> None:
+        self.execution = execution  # an exeoflow ``Execution``; typed loosely: the core imports no API
+        self.code = code
+        super().__init__(message, **where)
+
+
+class ExecutionCancelledError(ExecutionFailedError):
+    """The execution was cancelled by someone else while we waited."""
+
+
+class ExecutionTimeoutError(APIError):
+    """The execution did not end within ``timeout``; it was cancelled unless told otherwise."""
+
+    def __init__(self, message: str, *, execution: Any = None, timeout: float | None = None, **where: Any) -> None:
+        self.execution = execution
+        self.timeout = timeout
+        super().__init__(message, **where)
+
+
+class WaitStoppedError(APIError):
+    """The wait was stopped from outside (the run is shutting down); the execution was cancelled."""
+
+
+class LockError(APIError):
+    """The cross-process lock could not be taken (Prefect API errors); nothing was started."""
+
+
+class LockTimeoutError(LockError):
+    """The cross-process lock was not free within the timeout; nothing was started."""
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {

@@ -33,7 +33,7 @@ import time
 from types import TracebackType
 from typing import Any
 
-from .errors import APIError, ConfigurationError
+from .errors import ConfigurationError, LockError, LockTimeoutError
 
 #: How many limits the keys are spread over.
 STRIPES = 16
@@ -52,14 +52,6 @@ _ensure_lock = threading.Lock()
 #: answers 503 under load); taking a lock twice is harmless, it is never held by a failed attempt
 #: for longer than its lease.
 ACQUIRE_ATTEMPTS = 5
-
-
-class LockError(APIError):
-    """The cross-process lock could not be taken (Prefect API errors); nothing was started."""
-
-
-class LockTimeoutError(LockError):
-    """The cross-process lock was not free within the timeout; nothing was started."""
 
 
 def stripe_name(scope: str, key: str, stripes: int = STRIPES) -> str:

@@ -1,7 +1,8 @@
 """The 15 EnDocs endpoints, each described once as a :class:`Call` (validated, no I/O).
 
 Paths follow the vendor's backend (``/api/{Controller}/{Action}``); they are unverified
-against the live service, so they sit in one table, :data:`PATHS`, to be changed in one place.
+against the live service (ED-U1 in ``docs/apis/endocs.md``), so they sit in one table,
+:data:`PATHS`, to be changed in one place.
 """
 
 from __future__ import annotations

@@ -1,26 +1,26 @@
 """EnDocs Cloud's errors, limits and wire quirks: every EnDocs guess lives here.
 
-The reference (``../shared/api/endocs.md``) rests on a 2022 snapshot of the vendor's backend
-plus a short public introduction. Where the two disagree or are silent, the guesses below are
-the ones this package makes; change them here only.
+What is known (``docs/apis/endocs.md``) rests on a 2022 snapshot of the vendor's backend plus
+a short public introduction. Where the two disagree or are silent, the guesses below are the
+ones this package makes (ids from that note's unknowns table); change them here only.
 
-* Errors arrive in three looks: JSON ``{"error": "..."}`` (documented), a bare ``text/plain``
+* ED-U2: errors arrive in three looks: JSON ``{"error": "..."}`` (documented), a bare ``text/plain``
   message (the 2022 backend), and ASP.NET ``application/problem+json`` for binding errors.
   Many messages carry a tag like ``( #err-70)``; it becomes ``APIStatusError.code`` (``err-70``).
-* Not-found conditions come back as **400** (``Files not found ( #err-70)``, ``No NonFormDoc
+* ED-U3, ED-U6: not-found conditions come back as **400** (``Files not found ( #err-70)``, ``No NonFormDoc
   with id 5 was found``): they raise :class:`NotFoundError` with ``status`` 404. A missing or
   unknown token is 401 (documented) or a legacy 400 (err-30, err-80, "Could not validate
   token"): all raise :class:`AuthenticationError` with ``status`` 401. A blocked account (err-50)
   and a full storage quota (err-60) raise :class:`PermissionDeniedError` (403): the token is
   valid, the plan refuses. ``status`` is therefore the meaning of the error; the server's text
   and tag are kept verbatim in ``message`` and ``code``.
-* The 300 requests/minute limit reports no remaining budget, so the client counts its own calls
+* ED-U4, ED-U5: the 300 requests/minute limit reports no remaining budget, so the client counts its own calls
   in fixed windows aligned to the minute. A 429 is waited out for ``Retry-After`` (seconds or an
   HTTP date) when present, otherwise until the next minute boundary.
 * Successful answers are JSON, except ``DocApproval``'s ``Success`` (``text/plain``).
-* Feeds answer a serialized .NET ``KeyValuePair``: ``{"Key": n, "Value": [...]}``; a newer
+* ED-U15: feeds answer a serialized .NET ``KeyValuePair``: ``{"Key": n, "Value": [...]}``; a newer
   runtime would write ``key``/``value``. Both are read.
-* Naive timestamps (``docDate``) are Moscow time (UTC+3, no daylight saving since 2014).
+* ED-U12: naive timestamps (``docDate``) are Moscow time (UTC+3, no daylight saving since 2014).
 """
 
 from __future__ import annotations

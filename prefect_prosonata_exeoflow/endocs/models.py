@@ -371,3 +371,25 @@ class ExternalDocumentInput(_DocumentInput):
 
 class LocalDocumentInput(_DocumentInput):
     """An internal document (report, memo, correspondence; ``AddOrUpdateLocalDoc``), found by ``ext_id``."""
+
+
+__all__ = [
+    "INCOMING",
+    "INTERNAL",
+    "OUTGOING",
+    "ClientInfo",
+    "Contract",
+    "ContractInput",
+    "Contractor",
+    "ContractorInput",
+    "DocType",
+    "Document",
+    "ExternalDocumentInput",
+    "Feed",
+    "LocalDocumentInput",
+    "NonFormDocument",
+    "Organization",
+    "OrganizationInput",
+    "UpsertResult",
+    "User",
+]

@@ -22,6 +22,40 @@ from .client import EnDocsClient
 from .credentials import EnDocsCredentials
 from .files import FileContent, FileLike
 
+#: Every task pair this module defines (tests/test_exports.py checks the list against them).
+__all__ = [
+    "adecline_non_form_document",
+    "adownload_contract_files",
+    "adownload_document_files",
+    "adownload_files",
+    "adownload_files_by_ext_id",
+    "aget_client_info",
+    "aget_client_users",
+    "aget_new_contracts",
+    "aget_new_inputs",
+    "aget_new_invoices",
+    "aget_non_form_documents",
+    "aupload_non_form_document",
+    "aupsert_contract",
+    "aupsert_external_document",
+    "aupsert_local_document",
+    "decline_non_form_document",
+    "download_contract_files",
+    "download_document_files",
+    "download_files",
+    "download_files_by_ext_id",
+    "get_client_info",
+    "get_client_users",
+    "get_new_contracts",
+    "get_new_inputs",
+    "get_new_invoices",
+    "get_non_form_documents",
+    "upload_non_form_document",
+    "upsert_contract",
+    "upsert_external_document",
+    "upsert_local_document",
+]
+
 ExtDoc = m.ExternalDocumentInput | Mapping[str, Any]
 LocalDoc = m.LocalDocumentInput | Mapping[str, Any]
 ContractBody = m.ContractInput | Mapping[str, Any]

@@ -2,22 +2,22 @@
 
 Documented: ``{"success": true, "data": ...}`` / ``{"success": false, "error": {"code",
 "message"}}``, Bearer keys, and ``X-RateLimit-Limit`` / ``-Remaining`` / ``-Reset`` (epoch
-seconds) on responses, per-minute quotas. Guesses from the reference's Unknowns table
-(change them here only):
+seconds) on responses, per-minute quotas. Guesses (ids from the unknowns
+table in ``docs/apis/exeoflow.md``; change them here only):
 
-* U2: a 429 may carry ``Retry-After``; if it does we use it, else ``X-RateLimit-Reset``,
+* EX-U2: a 429 may carry ``Retry-After``; if it does we use it, else ``X-RateLimit-Reset``,
   else the core backs off exponentially.
 * A reset hint further away than :data:`MAX_RESET_SECONDS` (two per-minute windows) is not
   believable and is ignored; a small ``X-RateLimit-Reset`` value (below
   :data:`EPOCH_THRESHOLD`) is read as seconds from now, in case a proxy rewrites it.
-* U25: ``success: false`` never comes with a 2xx; if it does, it is an error of the status
+* EX-U25: ``success: false`` never comes with a 2xx; if it does, it is an error of the status
   its code implies (:data:`CODE_STATUS`), 400 by default.
-* U8: ``DELETE`` may answer ``204`` without a body; that is a success with no data.
-* U10/U5: execute is asynchronous; the status vocabulary (``cancelled`` spelling, which
+* EX-U8: ``DELETE`` may answer ``204`` without a body; that is a success with no data.
+* EX-U10/EX-U5: execute is asynchronous; the status vocabulary (``cancelled`` spelling, which
   statuses are final) is in :mod:`.models`.
-* U15: webhooks are invoked at the ``url`` the API returned (the on-premises form is
+* EX-U15: webhooks are invoked at the ``url`` the API returned (the on-premises form is
   unknown); the API key is never sent there, only the webhook's own token.
-* Any 2xx is a success (U10: 200 or 201 is not documented per endpoint).
+* Any 2xx is a success (EX-U10: 200 or 201 is not documented per endpoint).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ WINDOW_SECONDS = 60.0
 MAX_RESET_SECONDS = 2 * WINDOW_SECONDS
 #: ``X-RateLimit-Reset`` values below this are seconds from now, not epoch seconds.
 EPOCH_THRESHOLD = 1_000_000_000
-#: Statuses implied by error codes when a 2xx body says ``success: false`` (U25, guess).
+#: Statuses implied by error codes when a 2xx body says ``success: false`` (EX-U25, guess).
 CODE_STATUS = {
     "UNAUTHORIZED": 401,
     "FORBIDDEN": 403,

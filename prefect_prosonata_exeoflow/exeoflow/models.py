@@ -1,7 +1,8 @@
 """Exeoflow objects as pydantic models: lenient (unknown fields kept), names as the API spells them.
 
 Statuses, node types and connections stay plain strings and dicts: the docs show only a few
-values (see the constants below, which are the guessed vocabularies in one place).
+values (see the constants below, which are the guessed vocabularies in one place; ids such
+as EX-U5 cite the unknowns table in ``docs/apis/exeoflow.md``).
 """
 
 from __future__ import annotations
@@ -15,16 +16,16 @@ from .._core.types import ApiModel, LenientDateTime
 
 #: Workflow statuses [DOC].
 WORKFLOW_STATUSES = ("active", "inactive")
-#: Execution statuses: ``running``/``success``/``failed`` [DOC]; ``cancelled`` after a cancel [INF, U5].
+#: Execution statuses: ``running``/``success``/``failed`` [DOC]; ``cancelled`` after a cancel [INF, EX-U5].
 RUNNING, SUCCESS, FAILED, CANCELLED = "running", "success", "failed", "cancelled"
 EXECUTION_STATUSES = (RUNNING, SUCCESS, FAILED, CANCELLED)
-#: Statuses that mean "not finished yet" (``queued``/``pending`` are guesses, U5).
+#: Statuses that mean "not finished yet" (``queued``/``pending`` are guesses, EX-U5).
 ACTIVE_STATUSES = frozenset({RUNNING, "queued", "pending", "waiting"})
 #: Statuses that mean "finished"; ``canceled``/``error`` cover other spellings.
 FINAL_STATUSES = frozenset({SUCCESS, FAILED, CANCELLED, "canceled", "error", "timeout"})
-#: Node families from the user guide (S5); the exact type strings are guesses (U19).
+#: Node families from the user guide; the exact type strings are guesses (EX-U19).
 NODE_TYPES = ("trigger", "action", "logic", "data")
-#: HTTP methods a webhook may accept (U12, guess).
+#: HTTP methods a webhook may accept (EX-U12, guess).
 WEBHOOK_METHODS = ("GET", "POST", "PUT")
 
 T = TypeVar("T")
@@ -57,7 +58,7 @@ class Workflow(ApiModel):
 
 
 class DeletedWorkflow(ApiModel):
-    """The answer to a delete (its shape is undocumented: U8)."""
+    """The answer to a delete (its shape is undocumented: EX-U8)."""
 
     id: str | None = None
     deleted: bool = True
@@ -65,7 +66,7 @@ class DeletedWorkflow(ApiModel):
 
 
 class ExecutionError(ApiModel):
-    """Why an execution or step failed (U23: shape guessed, may also arrive as a plain string)."""
+    """Why an execution or step failed (EX-U23: shape guessed, may also arrive as a plain string)."""
 
     code: str | None = None
     message: str | None = None

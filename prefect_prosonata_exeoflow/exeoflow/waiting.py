@@ -30,12 +30,16 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from .._core.clock import Clock, SystemClock
-from .._core.errors import (
+from .._core.errors import (  # the execution errors live with all others; re-exported here
     APIError,
     BadRequestError,
+    ExecutionCancelledError,
+    ExecutionFailedError,
+    ExecutionTimeoutError,
     InvalidRequestError,
     MalformedResponseError,
     OutcomeUnknownError,
+    WaitStoppedError,
 )
 from .._core.http import AsyncClient, Call, SyncClient
 from .._core.plans import Finished, advance
@@ -45,35 +49,6 @@ from .dialect import ADOPT_CLOCK_SKEW_SECONDS, ADOPT_MAX_CANDIDATES, API_NAME
 from .models import CANCELLED, SUCCESS, Execution
 
 T = TypeVar("T")
-
-
-class ExecutionFailedError(APIError):
-    """The execution ended without success; ``execution`` is its final state, ``code`` its error code."""
-
-    def __init__(self, message: str, *, execution: Execution | None = None, code: str | None = None,
-                 **where: Any) -> None:
-        self.execution = execution
-        self.code = code
-        super().__init__(message, **where)
-
-
-class ExecutionCancelledError(ExecutionFailedError):
-    """The execution was cancelled by someone else while we waited."""
-
-
-class ExecutionTimeoutError(APIError):
-    """The execution did not end within ``timeout``; it was cancelled unless told otherwise."""
-
-    def __init__(self, message: str, *, execution: Execution | None = None, timeout: float | None = None,
-                 **where: Any) -> None:
-        self.execution = execution
-        self.timeout = timeout
-        super().__init__(message, **where)
-
-
-class WaitStoppedError(APIError):
-    """The wait was stopped from outside (the run is shutting down); the execution was cancelled."""
-
 
 @dataclass(frozen=True)
 class PollPolicy:
@@ -192,7 +167,7 @@ def adopt_plan(workflow_id: str, input: Mapping[str, Any], since: float, error: 
             detail: Execution = yield Calls.get_execution(item.id)
             if (detail.input or {}) == dict(input):
                 found.append(detail.id)
-    except APIError as lookup:
+    except (APIError, InvalidRequestError) as lookup:  # also a server id our checks refuse
         raise error from lookup
     if len(found) == 1:
         current_logger().warning(

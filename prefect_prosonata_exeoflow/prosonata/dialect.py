@@ -1,12 +1,12 @@
 """ProSonata's envelope, errors and rate-limit hints: every ProSonata guess lives here.
 
-Guesses from the reference's Unknowns table (change them here only):
+Guesses (ids from the unknowns table in ``docs/apis/prosonata.md``; change them here only):
 
-* U1: the wait after a 429 comes from ``meta.apiLimitReset``, else the first integer in
-  ``meta.message``, else a ``Retry-After`` header (U2), else the core backs off.
-* U8: a list with no rows answers ``204`` with an empty body; that is an empty result and
+* PS-U1: the wait after a 429 comes from ``meta.apiLimitReset``, else the first integer in
+  ``meta.message``, else a ``Retry-After`` header (PS-U2), else the core backs off.
+* PS-U8: a list with no rows answers ``204`` with an empty body; that is an empty result and
   carries no rate-limit information.
-* U27: ``apiLimitReset`` is a whole number of seconds, rounded up, always >= 1 in a window.
+* PS-U27: ``apiLimitReset`` is a whole number of seconds, rounded up, always >= 1 in a window.
 * A wrong base URL answers with an HTML page: the core reports "expected JSON ... check the
   base URL" instead of a parse error.
 """

@@ -1,7 +1,8 @@
 """Turn Python arguments into ProSonata query strings and bodies, rejecting bad input early.
 
 Every check here runs before a request exists, and every failure is an
-:class:`~prefect_prosonata_exeoflow.InvalidRequestError` that names the argument.
+:class:`~prefect_prosonata_exeoflow.InvalidRequestError` that names the argument. Guesses
+are cited by their id in ``docs/apis/prosonata.md`` (PS-U25, ...).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from .._core.types import parse_date
 from .dialect import MAX_PAGE_SIZE
 from .resources import Resource
 
-#: ``detail`` of project times: the vendor stores 800 characters and cuts silently (U25).
+#: ``detail`` of project times: the vendor stores 800 characters and cuts silently (PS-U25).
 DETAIL_MAX_LENGTH = 800
 DETAIL_DOCUMENTED_LENGTH = 200
 _TIME_FIELDS_SUFFIXES = ("TimeStart", "TimeEnd", "Time")
@@ -240,7 +241,7 @@ def _wire(resource: Resource, name: str, value: Any) -> Any:
 
 
 def _check_rules(resource: Resource, body: Mapping[str, Any], *, creating: bool) -> None:
-    """Business rules the reference says a client must check itself."""
+    """Business rules a client must check itself (PS-U25: the silent cut of ``detail``)."""
     if resource.path == "projecttimes":
         detail = body.get("detail")
         if isinstance(detail, str) and len(detail) > DETAIL_MAX_LENGTH:

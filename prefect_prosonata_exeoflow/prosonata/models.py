@@ -1,7 +1,7 @@
 """ProSonata rows as pydantic models.
 
 Field names stay exactly as the API spells them (``projectID``, not ``project_id``), so the
-reference and the models read alike. Numbers that arrive as strings (``"1.25"``, ``"2100"``)
+vendor's documentation and the models read alike. Numbers that arrive as strings (``"1.25"``, ``"2100"``)
 are parsed; dates are ``datetime.date``; unknown fields are kept in ``model_extra``.
 """
 

@@ -1,7 +1,7 @@
 """The 14 ProSonata resources as one table: path, methods, filters, sort keys, writable fields.
 
 Every endpoint of the client and every task is generated from a row of this table, so adding
-a filter or a field is a one-word change here. Source: ../shared/api/prosonata.md.
+a filter or a field is a one-word change here. Source: ``docs/apis/prosonata.md``.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class Resource:
     required: tuple[str, ...] = ()
     writable: tuple[str, ...] = ()
     update_only: tuple[str, ...] = ()
-    #: Accept body fields beyond ``writable`` (the body is undocumented, U20).
+    #: Accept body fields beyond ``writable`` (the body is undocumented, PS-U20).
     open_body: bool = False
     #: Second-bound parameters of date filters (``date`` -> ``date2``), for range helpers.
     range_pairs: dict[str, str] = field(default_factory=dict)
@@ -206,7 +206,7 @@ INVOICES = Resource(
              **_f("text", "name1", "projectNo", "projectName", "projectTags", "customerName", "invoiceNo"),
              **_f("enum", "invoiceType", "currency"), **_f("date", "invoiceDate", "paymentDate"),
              **_f("flag", "reverseCharge", "sepaExport", "datevExport")},
-    # U22: the documented list is cut off; this is the reference's guess.
+    # PS-U22: the documented list is cut off; this is the working guess.
     sort_keys=_w("invoiceID projectID addressID invoiceNo invoiceDate paymentDate grossValue"),
 )
 

@@ -1,4 +1,7 @@
-"""Fixed-window request counting, as the three APIs document it (window length configurable)."""
+"""Fixed-window request counting, as the three APIs document it (window length configurable).
+
+Ids such as PS-U4 cite the unknowns table in ``docs/apis/prosonata.md``.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ class WindowState:
 
 
 class FixedWindowLimiter:
-    """Counts calls per key in fixed windows; refused calls do not count (ProSonata U4).
+    """Counts calls per key in fixed windows; refused calls do not count (ProSonata PS-U4).
 
     ``aligned=True`` puts window edges on multiples of the window length in wall-clock time
     (calendar minutes for a 60 s window); otherwise a key's window starts at its first call.

@@ -14,7 +14,6 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from ..endocs.dialect import MAX_FILE_BYTES
 from .endocs_data import (
     ACCOUNT_ID,
     ACCOUNT_NAME,
@@ -36,6 +35,9 @@ ERR = {
     "err60": "Storage quota excceeded ( #err-60)", "err70": "Files not found ( #err-70)",
     "err70_one": "File not found ( #err-70)", "err80": "No Authorization header ( #err-80)",
 }
+#: The backend's own per-file limit (err-20), after base64 decoding. The emulator keeps its own
+#: number, so that it checks the client instead of agreeing with it by construction.
+MAX_FILE_BYTES = 20 * 1024 * 1024
 EXTERNAL_SYSTEM = "ExternalSystem"
 DEFAULT_STATE = "Проведено в 1С"
 DOC_FIELDS = [

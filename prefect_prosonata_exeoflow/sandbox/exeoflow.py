@@ -2,7 +2,7 @@
 
 Base URL in the sandbox: ``http://localhost:PORT/exeoflow/v1``; the public webhook route is
 ``/exeoflow/webhook/{id}`` and the API returns it as an absolute URL on the request's host.
-Behaviour follows ../shared/api/exeoflow.md (the [INF] choices of its "Emulator guidance"):
+Behaviour follows ``docs/apis/exeoflow.md`` (its working guesses where the docs are silent):
 
 * Envelope ``{"success": true, "data": …}`` / ``{"success": false, "error": {code, message}}``
   (German messages); 201 for creates, 200 otherwise; unknown routes 404 ``NOT_FOUND``.
@@ -220,7 +220,7 @@ class _Options:
 
 
 class ExeoflowEmulator(Emulator):
-    """Exeoflow's REST API, as documented plus the reference's guesses."""
+    """Exeoflow's REST API, as documented plus the working guesses of ``docs/apis/exeoflow.md``."""
 
     name = "exeoflow"
     base_path = "/v1"

@@ -1,17 +1,17 @@
 """The ProSonata emulator: ``/prosonata/api/v1/{resource}[/{id}]`` like a real account.
 
-Faithful to /work/shared/api/prosonata.md; where the reference guesses, this follows its
-recommended guess (the numbers U1..U30 refer to its Unknowns table). In short:
+Faithful to what ProSonata documents; where nobody knows, it makes the working guess recorded
+in ``docs/apis/prosonata.md`` (cited by id, PS-U1 ... PS-U30, from its unknowns table). In short:
 
 * Envelope ``{"meta": ..., "data": ...}`` on every JSON answer, ``meta.status`` = HTTP status,
   caller fields, ``apiLimitRemaining``/``apiLimitReset``; lists add ``perPage``/``page``/
   ``totalCount``; errors ``message`` with ``data: []``; creates ``insertID``. An empty list is
-  ``204`` without a body (U8; ``empty_list_status=200`` switches to ``200`` + ``[]``).
+  ``204`` without a body (PS-U8; ``empty_list_status=200`` switches to ``200`` + ``[]``).
 * Auth: ``X-API-Key``/``apiKey`` (user key) plus ``X-APP-ID``/``appID`` (app integration,
-  full rights, acting as user 1). A wrong key is ``401 "Invalid API key"`` (U5).
-* One fixed window per account (U3), started by the first call; ``429`` calls do not count
-  (U4). The 429 says ``"API limit exceeded. Please retry in {n} seconds."`` with
-  ``apiLimitReset`` n (U1); no rate-limit headers unless ``retry_after_header=True`` (U2).
+  full rights, acting as user 1). A wrong key is ``401 "Invalid API key"`` (PS-U5).
+* One fixed window per account (PS-U3), started by the first call; ``429`` calls do not count
+  (PS-U4). The 429 says ``"API limit exceeded. Please retry in {n} seconds."`` with
+  ``apiLimitReset`` n (PS-U1); no rate-limit headers unless ``retry_after_header=True`` (PS-U2).
 * Forced 429s (fault plan ``rate_limit``) by ``hint``: ``default``; ``message`` (seconds only
   in the message); ``retry_after`` (only a ``Retry-After`` header); ``missing`` (no hint);
   ``garbage`` (``apiLimitReset: "soon"``, ``Retry-After: later``).
@@ -44,10 +44,10 @@ from ._stats import Stats
 from .keys import SANDBOX_KEYS
 
 JSON_TYPE = "application/json; charset=utf-8"
-JSONP_TYPE = "application/javascript; charset=utf-8"  # U26
-ACCOUNT = "account"  # U3: one window per account, shared by every key
+JSONP_TYPE = "application/javascript; charset=utf-8"  # PS-U26
+ACCOUNT = "account"  # PS-U3: one window per account, shared by every key
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
-#: A technical user stands behind the app integration (U19).
+#: A technical user stands behind the app integration (PS-U19).
 INTEGRATION_USER_ID = 1
 INTEGRATION_NAME = "Sandbox-Integration"
 #: Synthetic bulk project times get IDs from here on (above any stored ID).
@@ -165,7 +165,7 @@ class ProSonataEmulator(Emulator):
         return self._reply(status, {"status": status, **meta, **caller.meta(), **limits}, data, params)
 
     def _caller(self, request: Request, params: Mapping[str, str]) -> Caller | None:
-        """The user behind a personal key, or the integration behind app ID + key (U19)."""
+        """The user behind a personal key, or the integration behind app ID + key (PS-U19)."""
         key = request.headers.get("x-api-key", params.get("apiKey"))
         app_id = request.headers.get("x-app-id", params.get("appID"))
         if app_id is not None:
@@ -244,7 +244,7 @@ class ProSonataEmulator(Emulator):
         total = len(rows) + bulk
         start = (page - 1) * per_page
         meta = {"perPage": per_page, "page": page, "totalCount": total}
-        if start >= total:  # nothing (left) to show: U8
+        if start >= total:  # nothing (left) to show: PS-U8
             return (204, {}, None) if self._options["empty_list_status"] == 204 else (200, meta, [])
         data = [self.store.wire(resource.name, row) for row in rows[start : start + per_page]]
         if bulk and len(data) < per_page:
@@ -276,7 +276,7 @@ class ProSonataEmulator(Emulator):
 
     # -- answers -------------------------------------------------------------------------------
     def _limit_meta(self, hint: str, caller: Caller | None, state: WindowState) -> tuple[dict[str, Any], dict[str, str]]:
-        """Meta and headers of a 429 in the chosen hint form (U1, U2)."""
+        """Meta and headers of a 429 in the chosen hint form (PS-U1, PS-U2)."""
         seconds = _reset_seconds(state)
         who = caller.meta(error=True) if caller else {}
         plain = "API limit exceeded."
@@ -355,7 +355,7 @@ def _json_object(body: bytes) -> dict[str, Any]:
 
 
 def _reset_seconds(state: WindowState) -> int:
-    """Whole seconds to the window's end, rounded up, at least 1 (U27)."""
+    """Whole seconds to the window's end, rounded up, at least 1 (PS-U27)."""
     return max(math.ceil(state.reset_in), 1)
 
 

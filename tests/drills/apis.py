@@ -43,11 +43,12 @@ def credentials(api: str, sandbox: SandboxServer, **options: Any) -> ServiceCred
     return EnDocsCredentials(base_url=base_url, token=SANDBOX_KEYS["endocs_token"], **options)
 
 
-def exact_client(creds: ServiceCredentials, clock: FakeClock) -> SyncClient:
+def exact_client(creds: ServiceCredentials, clock: FakeClock, transport: httpx.BaseTransport | None = None) -> SyncClient:
     """The block's own client on ``clock``, with rate-limit jitter off and backoff at its upper bound."""
     settings = creds.client_settings(clock=clock)
     policy = dataclasses.replace(settings.policy, rate_limit_jitter=0.0, rng=UpperBound())
-    return creds._sync_client(dataclasses.replace(settings, policy=policy))
+    options = {"transport": transport} if transport is not None else {}
+    return creds._sync_client(dataclasses.replace(settings, policy=policy), **options)
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import httpx
@@ -30,10 +29,8 @@ class Recorder(httpx.HTTPTransport):
     def __init__(self) -> None:
         super().__init__()
         self.responses: list[httpx.Response] = []
-        self.sent_at: list[float] = []  # wall-clock time each request left
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self.sent_at.append(time.time())
         response = super().handle_request(request)
         self.responses.append(response)
         return response

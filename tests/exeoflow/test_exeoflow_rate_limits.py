@@ -1,10 +1,11 @@
-"""Loopback rate-limit tests with compressed windows: pacing without 429s, and 429s recovered."""
+"""Loopback rate-limit tests: 429s recovered after exactly the hinted wait (on the sandbox's fake
+clock), and threads pacing together without a 429 (compressed real windows: threads need real time)."""
 
 from __future__ import annotations
 
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import httpx
 import pytest
@@ -12,6 +13,8 @@ import pytest
 from prefect_prosonata_exeoflow._core.errors import RateLimitError
 from prefect_prosonata_exeoflow.exeoflow import ExeoflowClient, ExeoflowCredentials
 from prefect_prosonata_exeoflow.sandbox import SANDBOX_KEYS, SandboxServer
+from tests.conftest import Clocked
+from tests.drills.apis import exact_client
 
 WF = "wf_100001"
 
@@ -37,85 +40,75 @@ def test_a_burst_from_several_threads_is_paced_without_a_single_429(
         with credentials.get_client() as client:
             return client.get_workflow(WF).id
 
-    started = time.monotonic()
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(call, range(12)))
-    elapsed = time.monotonic() - started
     stats = sandbox.sandbox.stats
     assert results == [WF] * 12
+    # 12 calls at 5 per 2 s cross at least two window ends; none was refused, so all waited.
     assert stats.get("exeoflow.429") == 0
     assert stats.get("exeoflow.requests") == 12
-    assert elapsed > 2.0  # 12 calls at 5 per 2 s need at least a third window
+
+
+def clocked_client(clocked: Clocked, **options: Any) -> ExeoflowClient:
+    """A client on the sandbox's fake clock: jitter off, backoff at its upper bound, sleeps instant."""
+    creds = ExeoflowCredentials(api_key=SANDBOX_KEYS["exeoflow_api_key"],
+                                base_url=clocked.server.base_url("exeoflow"), **options)
+    client = exact_client(creds, clocked.clock)
+    assert isinstance(client, ExeoflowClient)
+    return client
 
 
 @pytest.mark.parametrize("hint", ["default", "retry_after_only"])
-def test_forced_429_is_recovered_after_exactly_the_retry_after(
-    credentials: ExeoflowCredentials, sandbox: SandboxServer, hint: str
-) -> None:
-    sandbox.sandbox.configure("exeoflow", forced_retry_after=1.2)
-    sandbox.sandbox.faults.add("rate_limit", api="exeoflow", path="/v1/workflows/", hint=hint)
-    with credentials.get_client() as client:
-        started = time.monotonic()
+def test_forced_429_is_recovered_after_exactly_the_retry_after(clocked: Clocked, hint: str) -> None:
+    clocked.server.sandbox.configure("exeoflow", forced_retry_after=1.2)
+    clocked.server.sandbox.faults.add("rate_limit", api="exeoflow", path="/v1/workflows/", hint=hint)
+    with clocked_client(clocked) as client:
         assert client.get_workflow(WF).id == WF
-        elapsed = time.monotonic() - started
-    assert sandbox.sandbox.stats.get("exeoflow.429") == 1
-    assert 1.2 <= elapsed <= 1.2 + 0.25
+    assert clocked.server.sandbox.stats.get("exeoflow.429") == 1
+    assert clocked.clock.sleeps == pytest.approx([1.2])
 
 
-def test_forced_429_with_only_the_reset_header_waits_until_that_epoch(
-    credentials: ExeoflowCredentials, sandbox: SandboxServer
-) -> None:
-    sandbox.sandbox.configure("exeoflow", forced_retry_after=0.5)
-    sandbox.sandbox.faults.add("rate_limit", api="exeoflow", path="/v1/workflows/", hint="reset_only")
-    with credentials.get_client() as client:
+def test_forced_429_with_only_the_reset_header_waits_until_that_epoch(clocked: Clocked) -> None:
+    clocked.server.sandbox.configure("exeoflow", forced_retry_after=0.5)
+    clocked.server.sandbox.faults.add("rate_limit", api="exeoflow", path="/v1/workflows/", hint="reset_only")
+    with clocked_client(clocked) as client:
         refused = record_429s(client)
         client.get_workflow(WF)
-        done = time.time()
     assert len(refused) == 1 and "retry-after" not in refused[0].headers
     reset = int(refused[0].headers["x-ratelimit-reset"])
-    assert reset <= done <= reset + 0.25
+    assert len(clocked.clock.sleeps) == 1 and clocked.clock.time() == pytest.approx(reset)
 
 
 @pytest.mark.parametrize("hint", ["missing", "garbage"])
-def test_forced_429_without_a_usable_hint_backs_off_and_recovers(
-    credentials: ExeoflowCredentials, sandbox: SandboxServer, hint: str
-) -> None:
-    sandbox.sandbox.faults.add("rate_limit", api="exeoflow", path="/v1/workflows/", hint=hint)
-    with credentials.get_client() as client:
-        started = time.monotonic()
+def test_forced_429_without_a_usable_hint_backs_off_and_recovers(clocked: Clocked, hint: str) -> None:
+    clocked.server.sandbox.faults.add("rate_limit", api="exeoflow", path="/v1/workflows/", hint=hint)
+    with clocked_client(clocked) as client:
         client.get_workflow(WF)
-        elapsed = time.monotonic() - started
-    assert sandbox.sandbox.stats.get("exeoflow.429") == 1
-    assert elapsed < 1.0  # the first backoff is 0.25-0.5 s
+    assert clocked.server.sandbox.stats.get("exeoflow.429") == 1
+    assert clocked.clock.sleeps == [0.5]  # the first backoff, pinned to its upper bound
 
 
-def test_a_window_spent_by_someone_else_is_waited_out(
-    credentials: ExeoflowCredentials, sandbox: SandboxServer, raw: httpx.Client
-) -> None:
-    sandbox.sandbox.configure("exeoflow", rate_limit=3, window_seconds=2)
-    while int(raw.get("workflows").headers["x-ratelimit-remaining"]) > 0:  # another tool spends the window
-        pass
-    with credentials.get_client() as client:
+def test_a_window_spent_by_someone_else_is_waited_out(clocked: Clocked) -> None:
+    clocked.server.sandbox.configure("exeoflow", rate_limit=3, window_seconds=2)
+    headers = {"Authorization": f"Bearer {SANDBOX_KEYS['exeoflow_api_key']}"}
+    with httpx.Client(base_url=clocked.server.base_url("exeoflow") + "/", headers=headers) as raw:
+        spent = [int(raw.get("workflows").headers["x-ratelimit-remaining"]) for _ in range(3)]
+    assert spent == [2, 1, 0]  # another tool spent the window; the fake time has not moved
+    with clocked_client(clocked) as client:
         refused = record_429s(client)
-        started = time.time()
         assert client.get_workflow(WF).id == WF
-        done = time.time()
     assert len(refused) == 1
     retry_after = int(refused[0].headers["retry-after"])
     assert 1 <= retry_after <= 2
-    assert retry_after <= done - started <= retry_after + 0.35
+    assert clocked.clock.sleeps == [retry_after]
 
 
-def test_a_wait_longer_than_allowed_raises_at_once(sandbox: SandboxServer) -> None:
-    sandbox.sandbox.configure("exeoflow", forced_retry_after=30)
-    sandbox.sandbox.faults.add("rate_limit", api="exeoflow", path="/v1/workflows/")
-    credentials = ExeoflowCredentials(api_key=SANDBOX_KEYS["exeoflow_api_key"],
-                                      base_url=sandbox.base_url("exeoflow"), max_rate_limit_wait=5)
-    with credentials.get_client() as client:
-        started = time.monotonic()
-        with pytest.raises(RateLimitError) as caught:
-            client.get_workflow(WF)
-    assert time.monotonic() - started < 1.0
+def test_a_wait_longer_than_allowed_raises_at_once(clocked: Clocked) -> None:
+    clocked.server.sandbox.configure("exeoflow", forced_retry_after=30)
+    clocked.server.sandbox.faults.add("rate_limit", api="exeoflow", path="/v1/workflows/")
+    with clocked_client(clocked, max_rate_limit_wait=5) as client, pytest.raises(RateLimitError) as caught:
+        client.get_workflow(WF)
+    assert clocked.clock.sleeps == []
     assert caught.value.code == "RATE_LIMIT_EXCEEDED" and caught.value.retry_after == 30
 
 

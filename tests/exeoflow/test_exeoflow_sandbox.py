@@ -20,6 +20,9 @@ from prefect_prosonata_exeoflow.sandbox.exeoflow_data import (
     PROJECT_TIMES_WEBHOOK,
     PROJECT_TIMES_WORKFLOW,
 )
+from tests.conftest import Clocked
+
+from .conftest import KEY
 
 WF = PROJECT_TIMES_WORKFLOW
 
@@ -64,20 +67,22 @@ def test_create_update_status_delete_workflow(credentials: ExeoflowCredentials, 
     assert stats.get("exeoflow.create.workflow") == 1 and stats.get("exeoflow.delete.workflow") == 1
 
 
-def test_execute_get_and_steps_progress(credentials: ExeoflowCredentials, emulator: ExeoflowEmulator) -> None:
-    emulator.configure(execution_seconds=0.6)
+def test_execute_get_and_steps_progress(clocked: Clocked) -> None:
+    """On the sandbox's fake clock: the run ends exactly ``execution_seconds`` after it started."""
+    clocked.server.sandbox.configure("exeoflow", execution_seconds=0.6)
+    credentials = ExeoflowCredentials(api_key=KEY, base_url=clocked.server.base_url("exeoflow"))
     with credentials.get_client() as client:
         started = client.execute_workflow(WF, {"user_id": "12345"})
         assert started.execution_id.startswith("exec_") and started.status == "running"
         running = client.get_execution(started.execution_id)
-        time.sleep(0.7)
+        clocked.clock.advance(0.7)
         done = client.get_execution(started.execution_id)
     assert running.status == "running" and running.finished_at is None and running.duration is None
     assert running.steps and running.steps[0].status == "running" and len(running.steps) < 3
     assert done.status == "success" and done.input == {"user_id": "12345"}
     assert done.output and done.output["echo"] == {"user_id": "12345"}
     assert [s.status for s in done.steps or []] == ["success"] * 3
-    assert done.duration is not None and 550 <= done.duration <= 650
+    assert done.duration == 600
 
 
 def test_list_executions_filters(credentials: ExeoflowCredentials) -> None:

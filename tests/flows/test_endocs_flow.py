@@ -14,8 +14,11 @@ from flows.contract_mapping import Counterparty, advance_cursor, carries_marker,
 from flows.endocs_contracts_to_prosonata import (
     ARTIFACT_KEY,
     ContractSyncFailed,
+    _ContractSync,
     endocs_contracts_to_prosonata,
 )
+from prefect_prosonata_exeoflow import InvalidRequestError, NotFoundError
+from prefect_prosonata_exeoflow.endocs import Contract
 from prefect_prosonata_exeoflow.prosonata import Customer, Project
 from prefect_prosonata_exeoflow.sandbox import SandboxServer
 
@@ -144,3 +147,31 @@ def test_identity_and_cursor_rules() -> None:
     assert match_customer(customers, Counterparty("ООО Ромашка-Трейд", inn="770123456")) is None
     assert advance_cursor(5, [(7, "created"), (8, "skipped"), (9, "failed"), (10, "created")]) == 8
     assert advance_cursor(5, [(7, "failed"), (8, "created")]) == 5
+
+
+@pytest.mark.parametrize("error", [
+    InvalidRequestError("projects: 'projectDate': '31.02.2026' is not a date", api="ProSonata"),
+    NotFoundError("Data not found.", status=404, api="ProSonata"),
+])
+def test_a_contract_the_apis_refuse_fails_alone(error: Exception) -> None:
+    """A value from EnDocs that ProSonata's checks refuse (a misuse error, no longer an APIError)
+    fails that contract only, like an error the server answers: the run goes on with the next."""
+    sync = object.__new__(_ContractSync)  # without the task calls its constructor makes
+
+    def refuse(*args: Any) -> Any:
+        raise error
+
+    sync._handle = refuse  # type: ignore[method-assign]
+    result = sync.handle(Contract.model_validate({"id": 7, "name": "Договор поставки №7"}))
+    assert result.status == "failed" and type(error).__name__ in (result.message or "")
+
+
+def test_a_programming_mistake_in_a_contract_still_surfaces() -> None:
+    sync = object.__new__(_ContractSync)
+
+    def broken(*args: Any) -> Any:
+        raise TypeError("unexpected keyword argument 'fiters'")
+
+    sync._handle = broken  # type: ignore[method-assign]
+    with pytest.raises(TypeError):
+        sync.handle(Contract.model_validate({"id": 8, "name": "Договор"}))

@@ -1,4 +1,4 @@
-"""ProSonata filters: what the client encodes, the sandbox (the reference's reading) decodes to the
+"""ProSonata filters: what the client encodes, the sandbox (its reading of docs/apis/prosonata.md) decodes to the
 same dates; invalid values are rejected before anything is sent."""
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ def test_a_task_pair_exists_for_every_documented_method() -> None:
             expected += 1
             assert isinstance(task_for(resource, verb), Task)
             assert isinstance(task_for(resource, verb, asynchronous=True), Task)
-    assert expected == 53  # 14 resources, from the reference's method matrix
+    assert expected == 53  # 14 resources, from the method matrix in docs/apis/prosonata.md
     assert not hasattr(ps_tasks, "delete_project")  # projects cannot be deleted
 
 

@@ -14,6 +14,7 @@ from prefect_prosonata_exeoflow.sandbox import SANDBOX_KEYS, SandboxServer
 from prefect_prosonata_exeoflow.sandbox._prosonata.rights import Caller, visibility
 from prefect_prosonata_exeoflow.sandbox._prosonata.tables import CRMEVENTS, RESOURCES
 from prefect_prosonata_exeoflow.sandbox.prosonata import ProSonataEmulator
+from tests.conftest import Clocked
 
 ADMIN = {"X-API-Key": SANDBOX_KEYS["prosonata_admin_key"]}
 DESIGNER = {"X-API-Key": SANDBOX_KEYS["prosonata_user_key"]}
@@ -321,19 +322,23 @@ def test_bulk_project_times_only_for_plain_lists(sandbox: SandboxServer, api: ht
 
 
 # -- rate window and 429 forms ---------------------------------------------------------------------
-def test_fixed_window_counts_down_refuses_and_resets(sandbox: SandboxServer, api: httpx.Client) -> None:
-    sandbox.sandbox.configure("prosonata", rate_limit=3, window_seconds=2)
-    remaining = [meta(api.get("/projecttimecategories"))["apiLimitRemaining"] for _ in range(3)]
-    assert remaining == [2, 1, 0]
-    for _ in range(2):  # refused calls do not count
-        refused = api.get("/projecttimecategories")
-        m = meta(refused)
-        assert refused.status_code == 429 and data(refused) == [] and m["apiLimitRemaining"] == 0
-        assert m["message"] == f"API limit exceeded. Please retry in {m['apiLimitReset']} seconds."
-        assert 1 <= m["apiLimitReset"] <= 2 and "retry-after" not in refused.headers
-    assert sandbox.sandbox.stats.get("prosonata.429") == 2
-    time.sleep(meta(refused)["apiLimitReset"] + 0.05)
-    fresh = api.get("/projecttimecategories")
+def test_fixed_window_counts_down_refuses_and_resets(clocked: Clocked) -> None:
+    """On the sandbox's fake clock: the window ends exactly ``apiLimitReset`` seconds later."""
+    clocked.server.sandbox.configure("prosonata", rate_limit=3, window_seconds=2)
+    with httpx.Client(base_url=clocked.server.base_url("prosonata"), headers=ADMIN, timeout=10) as api:
+        remaining = [meta(api.get("/projecttimecategories"))["apiLimitRemaining"] for _ in range(3)]
+        assert remaining == [2, 1, 0]
+        for _ in range(2):  # refused calls do not count
+            refused = api.get("/projecttimecategories")
+            m = meta(refused)
+            assert refused.status_code == 429 and data(refused) == [] and m["apiLimitRemaining"] == 0
+            assert m["message"] == f"API limit exceeded. Please retry in {m['apiLimitReset']} seconds."
+            assert m["apiLimitReset"] == 2 and "retry-after" not in refused.headers  # no time has passed
+        assert clocked.server.sandbox.stats.get("prosonata.429") == 2
+        clocked.clock.advance(1.999)
+        assert api.get("/projecttimecategories").status_code == 429
+        clocked.clock.advance(0.001)
+        fresh = api.get("/projecttimecategories")
     assert fresh.status_code == 200 and meta(fresh)["apiLimitRemaining"] == 2
 
 

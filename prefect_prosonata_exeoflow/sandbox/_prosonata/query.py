@@ -1,4 +1,7 @@
-"""List queries: dates, filters, ``orderBy`` and paging, as the reference describes them."""
+"""List queries: dates, filters, ``orderBy`` and paging, as ``docs/apis/prosonata.md`` describes them.
+
+Ids such as PS-U9 cite that note's unknowns table.
+"""
 
 from __future__ import annotations
 
@@ -29,7 +32,7 @@ class ApiError(Exception):
 
 
 def parse_date(value: Any) -> str | None:
-    """``YYYY-MM-DD`` or ``DD.MM.YYYY`` (U13) as ISO text; None if it is no valid date."""
+    """``YYYY-MM-DD`` or ``DD.MM.YYYY`` (PS-U13) as ISO text; None if it is no valid date."""
     if not isinstance(value, str):
         return None
     text = value.strip()
@@ -61,7 +64,7 @@ def parse_time(value: Any) -> str | None:
 
 
 def page_params(params: Mapping[str, str]) -> tuple[int, int]:
-    """``perPage`` clamped to 1..1000 (default 100) and ``page`` >= 1 (U9)."""
+    """``perPage`` clamped to 1..1000 (default 100) and ``page`` >= 1 (PS-U9)."""
     per_page = min(max(_as_int(params.get("perPage"), DEFAULT_PER_PAGE), 1), MAX_PER_PAGE)
     page = max(_as_int(params.get("page"), 1), 1)
     return per_page, page
@@ -76,7 +79,7 @@ def _as_int(value: str | None, default: int) -> int:
 
 # -- filters -----------------------------------------------------------------------------------
 def predicates(resource: Resource, params: Mapping[str, str], caller_id: int) -> list[Predicate]:
-    """One predicate per documented filter in ``params`` (unknown ones are ignored, U10)."""
+    """One predicate per documented filter in ``params`` (unknown ones are ignored, PS-U10)."""
     given = {**resource.filter_defaults, **params}
     out: list[Predicate] = []
     for name, raw in given.items():
@@ -88,7 +91,7 @@ def predicates(resource: Resource, params: Mapping[str, str], caller_id: int) ->
 
 def _predicate(name: str, spec: Filter, raw: str, caller_id: int, params: Mapping[str, str]) -> Predicate:
     column = spec.column
-    if spec.kind == "str":  # U11: case-insensitive substring
+    if spec.kind == "str":  # PS-U11: case-insensitive substring
         needle = raw.casefold()
         return lambda row: row.get(column) is not None and needle in str(row[column]).casefold()
     if spec.kind == "exact":
@@ -123,7 +126,7 @@ def _exact_target(raw: str) -> Any:
 
 
 def _user_id(raw: str, caller_id: int) -> int | None:
-    """``myself`` is the caller (for an app integration: its technical user, U19)."""
+    """``myself`` is the caller (for an app integration: its technical user, PS-U19)."""
     if raw.strip().lower() == "myself":
         return caller_id
     try:
@@ -133,7 +136,7 @@ def _user_id(raw: str, caller_id: int) -> int | None:
 
 
 def _date_predicate(name: str, column: str, raw: str) -> Predicate:
-    """``>d`` from d on, ``<d`` up to d (both inclusive, U12), plain: exactly d."""
+    """``>d`` from d on, ``<d`` up to d (both inclusive, PS-U12), plain: exactly d."""
     text = raw.strip()
     op = text[:1] if text[:1] in "<>" else "="
     day = parse_date(text[1:] if op != "=" else text)

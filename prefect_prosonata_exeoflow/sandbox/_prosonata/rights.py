@@ -1,4 +1,7 @@
-"""Who is calling and what they may see or change (group ranks, own rows, CRM visibility)."""
+"""Who is calling and what they may see or change (group ranks, own rows, CRM visibility).
+
+Ids such as PS-U19 cite the unknowns table in ``docs/apis/prosonata.md``.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ Row = dict[str, Any]
 
 @dataclass(frozen=True)
 class Caller:
-    """A user key's user, or an app integration acting as its technical user (U19)."""
+    """A user key's user, or an app integration acting as its technical user (PS-U19)."""
 
     user_id: int
     username: str

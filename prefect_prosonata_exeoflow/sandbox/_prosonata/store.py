@@ -1,4 +1,7 @@
-"""The account's rows: cached read views for fast lists, and create / update / delete."""
+"""The account's rows: cached read views for fast lists, and create / update / delete.
+
+Ids such as PS-U25 cite the unknowns table in ``docs/apis/prosonata.md``.
+"""
 
 from __future__ import annotations
 
@@ -113,14 +116,14 @@ class Store:
         self.invalidate()
 
     def _answer(self, resource: Resource, row: Row, values: Row, *, created: bool) -> Row:
-        """Write responses echo the request, not what was stored ([OBS], U25)."""
+        """Write responses echo the request, not what was stored ([OBS], PS-U25)."""
         if resource.name == "projecttimes":
             out = {field: row.get(field) for field in PROJECTTIMES_WRITE_COLUMNS}
             if "detail" in values:
                 out["detail"] = values["detail"]
             out["workingTime"] = views.wire_value("num", out["workingTime"])
             if created:
-                out["timeID"] = str(out["timeID"])  # U14: a string in the POST response
+                out["timeID"] = str(out["timeID"])  # PS-U14: a string in the POST response
             return out
         view = self.view(resource.name, row[resource.id_field])
         assert view is not None

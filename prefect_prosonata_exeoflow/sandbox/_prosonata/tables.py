@@ -1,7 +1,7 @@
 """What each ProSonata resource offers, as data: methods, rights, filters, sort keys, body, types.
 
-Everything here follows /work/shared/api/prosonata.md; the recommended guesses of its Unknowns
-table are marked with their number (U7, U14, ...). The store and the query code read these
+Everything here follows ``docs/apis/prosonata.md``; where it records a working guess, the
+entry is marked with that guess's id from its unknowns table (PS-U7, PS-U14, ...). The store and the query code read these
 tables and hold no resource knowledge of their own beyond joins and server fields.
 """
 
@@ -31,7 +31,7 @@ SHOW_TO_RANK = {1: TEAMLEITER, 2: VERWALTUNG, 3: ADMIN}
 
 #: Query parameters that are never filters.
 RESERVED_PARAMS = frozenset({"perPage", "page", "orderBy", "apiKey", "appID", "jsonp", "callback"})
-#: Stored ``detail`` length of project times (U25: longer text is cut silently).
+#: Stored ``detail`` length of project times (PS-U25: longer text is cut silently).
 DETAIL_MAX = 800
 
 
@@ -71,14 +71,14 @@ class Resource:
     required: tuple[str, ...] = ()
     defaults: Mapping[str, Any] = field(default_factory=dict)  # "today" = the current date
     refs: Mapping[str, tuple[str, int]] = field(default_factory=dict)  # field -> (resource, status)
-    wire: Mapping[str, str] = field(default_factory=dict)  # field -> str2 | str1 | num (U14)
+    wire: Mapping[str, str] = field(default_factory=dict)  # field -> str2 | str1 | num (PS-U14)
     hidden: frozenset[str] = frozenset()  # stored, filterable, never read back
     filter_defaults: Mapping[str, str] = field(default_factory=dict)
     owner: str | None = None  # field naming the owning user (row-level rights)
     see_others: int = 1  # rank needed to see other users' rows
     write_others: int = 1  # rank needed to create/update rows of other users
     delete_others: int = 1  # rank needed to delete rows of other users
-    open_body: bool = False  # keep unknown body fields (U20)
+    open_body: bool = False  # keep unknown body fields (PS-U20)
     immutable: frozenset[str] = frozenset()  # body fields a PUT may not change
 
 
@@ -191,7 +191,7 @@ PROJECTTIMES = Resource(
         "linkedTaskID": ("projecttasks", 400),
         "userID": ("users", 400),
     },
-    wire={"workingTime": "str2"},  # U14: a string on GET, a number in write responses
+    wire={"workingTime": "str2"},  # PS-U14: a string on GET, a number in write responses
     owner="userID",
     see_others=2,  # up to Zeiterfasser 1: own rows only
     write_others=ADMIN,
@@ -289,7 +289,7 @@ WORKINGTIMES = Resource(
         date="workingDate",
         time_n="dailyTimeStart dailyTimeEnd",
     ),
-    required=("workingDate",),  # U20
+    required=("workingDate",),  # PS-U20
     refs={"userID": ("users", 400)},
     owner="userID",
     see_others=ADMIN,
@@ -308,7 +308,7 @@ CUSTOMERS = Resource(
         " customerPriceGroup customerPaymentTarget customerCashDiscountRate"
         " customerCashDiscountPaymentTarget companyViaApi addressesAssigned contactsAssigned"
     ),
-    read=_access(2),  # U23
+    read=_access(2),  # PS-U23
     write=_access(2),
     filters=_filters(
         str="customerName companyCode companyTags comments customerPriceGroup",
@@ -462,7 +462,7 @@ SERVICETEMPLATES = Resource(
         " additionalCharge1 additionalCharge2 advancePaymentTemplate noCustomerDiscount"
         " hourlyRateService serviceTemplateViaApi"
     ),
-    read=_access(TEAMLEITER),  # U23
+    read=_access(TEAMLEITER),  # PS-U23
     write=_access(TEAMLEITER),
     delete=_access(TEAMLEITER),
     filters=_filters(
@@ -574,7 +574,7 @@ INVOICES = Resource(
         str="name1 projectNo projectName projectTags customerName invoiceNo",
         date="invoiceDate paymentDate",
     ),
-    # U22: cut off in the docs.
+    # PS-U22: cut off in the docs.
     sort_keys=frozenset(
         _cols("invoiceID projectID addressID invoiceNo invoiceDate paymentDate grossValue")
     ),
@@ -585,7 +585,7 @@ INVOICES = Resource(
 USERS = Resource(
     name="users",
     id_field="userID",
-    methods=READ_ONLY,  # U21
+    methods=READ_ONLY,  # PS-U21
     columns=_cols("userID username userFirstName userLastName email userPhone"),
     read=_access(ADMIN),
     filters=_filters(str="username"),
@@ -612,5 +612,5 @@ RESOURCES: dict[str, Resource] = {
         USERS,
     )
 }
-#: U18: the docs write the single CRM event as ``crmevent/{id}``; served for GET only.
+#: PS-U18: the docs write the single CRM event as ``crmevent/{id}``; served for GET only.
 ALIASES = {"crmevent": "crmevents"}

@@ -1,5 +1,5 @@
 """Read views: stored rows joined with the names ProSonata adds (customerName, username, ...),
-and the wire form with the observed per-field types (U14)."""
+and the wire form with the observed per-field types (PS-U14 in ``docs/apis/prosonata.md``)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def to_wire(resource: Resource, view: Row, columns: Iterable[str] | None = None)
     for name, kind in wire.items():
         if name in out:
             out[name] = wire_value(kind, out[name])
-    if resource.open_body:  # U20: unknown fields of working times are kept and echoed
+    if resource.open_body:  # PS-U20: unknown fields of working times are kept and echoed
         known = set(resource.columns)
         out.update({k: v for k, v in view.items() if k not in known})
     return out

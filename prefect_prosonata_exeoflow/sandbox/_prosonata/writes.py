@@ -1,4 +1,7 @@
-"""Write bodies: value checks per field type, required fields, references, server fields."""
+"""Write bodies: value checks per field type, required fields, references, server fields.
+
+Ids such as PS-U7 cite the unknowns table in ``docs/apis/prosonata.md``.
+"""
 
 from __future__ import annotations
 
@@ -70,7 +73,7 @@ def coerce(kind: str, name: str, value: Any) -> Any:
 def _coerce_list(kind: str, name: str, value: Any) -> Any:
     if not isinstance(value, list):
         raise _bad(name)
-    if kind == "users":  # U29: [2, 3] and [{"userID": 2}] alike
+    if kind == "users":  # PS-U29: [2, 3] and [{"userID": 2}] alike
         ids = [item.get("userID") if isinstance(item, dict) else item for item in value]
         return [coerce("int", name, user_id) for user_id in ids]
     if kind == "links":
@@ -85,7 +88,7 @@ def _coerce_list(kind: str, name: str, value: Any) -> Any:
 
 
 def normalize(resource: Resource, body: Mapping[str, Any], *, update: bool) -> Row:
-    """The known fields of a body in canonical form (unknown fields ignored, except U20)."""
+    """The known fields of a body in canonical form (unknown fields ignored, except PS-U20)."""
     types = {**resource.body, **resource.update_only} if update else resource.body
     out: Row = {}
     for name, value in body.items():
@@ -107,7 +110,7 @@ def check_required(resource: Resource, body: Mapping[str, Any]) -> None:
 
 
 def check_refs(resource: Resource, values: Mapping[str, Any], tables: Tables) -> None:
-    """Dangling references: 409 where documented (company/address, U7), else 400."""
+    """Dangling references: 409 where documented (company/address, PS-U7), else 400."""
     for name, (target, status) in resource.refs.items():
         value = values.get(name)
         if value is not None and value not in tables[target]:
@@ -144,7 +147,7 @@ def _times_create(row: Row, body: Row, caller: Caller, now: datetime, t: Tables)
 
 def _times_update(row: Row, body: Row, caller: Caller, now: datetime, t: Tables) -> None:
     if isinstance(row.get("detail"), str):
-        row["detail"] = row["detail"][:DETAIL_MAX]  # U25: cut silently
+        row["detail"] = row["detail"][:DETAIL_MAX]  # PS-U25: cut silently
 
 
 def _tasks_create(row: Row, body: Row, caller: Caller, now: datetime, t: Tables) -> None:
