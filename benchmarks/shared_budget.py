@@ -1,35 +1,39 @@
-"""Benchmark 5: one API key shared by 4 processes, with and without a Prefect global concurrency limit.
+"""Benchmark 5: one API key shared by several flow runs of a Prefect process work pool.
 
-Each process has its own in-process budget; they only learn about each other from the
-budget the server reports (ProSonata's ``apiLimitRemaining``). Without a global concurrency
-limit, calls that are in flight in several processes when the window runs out earn 429s
-(which the client then waits out). With ``concurrency_limit_name`` on the block, every
-request first takes a slot of a Prefect global concurrency limit (``--limit 1`` and a slot
-decay of ``(calls per window - 1) / window seconds``): calls are spaced evenly, never in a
-burst, so no window can be overrun, at the price of not spending a fresh window at once.
+Real workers (``prefect worker start``) pick up concurrent runs of ``benchmarks/pool_flow.py``,
+each run a process of its own, all on one key. Per API, the same workload (more than the
+budget) is spent three ways:
 
-Workers are started once, report ready, and run each phase when told on stdin, so process
-start-up is not timed; elapsed runs from the parent's "go" to the last worker's last answer.
+* **store**: the blocks' ``rate_limit_store`` (one :class:`RedisBudget` for every process);
+* **none**: in-process budgets only; ProSonata and Exeoflow processes learn each other's
+  spending from the remaining count the server reports, EnDocs's (which reports nothing) do not;
+* **gcl** (ProSonata only, the old way): a Prefect global concurrency limit (1 slot, decay
+  ``(limit - 1) / window``) taken through ``rate_limit()`` before every request.
+
+The runs start once and wait at a Redis barrier before each phase, so process start-up is not
+timed; elapsed runs from "go" to the last run's last answer. Workload starts at a window edge,
+ideal = ``(ceil(N / limit) - 1) x window``.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
-import subprocess
-import sys
-import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
-from ._env import ROOT, SandboxProcess
+from ._env import SandboxProcess, wait_for_window_edge
 from ._report import Row
 
-SECTION = "5 one key, several processes"
-API = "prosonata"
+SECTION = "5 one key, several workers"
+APIS = ("prosonata", "exeoflow", "endocs")
+NAMES = {"prosonata": "ProSonata", "exeoflow": "Exeoflow", "endocs": "EnDocs"}
+ENTRYPOINT = "benchmarks/pool_flow.py:spend_budget"
+TARGET_RATIO = 1.15
 
 
 def gcl_decay(limit: int, window: float) -> float:
@@ -38,7 +42,7 @@ def gcl_decay(limit: int, window: float) -> float:
 
 
 def ensure_limit(name: str, limit: int, window: float) -> None:
-    """Create (or update) the Prefect global concurrency limit: 1 slot, decaying per the window."""
+    """Create the Prefect global concurrency limit: 1 slot, decaying per the window."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
 
@@ -46,132 +50,6 @@ def ensure_limit(name: str, limit: int, window: float) -> None:
         client.create_global_concurrency_limit(
             GlobalConcurrencyLimitCreate(name=name, limit=1, slot_decay_per_second=gcl_decay(limit, window))
         )
-
-
-def _run_job(job: dict[str, Any]) -> list[str]:
-    """Make ``job["calls"]`` calls from ``job["threads"]`` threads; returns the errors met."""
-    from prefect_prosonata_exeoflow._core.budget import reset_shared_budgets
-    from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials
-
-    reset_shared_budgets()
-    credentials = ProSonataCredentials(base_url=job["base_url"], api_key=job["api_key"],
-                                       concurrency_limit_name=job["limit_name"])
-    left = iter(range(job["calls"]))
-    lock = threading.Lock()
-    errors: list[str] = []
-
-    def work() -> None:
-        with credentials.get_client() as client:
-            while True:
-                with lock:
-                    if next(left, None) is None:
-                        return
-                try:
-                    client.time_categories.get(15)
-                except Exception as exc:  # noqa: BLE001 - reported to the parent
-                    errors.append(repr(exc))
-                    return
-
-    threads = [threading.Thread(target=work) for _ in range(job["threads"])]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
-
-
-def worker() -> None:
-    """Child process: for each JSON job line on stdin, run it and answer when it finished."""
-    import prefect_prosonata_exeoflow.prosonata  # noqa: F401 - import before reporting ready
-
-    print("ready", flush=True)
-    for line in sys.stdin:
-        errors = _run_job(json.loads(line))
-        print(json.dumps({"finished": time.time(), "errors": errors}), flush=True)
-
-
-class Workers:
-    """``count`` worker processes that share one key, driven phase by phase."""
-
-    def __init__(self, count: int, api_url: str | None) -> None:
-        env = {**os.environ}
-        if api_url:
-            env["PREFECT_API_URL"] = api_url
-        self.procs = [
-            subprocess.Popen([sys.executable, "-m", "benchmarks.shared_budget"], cwd=ROOT, env=env, text=True,
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-            for _ in range(count)
-        ]
-        for proc in self.procs:
-            assert proc.stdout is not None
-            if proc.stdout.readline().strip() != "ready":
-                raise RuntimeError("a shared-budget worker failed to start")
-
-    def run(self, job: dict[str, Any], calls: int) -> float:
-        """Split ``calls`` over the workers, start them together; seconds until the last one ends."""
-        share = [calls // len(self.procs) + (i < calls % len(self.procs)) for i in range(len(self.procs))]
-        start = time.time()
-        for proc, n in zip(self.procs, share, strict=True):
-            assert proc.stdin is not None
-            proc.stdin.write(json.dumps({**job, "calls": n}) + "\n")
-            proc.stdin.flush()
-        results = []
-        for proc in self.procs:
-            assert proc.stdout is not None
-            results.append(json.loads(proc.stdout.readline()))
-        errors = [e for r in results for e in r["errors"]]
-        if errors:
-            raise RuntimeError(f"shared-budget worker failed: {errors[0]}")
-        return float(max(r["finished"] for r in results)) - start
-
-    def close(self) -> None:
-        for proc in self.procs:
-            assert proc.stdin is not None
-            proc.stdin.close()
-        for proc in self.procs:
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-
-
-def run(sb: SandboxProcess, api_url: str | None, *, processes: int = 4, threads: int = 1, limit: int = 20,
-        window: float = 4.0, windows: float = 2.5, progress: Callable[[str], None] = print) -> list[Row]:
-    """Both phases on the same workers; needs a Prefect API reachable by all of them (``api_url``)."""
-    from prefect_prosonata_exeoflow.sandbox import SANDBOX_KEYS
-
-    name = f"bench-prosonata-{uuid.uuid4().hex[:8]}"
-    ensure_limit(name, limit, window)
-    calls = int(limit * windows)
-    ideal = (math.ceil(calls / limit) - 1) * window
-    job = {"base_url": sb.base_url(API), "api_key": SANDBOX_KEYS["prosonata_admin_key"], "threads": threads}
-    outcome: dict[str, tuple[float, int]] = {}
-    workers = Workers(processes, api_url)
-    try:
-        for phase, limit_name in (("without", None), ("with", name)):
-            sb.reset(**{API: {"rate_limit": limit, "window_seconds": window}})
-            elapsed = workers.run({**job, "limit_name": limit_name}, calls)
-            stats = sb.stats()
-            outcome[phase] = (elapsed / ideal, stats.get(f"{API}.429", 0))
-            progress(f"  {phase:7s} global concurrency limit: {calls} calls from {processes} processes x "
-                     f"{threads} threads in {elapsed:.2f}s (ideal {ideal:.2f}s) ratio {elapsed / ideal:.3f}, "
-                     f"{outcome[phase][1]} x 429")
-    finally:
-        workers.close()
-        _delete_limit(name)
-    (r_without, n_without), (r_with, n_with) = outcome["without"], outcome["with"]
-    case = f"ProSonata: {calls} calls, {limit}/{window:g}s window, {processes} processes x {threads} threads"
-    decay = gcl_decay(limit, window)
-    return [
-        Row(SECTION, f"{case}, block without concurrency_limit_name", f"{r_without:.3f} x ideal, {n_without} x 429",
-            "in-process budgets only (each learns the others' spending from apiLimitRemaining)",
-            "429s waited out, all calls succeed", True,
-            {"label": "4 procs, no GCL", "ratios": {"ours": r_without}, "429s": {"ours": n_without}}),
-        Row(SECTION, f"{case}, with a Prefect GCL (limit 1, decay {decay:g}/s)",
-            f"{r_with:.3f} x ideal, {n_with} x 429",
-            f"even spacing bound: {calls / (decay * ideal):.3f} x ideal", "0 x 429", n_with == 0,
-            {"label": "4 procs, GCL", "ratios": {"ours": r_with}, "429s": {"ours": n_with}}),
-    ]
 
 
 def _delete_limit(name: str) -> None:
@@ -184,5 +62,130 @@ def _delete_limit(name: str) -> None:
         pass
 
 
-if __name__ == "__main__":
-    worker()
+@contextmanager
+def _home() -> Iterator[Path]:
+    import os
+    import tempfile
+
+    configured = os.environ.get("PREFECT_HOME")
+    if configured:
+        yield Path(configured)
+        return
+    with tempfile.TemporaryDirectory(prefix="ppe-bench-pool-", ignore_cleanup_errors=True) as home:
+        yield Path(home)
+
+
+def measure(sb: Any, redis_url: str, plan: list[dict[str, Any]], pool: Any, *, runs: int, threads: int,
+            progress: Callable[[str], None] = print) -> list[dict[str, Any]]:
+    """Run ``plan`` (phases: api, mode, limit, window, calls) through ``runs`` flow runs on ``pool``'s workers.
+
+    ``sb`` is the sandbox (``base_url``, ``reset``, ``stats``). Returns each phase with
+    ``elapsed``, ``ideal``, ``ratio`` and ``429s`` filled in.
+    """
+    import redis
+
+    from flows.pool import deploy, trigger, wait_for_runs
+
+    bus = redis.Redis.from_url(redis_url)
+    run_key = uuid.uuid4().hex[:8]
+    phases = []
+    for step in plan:
+        share = [step["calls"] // runs + (i < step["calls"] % runs) for i in range(runs)]
+        phases.append({"api": step["api"], "base_url": sb.base_url(step["api"]), "shares": share,
+                       "threads": threads, "limit": step["limit"], "window": step["window"],
+                       "store": redis_url if step["mode"] == "store" else None,
+                       "limit_name": step.get("limit_name")})
+    deploy(ENTRYPOINT, "bench")
+    ids = [trigger("ppe-spend-budget/bench", {"barrier": redis_url, "run": run_key, "index": i, "phases": phases})
+           for i in range(runs)]
+    deadline = time.monotonic() + 300
+    while bus.llen(f"ppe:bench:{run_key}:ready") < runs:
+        pool.check_alive()
+        if time.monotonic() > deadline:
+            raise TimeoutError("the benchmark's flow runs did not all start within 300 s")
+        time.sleep(0.05)
+    progress(f"  {runs} flow runs ready on {len(pool.names)} workers")
+    results = []
+    for number, (step, phase) in enumerate(zip(plan, phases, strict=True)):
+        sb.reset(**{phase["api"]: {"rate_limit": phase["limit"], "window_seconds": phase["window"]}})
+        for key in bus.scan_iter("ppe:budget:*"):
+            bus.delete(key)
+        if phase["api"] != "prosonata":  # ProSonata's window starts at the first call; the others are aligned
+            wait_for_window_edge(phase["window"])
+        start = time.time()
+        bus.set(f"ppe:bench:{run_key}:go:{number}", 1)
+        done = []
+        deadline = time.monotonic() + 180
+        while len(done) < runs:
+            item = bus.blpop([f"ppe:bench:{run_key}:done:{number}"], timeout=1)  # under the client's socket timeout
+            if item is not None:
+                done.append(json.loads(item[1]))
+            elif time.monotonic() > deadline:
+                raise TimeoutError(f"phase {number} ({phase['api']}, {step['mode']}) did not finish")
+        errors = [e for d in done for e in d["errors"]]
+        if errors:
+            raise RuntimeError(f"benchmark flow run failed in phase {number}: {errors[0]}")
+        elapsed = max(d["finished"] for d in done) - start
+        ideal = (math.ceil(step["calls"] / step["limit"]) - 1) * step["window"]
+        result = {**step, "elapsed": elapsed, "ideal": ideal, "ratio": elapsed / ideal,
+                  "429s": sb.stats().get(f"{phase['api']}.429", 0)}
+        results.append(result)
+        progress(f"  {NAMES[step['api']]:9s} {step['mode']:5s}: {step['calls']} calls from {runs} runs x "
+                 f"{threads} threads in {elapsed:.2f}s (ideal {ideal:.2f}s) ratio {result['ratio']:.3f}, "
+                 f"{result['429s']} x 429")
+    wait_for_runs(ids, timeout=60)
+    bus.close()
+    return results
+
+
+def plan_for(apis: tuple[str, ...], modes: tuple[str, ...], *, limit: int, window: float, windows: float,
+             limit_name: str = "") -> list[dict[str, Any]]:
+    """The phases: every API in every mode (the GCL only for ProSonata, as before)."""
+    calls = int(limit * windows)
+    return [{"api": api, "mode": mode, "limit": limit, "window": window, "calls": calls,
+             **({"limit_name": limit_name} if mode == "gcl" else {})}
+            for api in apis for mode in modes if mode != "gcl" or api == "prosonata"]
+
+
+def run(sb: SandboxProcess, api_url: str, *, runs: int = 4, workers: int = 2, threads: int = 2, limit: int = 20,
+        window: float = 4.0, windows: float = 2.5, apis: tuple[str, ...] = APIS,
+        modes: tuple[str, ...] = ("store", "none", "gcl"), progress: Callable[[str], None] = print) -> list[Row]:
+    """Every API in every mode on one pool; a local Redis is started for the store and the barrier."""
+    from flows.pool import pool_workers
+    from flows.redis_runtime import local_redis_server
+
+    name = f"bench-prosonata-{uuid.uuid4().hex[:8]}"
+    plan = plan_for(apis, modes, limit=limit, window=window, windows=windows, limit_name=name)
+    if any(step["mode"] == "gcl" for step in plan):
+        ensure_limit(name, limit, window)
+    try:
+        with local_redis_server() as redis_url, _home() as home, \
+                pool_workers(workers, api_url, home, prefix="bench-worker") as pool:
+            results = measure(sb, redis_url, plan, pool, runs=runs, threads=threads, progress=progress)
+    finally:
+        _delete_limit(name)
+    return rows(results, runs=runs, workers=workers, threads=threads)
+
+
+def rows(results: list[dict[str, Any]], *, runs: int, workers: int, threads: int) -> list[Row]:
+    """One row per API: the shared store against the other modes measured in the same run."""
+    out = []
+    for api in dict.fromkeys(r["api"] for r in results):
+        by_mode = {r["mode"]: r for r in results if r["api"] == api}
+        first = next(iter(by_mode.values()))
+        case = (f"{NAMES[api]}: {first['calls']} calls, {first['limit']}/{first['window']:g}s window, "
+                f"{runs} flow runs ({threads} thread{'s' if threads != 1 else ''} each) on {workers} pool workers")
+        labels = {"none": "no shared store", "gcl": "old Prefect GCL (rate_limit())"}
+        others = "; ".join(f"{labels[m]}: {r['ratio']:.3f} x, {r['429s']} x 429"
+                           for m, r in by_mode.items() if m != "store") or "-"
+        ours = by_mode.get("store")
+        out.append(Row(
+            SECTION, case,
+            f"rate_limit_store: {ours['ratio']:.3f} x ideal, {ours['429s']} x 429" if ours else "-",
+            others, f"<= {TARGET_RATIO} x, 0 x 429",
+            None if ours is None else ours["ratio"] <= TARGET_RATIO and ours["429s"] == 0,
+            {"label": f"5 {NAMES[api]}, {runs} runs",
+             "ratios": {("ours" if m == "store" else m): r["ratio"] for m, r in by_mode.items()},
+             "429s": {("ours" if m == "store" else m): r["429s"] for m, r in by_mode.items()}},
+        ))
+    return out

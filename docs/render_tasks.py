@@ -108,6 +108,10 @@ def _render(node: ast.AST | None, scope: dict[str, Any]) -> str | None:
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr == "format":
             return _render(func.value, scope)  # PATHS[...].format(...): keep the template
+        if isinstance(func, ast.Name) and func.id in ("fill", "_workflow_path", "_execution_path") and node.args:
+            return _render(node.args[0], scope)  # the core's path filler: keep the template
+        if isinstance(func, ast.Attribute) and func.attr == "_path" and scope.get("resource"):
+            return f"{scope['resource'].path}/{{{scope['resource'].id_field}}}"  # self._path(item_id)
         if isinstance(func, ast.Name) and func.id == "check_id" and node.args:
             first = node.args[0]
             if isinstance(first, ast.Name) and first.id != "self":

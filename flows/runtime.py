@@ -47,8 +47,12 @@ def local_prefect_server(
     home = home or PREFECT_HOME
     home.mkdir(parents=True, exist_ok=True)
     log_path = home / "server.log"
-    env = {**os.environ, **QUIET_ENV, "PREFECT_HOME": str(home), "PREFECT_UI_ENABLED": "true" if ui else "false",
-           "PREFECT_SERVER_LOGGING_LEVEL": "WARNING", **(settings or {})}
+    # SQLite under many concurrent flow runs on a busy machine: wait for the database lock longer
+    # than the default 10 s instead of answering 503.
+    sturdy = {"PREFECT_SERVER_DATABASE_TIMEOUT": "60", "PREFECT_SERVER_DATABASE_CONNECTION_TIMEOUT": "30"}
+    env = {**sturdy, **os.environ, **QUIET_ENV, "PREFECT_HOME": str(home),
+           "PREFECT_UI_ENABLED": "true" if ui else "false", "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
+           **(settings or {})}
     env.pop("PREFECT_API_URL", None)
     with open(log_path, "ab") as log:
         process = subprocess.Popen(

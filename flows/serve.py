@@ -15,12 +15,13 @@ from prefect import serve
 
 from flows.endocs_contracts_to_prosonata import endocs_contracts_to_prosonata
 from flows.prosonata_time_to_exeoflow import prosonata_time_to_exeoflow
+from prefect_prosonata_exeoflow.check import check
 
 MAIN_DEPLOYMENT = "prosonata-time-to-exeoflow/daily-yesterday"
 
 
 def deployments() -> list[Any]:
-    """The sample deployments with example schedules (weekday mornings, paused)."""
+    """The sample deployments with example schedules (weekday mornings, paused), and the account check."""
     return [
         prosonata_time_to_exeoflow.to_deployment(
             name="daily-yesterday",
@@ -39,6 +40,11 @@ def deployments() -> list[Any]:
             concurrency_limit=1,  # not needed for correctness either: it keeps the cursor moving in order
             description="New EnDocs contracts become ProSonata projects (incremental).",
             tags=["endocs", "prosonata", "sample"],
+        ),
+        check.to_deployment(
+            name="account-check",
+            description="Read-only check that the saved blocks' accounts answer as the models expect.",
+            tags=["prosonata", "exeoflow", "endocs", "check"],
         ),
     ]
 

@@ -10,59 +10,28 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 from typing import Any
 
 import vcr
 
+from prefect_prosonata_exeoflow._core import scrub as scrubbing
 from prefect_prosonata_exeoflow.sandbox import SANDBOX_KEYS
 
 CASSETTES = Path(__file__).parent / "cassettes"
 RECORDING = os.environ.get("PPE_RECORD") == "1"
-SECRET_HEADERS = ["authorization", "x-api-key", "x-app-id", "cookie", "set-cookie"]
-#: Values that must never be written: the sandbox keys, real keys from the environment, and
-#: anything shaped like an Exeoflow webhook secret.
-_PATTERNS = [re.compile(r"whsec_[A-Za-z0-9]+"), re.compile(r"(?i)bearer\s+[A-Za-z0-9._\-]+")]
-MASK = "REDACTED"
+SECRET_HEADERS = list(scrubbing.SECRET_HEADERS)
+MASK = scrubbing.MASK
 
 
 def _secret_values() -> list[str]:
+    """The sandbox keys and real keys from the environment (``PPE_SECRET_*``)."""
     values = list(SANDBOX_KEYS.values())
-    values += [v for k, v in os.environ.items() if k.startswith("PPE_SECRET_") and v]
-    return sorted(values, key=len, reverse=True)
+    return values + [v for k, v in os.environ.items() if k.startswith("PPE_SECRET_") and v]
 
 
 def scrub(text: str) -> str:
-    for value in _secret_values():
-        text = text.replace(value, MASK)
-    for pattern in _PATTERNS:
-        text = pattern.sub(MASK, text)
-    return text
-
-
-def _scrub_body(body: Any) -> Any:
-    if body is None:
-        return body
-    if isinstance(body, bytes):
-        return scrub(body.decode("utf-8", errors="surrogateescape")).encode("utf-8", errors="surrogateescape")
-    return scrub(body)
-
-
-def _before_record_request(request: Any) -> Any:
-    request.uri = scrub(request.uri)
-    request.body = _scrub_body(request.body)
-    return request
-
-
-def _before_record_response(response: dict[str, Any]) -> dict[str, Any]:
-    body = response.get("body", {})
-    if "string" in body:
-        body["string"] = _scrub_body(body["string"])
-    for name in list(response.get("headers", {})):
-        if name.lower() in SECRET_HEADERS:
-            response["headers"][name] = [MASK]
-    return response
+    return scrubbing.Scrubber(_secret_values()).text(text)
 
 
 def _match_json_body(r1: Any, r2: Any) -> None:
@@ -83,10 +52,7 @@ def cassette_vcr() -> vcr.VCR:
         cassette_library_dir=str(CASSETTES),
         record_mode="all" if RECORDING else "none",
         match_on=["method", "path", "query", "json_body"],
-        filter_headers=[(name, MASK) for name in SECRET_HEADERS],
-        before_record_request=_before_record_request,
-        before_record_response=_before_record_response,
-        decode_compressed_response=True,
+        **scrubbing.Scrubber(_secret_values()).vcr_options(),
         ignore_hosts=["127.0.0.1"],
     )
     recorder.register_matcher("json_body", _match_json_body)

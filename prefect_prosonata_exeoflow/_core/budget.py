@@ -9,8 +9,26 @@ eight concurrent tasks never overshoot together.
 Reset hints arrive in whole seconds, so each one bounds the true reset from above; the budget
 keeps the smallest bound seen in the window, which converges on the real reset time.
 
-For APIs that report nothing (EnDocs), the budget counts calls itself in a fixed window of a
-configured size, aligned to the wall clock (``aligned=True``: calendar minutes).
+For APIs that report nothing (EnDocs), the budget counts calls itself in fixed windows of a
+configured length whose *phase* is unknown: nothing says where the server's windows start.
+It learns the phase: a boundary is known to lie in ``(floor, reset]``; a 429 at ``t`` moves the floor to ``t``
+(and its ``Retry-After`` lowers the reset); the first success after a probe lowers the reset to
+its answer; both bounds carry over to the next window (``+ window``). While the two bounds
+are further apart than :data:`PHASE_PRECISION`, one request per window probes their midpoint,
+so steady state costs at most one 429 per window and waits at most the remaining uncertainty.
+
+Without a usable hint after a 429, the budget blocks every caller for the backoff step and
+then lets exactly *one* request probe; the others wait for its answer (``probe=True``).
+
+Interface (shared with any other budget implementation, e.g. a cross-process one):
+
+* ``reserve() -> float``: 0.0 means send now, anything else is seconds to wait first;
+* ``release(hint=None, *, sent_at=None, limited=None)``: a reserved call is over. ``hint`` is
+  what the answer reported; ``sent_at`` the clock's ``monotonic()`` when it left; ``limited``
+  True for a 429, False for any other answer, None when there was no answer;
+* ``block_for(seconds, *, sent_at=None, probe=False)``: a 429 (sent at ``sent_at``) says wait
+  ``seconds``; ``probe=True`` when that figure is our own backoff, not the server's;
+* ``probe_step``: consecutive 429s without a usable hint (the shared backoff step).
 """
 
 from __future__ import annotations
@@ -19,6 +37,7 @@ import hashlib
 import math
 import threading
 from dataclasses import dataclass
+from typing import Protocol
 
 from .clock import Clock
 
@@ -26,6 +45,10 @@ from .clock import Clock
 PROBE_POLL_SECONDS = 0.005
 #: Two reset hints further apart than this belong to different windows.
 NEW_WINDOW_SLACK_SECONDS = 1.5
+#: A probe unanswered for this long is lost (its caller was cancelled): another one may go.
+PROBE_LOST_SECONDS = 120.0
+#: A learned window phase closer than this needs no more probing.
+PHASE_PRECISION = 0.05
 
 
 @dataclass(frozen=True)
@@ -35,6 +58,21 @@ class BudgetHint:
     remaining: int
     reset_in: float | None  # seconds from now until the window resets
     limit: int | None = None
+
+
+class Budget(Protocol):
+    """What the HTTP core needs of a budget: this module's, or one shared by processes (redis_budget)."""
+
+    def reserve(self) -> float: ...
+
+    def release(
+        self, hint: BudgetHint | None = None, *, sent_at: float | None = None, limited: bool | None = None
+    ) -> None: ...
+
+    def block_for(self, seconds: float, *, sent_at: float | None = None, probe: bool = False) -> None: ...
+
+    @property
+    def probe_step(self) -> int: ...
 
 
 class RateBudget:
@@ -54,6 +92,7 @@ class RateBudget:
         self._limit = limit
         self._learned_limit: int | None = None
         self._window = window_seconds
+        # Calendar-aligned first window: only a first guess; what the server answers overrides it.
         self._aligned = aligned
         self._probe = probe_when_unknown
         self._remaining: int | None = None
@@ -63,6 +102,18 @@ class RateBudget:
         # A window started from a merely learned limit (the API reports no limit) counts from a
         # guess that may be too low; the server's first figure for that window replaces it.
         self._provisional = False
+        # Local windows of unknown phase: a boundary lies in (floor, reset_at].
+        self._floor: float | None = None
+        self._spent_at: float | None = None
+        self._window_probed = False
+        self._reported = False  # the server has reported its budget at least once
+        # One lone probe after a block without a usable hint (or a phase probe).
+        self._probe_mode = False
+        self._probe_inflight = False
+        self._probe_since = 0.0
+        self._probe_sent_at: float | None = None
+        self._phase_probe = False
+        self._probe_step = 0
 
     # -- sending -------------------------------------------------------------------------
     def reserve(self) -> float:
@@ -71,6 +122,8 @@ class RateBudget:
         with self._lock:
             if now < self._blocked_until:
                 return self._blocked_until - now
+            if self._probe_mode:
+                return self._take_probe(now)
             if self._reset_at is not None and now >= self._reset_at:
                 self._start_window(now)
             if self._remaining is None and self._counts_locally:
@@ -83,27 +136,73 @@ class RateBudget:
             if self._remaining <= 0:
                 if self._reset_at is None:
                     return PROBE_POLL_SECONDS if self._inflight else 0.0
+                probe_at = self._phase_probe_at()
+                if probe_at is not None:
+                    if now >= probe_at:
+                        self._window_probed = self._phase_probe = True
+                        self._probe_mode, self._probe_since = True, now
+                        return self._take_probe(now)
+                    return max(probe_at - now, PROBE_POLL_SECONDS)
                 return max(self._reset_at - now, PROBE_POLL_SECONDS)
             self._remaining -= 1
             self._inflight += 1
+            if self._remaining == 0:
+                self._spent_at = now
             return 0.0
 
-    def release(self, hint: BudgetHint | None = None) -> None:
-        """A reserved call is answered (or failed); ``hint`` is what the answer reported."""
+    def release(
+        self, hint: BudgetHint | None = None, *, sent_at: float | None = None, limited: bool | None = None
+    ) -> None:
+        """A reserved call is over: ``hint`` is what its answer reported (see the module docstring)."""
         now = self._clock.monotonic()
         with self._lock:
             self._inflight = max(self._inflight - 1, 0)
+            # The lone probe is the only call sent since it was let through; older calls are not it.
+            probe_sent = self._probe_sent_at if self._probe_sent_at is not None else math.inf
+            if self._probe_inflight and (sent_at is None or sent_at >= probe_sent):
+                self._probe_inflight = False
+                if limited is False:
+                    self._probe_succeeded(now, sent_at)
+            if limited is False and not self._probe_mode:
+                self._probe_step = 0
             if hint is not None:
+                self._reported = True
                 self._observe(now, hint)
 
-    def block_for(self, seconds: float) -> None:
-        """A 429 said: nothing before ``seconds`` from now. The next window starts then."""
+    def block_for(self, seconds: float, *, sent_at: float | None = None, probe: bool = False) -> None:
+        """A 429 said: nothing before ``seconds`` from now (``probe``: our own guess, not a hint)."""
         now = self._clock.monotonic()
         with self._lock:
-            until = now + max(seconds, 0.0)
+            if probe and self._probe_mode and sent_at is not None and sent_at < self._probe_since:
+                return  # sent before the current step began: that step already covers it
+            seconds = max(seconds, 0.0)
+            until = now + seconds
+            if self._phase_learning:
+                # The server's window was spent when this left: its boundary lies after ``sent_at``.
+                floor = sent_at if sent_at is not None else now
+                self._floor = floor if self._floor is None else max(self._floor, floor)
+                assert self._window is not None
+                if self._reset_at is None or self._floor >= self._reset_at:
+                    # Nothing known, or what we knew is contradicted: some boundary surely lies
+                    # within one window from now.
+                    self._reset_at = now + self._window
+                if not probe:
+                    self._reset_at = min(self._reset_at, until)
+                elif self._window_probed:
+                    until = self._reset_at  # this window's one early probe is spent: wait for its end
+                until = min(until, self._reset_at)
+                self._remaining = 0
+            else:
+                self._remaining = 0
+                self._reset_at = max(self._blocked_until, until)
             self._blocked_until = max(self._blocked_until, until)
-            self._remaining = 0
-            self._reset_at = self._blocked_until
+            self._phase_probe = False
+            if probe:
+                self._probe_mode, self._probe_since = True, now
+                self._probe_step += 1
+            else:
+                self._probe_mode = False
+                self._probe_step = 0
 
     # -- introspection (tests, benchmarks, logs) -------------------------------------------
     @property
@@ -116,23 +215,87 @@ class RateBudget:
             return None
         return max(self._reset_at - self._clock.monotonic(), 0.0)
 
+    @property
+    def probe_step(self) -> int:
+        """Consecutive 429s without a usable hint: the backoff step every caller shares."""
+        return self._probe_step
+
+    @property
+    def phase_uncertainty(self) -> float | None:
+        """Seconds between the earliest and latest possible window boundary (local windows)."""
+        if self._floor is None or self._reset_at is None:
+            return None
+        return max(self._reset_at - self._floor, 0.0)
+
     # -- internals ---------------------------------------------------------------------------
     @property
     def _counts_locally(self) -> bool:
         return self._window is not None and self._limit is not None
 
+    @property
+    def _phase_learning(self) -> bool:
+        return self._counts_locally and not self._reported
+
+    def _take_probe(self, now: float) -> float:
+        lost = self._probe_sent_at is not None and now - self._probe_sent_at > PROBE_LOST_SECONDS
+        if self._probe_inflight and not lost:
+            return PROBE_POLL_SECONDS
+        self._probe_inflight = True
+        self._probe_sent_at = now
+        self._inflight += 1
+        return 0.0
+
+    def _phase_probe_at(self) -> float | None:
+        """When to probe a spent local window early: the midpoint of the boundary's range."""
+        if not self._phase_learning or self._window_probed or self._reset_at is None:
+            return None
+        low = max(self._floor if self._floor is not None else -math.inf, self._spent_at or -math.inf)
+        if low == -math.inf or self._reset_at - low <= PHASE_PRECISION:
+            return None
+        return (low + self._reset_at) / 2
+
+    def _probe_succeeded(self, now: float, sent_at: float | None) -> None:
+        """The lone probe was admitted: a window boundary lies before ``now``."""
+        self._probe_mode = False
+        self._probe_step = 0
+        phase_probe, self._phase_probe = self._phase_probe, False
+        if not self._phase_learning:
+            return
+        assert self._window is not None
+        low = self._floor if self._floor is not None else -math.inf
+        if phase_probe and self._spent_at is not None:
+            low = max(low, self._spent_at)  # our own burst filled the window before it
+        # A new window began in (low, now]; it ends a window later. The probe was its first call.
+        self._reset_at = now + self._window
+        self._floor = low + self._window if low != -math.inf else now
+        self._remaining = (self._limit or 1) - 1 - self._inflight
+        self._spent_at = now if self._remaining <= 0 else None
+        self._window_probed = False
+
     def _start_window(self, now: float) -> None:
         self._remaining = self._limit if self._limit is not None else self._learned_limit
         self._provisional = self._limit is None
-        self._reset_at = None
-        if self._counts_locally:
+        self._window_probed = False
+        self._spent_at = None
+        if not self._counts_locally:
+            self._reset_at = None
+        else:
             assert self._window is not None
-            if self._aligned:
+            if self._reset_at is not None and self._phase_learning:
+                # Same phase as the window that just ended: both bounds move on by whole windows.
+                skipped = math.floor((now - self._reset_at) / self._window) + 1
+                self._reset_at += skipped * self._window
+                if self._floor is not None:
+                    self._floor += skipped * self._window
+            elif self._aligned and self._reset_at is None:
                 wall = self._clock.time()
                 boundary = math.floor(wall / self._window) * self._window + self._window
                 self._reset_at = now + (boundary - wall)
+                self._floor = self._reset_at - self._window
             else:
                 self._reset_at = now + self._window
+                if self._floor is None:
+                    self._floor = now  # our first call: some boundary lies in (now, now + window]
             if self._remaining is not None:
                 self._remaining -= self._inflight
 

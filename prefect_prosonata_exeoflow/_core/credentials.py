@@ -2,29 +2,73 @@
 
 from __future__ import annotations
 
+import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from prefect.blocks.core import Block
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_core import InitErrorDetails
+from typing_extensions import Self
 
-from .budget import shared_budget
+from .budget import Budget, shared_budget
 from .clock import SYSTEM_CLOCK, Clock
 from .dialect import Dialect
 from .errors import ConfigurationError
 from .guard import PrefectRateLimitGuard
-from .http import AsyncClient, ClientSettings, SyncClient
+from .http import DEFAULT_MAX_RESPONSE_BYTES, AsyncClient, ClientSettings, SyncClient
+from .pagination import DEFAULT_MAX_PAGES
 from .policy import RetryPolicy
+from .redis_budget import check_store_url, shared_redis_budget
+
+#: What stands in for a rejected value in a block's ValidationError.
+HIDDEN_INPUT = "<hidden: block fields may hold secrets>"
+
+
+def scrubbed(error: ValidationError) -> ValidationError:
+    """The same ValidationError (type, location, message of every line) without the rejected
+    values: ``hide_input_in_errors`` only hides them from the text, while ``errors()[...]["input"]``,
+    ``json()`` and a pickle would still carry a key pasted into the wrong field."""
+    lines: list[InitErrorDetails] = []
+    for line in error.errors(include_url=False, include_input=False):
+        detail: InitErrorDetails = {"type": line["type"], "loc": line["loc"], "input": HIDDEN_INPUT}
+        if "ctx" in line:
+            detail["ctx"] = line["ctx"]
+        lines.append(detail)
+    return ValidationError.from_exception_data(error.title, lines, hide_input=True)
+
 
 class ServiceCredentials(Block, ABC):
     """Common fields and the client factory; each API adds its own key fields and URL rules."""
 
     # A rejected field (a base_url with a token in its query, a key of the wrong type) must not
-    # be echoed into the ValidationError text.
+    # be echoed into the ValidationError: not its text (hide_input_in_errors), nor its details,
+    # args or pickle (:func:`scrubbed`, in both ways a block is built).
     model_config = ConfigDict(hide_input_in_errors=True)
 
-    timeout: float = Field(default=30.0, gt=0, le=600, description="Seconds to wait for each HTTP response.")
+    def __init__(self, *args: Any, **data: Any) -> None:
+        try:
+            super().__init__(*args, **data)
+            return
+        except ValidationError as exc:
+            error = scrubbed(exc)
+        raise error  # outside the handler: the original is not kept as __context__
+
+    @classmethod
+    def model_validate(cls, obj: Any, *, strict: bool | None = None, from_attributes: bool | None = None,
+                       context: dict[str, Any] | None = None, **options: Any) -> Self:
+        try:
+            return super().model_validate(obj, strict=strict, from_attributes=from_attributes, context=context,
+                                          **options)
+        except ValidationError as exc:
+            error = scrubbed(exc)
+        raise error
+
+    timeout: float = Field(
+        default=30.0, gt=0, le=600,
+        description="Seconds one HTTP exchange may take in all (connect, headers and body together).",
+    )
     max_retries: int = Field(
         default=4, ge=0, le=20, description="Retries after server errors and dropped connections (safe requests only)."
     )
@@ -33,13 +77,37 @@ class ServiceCredentials(Block, ABC):
         ge=0,
         description="Longest single wait for the rate limit to reset, in seconds; a longer wait raises an error.",
     )
+    max_response_bytes: int = Field(
+        default=DEFAULT_MAX_RESPONSE_BYTES,
+        ge=1024,
+        description="Largest answer read, in bytes; a larger one raises ResponseTooLargeError while it arrives.",
+    )
+    max_pages: int = Field(
+        default=DEFAULT_MAX_PAGES,
+        ge=1,
+        description="Pages one listing may fetch before it raises PaginationError (a server that never ends).",
+    )
+    rate_limit_store: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Redis URL (redis://[:password@]host:6379/0) of a store that every worker and flow run using this key "
+            "shares, so they spend one rate budget together; empty keeps the budget inside each process."
+        ),
+    )
     concurrency_limit_name: str | None = Field(
         default=None,
         description=(
-            "Name of a Prefect global concurrency limit with slot decay; when set, every request takes a slot "
-            "so all workers and flow runs using this key share one budget."
+            "Deprecated, slower than rate_limit_store: name of a Prefect global concurrency limit with slot decay; "
+            "when set, every request also takes a slot of it."
         ),
     )
+
+    @field_validator("rate_limit_store")
+    @classmethod
+    def _valid_store(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        return SecretStr(check_store_url(value.get_secret_value()))
 
     _sync_client: ClassVar[type[SyncClient]]
     _async_client: ClassVar[type[AsyncClient]]
@@ -73,7 +141,16 @@ class ServiceCredentials(Block, ABC):
         **budget_options: Any,
     ) -> ClientSettings:
         """What every API's settings share: this block's timeout, retries and guard, and the
-        budget shared by every client of the same key (``secrets[0]``) in this process."""
+        budget shared by every client of the same key (``secrets[0]``): in this process, or in
+        every process when ``rate_limit_store`` names a Redis store."""
+        if self.rate_limit_store is not None:
+            budget: Budget = shared_redis_budget(
+                self.rate_limit_store.get_secret_value(), api, base_url, secrets[0],
+                clock=None if clock is SYSTEM_CLOCK else clock,  # the store's own clock, unless a test fakes one
+                inflight_seconds=self.timeout + 5, **budget_options,
+            )
+        else:
+            budget = shared_budget(api, base_url, secrets[0], clock, **budget_options)
         return ClientSettings(
             base_url=base_url,
             dialect=dialect,
@@ -81,9 +158,11 @@ class ServiceCredentials(Block, ABC):
             secrets=secrets,
             timeout=self.timeout,
             policy=RetryPolicy(max_retries=self.max_retries, max_rate_limit_wait=self.max_rate_limit_wait),
-            budget=shared_budget(api, base_url, secrets[0], clock, **budget_options),
+            budget=budget,
             clock=clock,
-            guard=PrefectRateLimitGuard(self.concurrency_limit_name) if self.concurrency_limit_name else None,
+            guard=_guard(self.concurrency_limit_name),
+            max_response_bytes=self.max_response_bytes,
+            max_pages=self.max_pages,
         )
 
     @staticmethod
@@ -91,3 +170,15 @@ class ServiceCredentials(Block, ABC):
         if value is None or not value.strip():
             raise ConfigurationError(f"{block}: {field} is missing or empty")
         return value.strip()
+
+
+def _guard(name: str | None) -> PrefectRateLimitGuard | None:
+    if not name:
+        return None
+    warnings.warn(
+        "concurrency_limit_name is deprecated: Prefect's rate_limit() polls its server and measured 1.7 x the "
+        "ideal time; set rate_limit_store (a Redis URL) to share one budget across workers at the API's ceiling",
+        FutureWarning,  # shown to users by default, unlike DeprecationWarning
+        stacklevel=3,
+    )
+    return PrefectRateLimitGuard(name)

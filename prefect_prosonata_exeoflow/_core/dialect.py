@@ -7,8 +7,10 @@ three APIs. Each API's guesses (see the unknowns tables in ``docs/apis/``) live 
 
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +22,8 @@ from .clock import Clock
 from .errors import MalformedResponseError
 
 _JSON_TYPES = ("application/json", "+json", "text/json")
+#: A ``Date`` more than this far below the learned offset means the server's clock was reset.
+CLOCK_JUMP_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -32,24 +36,47 @@ class Reply:
     headers: httpx.Headers = field(default_factory=httpx.Headers)
 
 
-def parse_retry_after(value: str | None, clock: Clock) -> float | None:
-    """``Retry-After`` as seconds from now: delta-seconds or an HTTP date; None if unusable."""
+def parse_http_date(value: str | None) -> float | None:
+    """An HTTP date (``Date``, ``Retry-After``) as epoch seconds; None if missing or garbage."""
+    if not value:
+        return None
+    try:
+        when = email.utils.parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return when.timestamp()
+
+
+def parse_retry_after(value: str | None, now: float) -> float | None:
+    """``Retry-After`` as seconds from ``now`` (the server's epoch time): delta-seconds or an HTTP
+    date; None if unusable, including a date already in the past (a stale header)."""
     if value is None:
         return None
     value = value.strip()
     try:
         seconds = float(value)
     except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
+        when = parse_http_date(value)
         if when is None:
             return None
-        seconds = when.timestamp() - clock.time()
-    if seconds != seconds or seconds in (float("inf"), float("-inf")):  # NaN / inf
+        seconds = when - now
+    if not math.isfinite(seconds) or seconds < 0:
         return None
-    return max(seconds, 0.0)
+    return seconds
+
+
+def sane_wait(seconds: float | None) -> float | None:
+    """The one hint-sanity rule for a 429, the same for every API: a wait of zero or less (a
+    stale reset, a skewed clock) or no number at all is no hint, so the core probes instead of
+    letting every worker retry at once. Long waits are kept; the plan compares them with
+    ``max_rate_limit_wait`` and raises ``RateLimitError`` at once."""
+    if seconds is None or not math.isfinite(seconds) or seconds <= 0:
+        return None
+    return seconds
 
 
 def parse_int(value: Any) -> int | None:
@@ -75,6 +102,7 @@ class Dialect:
 
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
+        self._clock_offset: float | None = None  # lower bound of (server clock - ours), from Date
 
     def decode(self, response: httpx.Response) -> Any:
         """The body as JSON, None when empty; a MalformedResponseError for anything else."""
@@ -101,9 +129,29 @@ class Dialect:
         """What this response says about the rate budget."""
         return None
 
+    def server_now(self, response: httpx.Response) -> float:
+        """The server's epoch time now, for absolute hints (epoch resets, HTTP dates).
+
+        From its ``Date`` header when sent: whole seconds, rounded down, so ``Date - our time``
+        is a lower bound of how far the server's clock is ahead of ours. The largest such bound
+        seen so far (they differ by the sub-second phase of each answer) converges on the true
+        offset, and a reset computed from it stays an upper bound however far apart the clocks
+        are. When that bound is within a second below zero, the two clocks agree as far as a
+        ``Date`` can tell, and our own (finer) clock is used. Without a ``Date``: our clock.
+        """
+        now = self.clock.time()
+        date = parse_http_date(response.headers.get("date"))
+        if date is None:
+            return now
+        bound = date - now
+        known = self._clock_offset
+        if known is None or bound > known or bound < known - CLOCK_JUMP_SECONDS:
+            self._clock_offset = known = bound  # tighter, or the server's clock was reset
+        return now + (0.0 if -1.0 < known <= 0.0 else known)
+
     def retry_after(self, response: httpx.Response, body: Any) -> float | None:
         """Seconds a 429 asks us to wait; None when it gives no usable hint."""
-        return parse_retry_after(response.headers.get("retry-after"), self.clock)
+        return parse_retry_after(response.headers.get("retry-after"), self.server_now(response))
 
     def error_details(self, response: httpx.Response, body: Any) -> tuple[str, str | None]:
         """The server's message and error code for an error status."""

@@ -5,7 +5,9 @@ APIError                       the API or the way to it failed: worth a retry, a
 ├── APIConnectionError         no usable HTTP response (after the retries the policy allows)
 │   ├── APITimeoutError
 │   └── OutcomeUnknownError    a non-idempotent request may have reached the server; not re-sent
-├── MalformedResponseError     an answer that is not the API's documented shape (HTML, bad JSON)
+├── MalformedResponseError     not the documented shape: HTML, bad JSON, a needed body empty, a 3xx
+│   ├── ResponseTooLargeError  the answer grew past ``max_response_bytes`` (stopped while reading)
+│   └── PaginationError        a listing that repeats, outgrows its total or passes ``max_pages``
 ├── APIStatusError             the server answered with an error status
 │   ├── BadRequestError        400 / 422, and the APIs' own validation errors
 │   ├── AuthenticationError    401
@@ -56,8 +58,10 @@ __all__ = [
     "MalformedResponseError",
     "NotFoundError",
     "OutcomeUnknownError",
+    "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ServerError",
     "WaitStoppedError",
     "status_error_class",
@@ -132,6 +136,22 @@ class MalformedResponseError(APIError):
     def __init__(self, message: str, *, status: int | None = None, **where: Any) -> None:
         self.status = status
         super().__init__(message, **where)
+
+
+class ResponseTooLargeError(MalformedResponseError):
+    """The answer exceeded ``max_response_bytes``; reading stopped there, the rest was never held.
+
+    A server that sends gigabytes (by mistake or by malice) must not exhaust the worker's memory.
+    Raise the block's ``max_response_bytes`` if a legitimate answer is really that large.
+    """
+
+
+class PaginationError(MalformedResponseError):
+    """A paged listing that would not end or contradicts itself; stopped instead of looping.
+
+    Raised when a page repeats the previous one, when more rows arrive than the server's own
+    total announced, or after ``max_pages`` pages (a bound no real listing reaches).
+    """
 
 
 class APIStatusError(APIError):

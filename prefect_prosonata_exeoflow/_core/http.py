@@ -8,45 +8,72 @@ with a fake clock.
 
 Rules the plan follows:
 
-* Before sending, reserve a call from the key's shared :class:`~.budget.RateBudget`; when it
+* Before sending, reserve a call from the key's shared budget (:class:`~.budget.RateBudget`, or
+  :class:`~.redis_budget.RedisBudget` across processes); when it
   is spent, wait for the reset (bounded by ``max_rate_limit_wait``) instead of provoking a 429.
-* 429: wait what the server's hint says (the dialect parses it), plus jitter, then retry.
+* 429: wait what the server's hint says (the dialect parses it; :func:`~.dialect.sane_wait` is
+  the one sanity rule for all APIs), plus jitter, then retry. A hint longer than
+  ``max_rate_limit_wait`` raises :class:`~.errors.RateLimitError` at once. Without a usable hint
+  (none, garbage, a reset in the past) every caller of the key waits the shared backoff step and
+  one request probes (:meth:`~.budget.RateBudget.block_for` with ``probe=True``).
 * 5xx, timeouts, dropped connections: exponential backoff, but only for requests that cannot
   duplicate work (idempotent ones) or that provably never reached the server. Anything else
   raises :class:`~.errors.OutcomeUnknownError` and is never re-sent blindly.
+* An answer is only a success when it is one: a 3xx (redirects are never followed) or an empty
+  2xx where the call needs a body raises (:class:`~.errors.OutcomeUnknownError` for requests
+  that may have acted), and a body the call cannot parse raises
+  :class:`~.errors.MalformedResponseError` naming the request, never a bare parsing error.
+* ``timeout`` bounds the whole exchange of one attempt (connect, headers, body) and answers
+  stop being read at ``max_response_bytes`` (:mod:`.exchange`).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, NoReturn, Protocol, TypeVar
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import httpx
+from pydantic import ValidationError
 
-from .budget import RateBudget
+from . import exchange
+from .budget import Budget
+from .checks import check_finite, positive_seconds
 from .clock import SYSTEM_CLOCK, Clock
-from .dialect import Dialect, Reply, excerpt
+from .dialect import Dialect, Reply, excerpt, sane_wait
 from .errors import (
     APIConnectionError,
     APIError,
     APITimeoutError,
+    ConfigurationError,
+    InvalidRequestError,
     MalformedResponseError,
     OutcomeUnknownError,
     RateLimitError,
+    ResponseTooLargeError,
     status_error_class,
 )
 from .logs import log_wait
+from .pagination import DEFAULT_MAX_PAGES
 from .policy import RETRYABLE_STATUSES, RetryPolicy, is_idempotent, never_reached_server
 from .plans import Finished, advance
 from .redaction import Redactor, warn_if_insecure
 
 USER_AGENT = "prefect-prosonata-exeoflow/0.1"
 _Self = TypeVar("_Self")
+#: A socket timeout may fire this early before the deadline it was set to.
+_DEADLINE_SLACK = 0.05
 T = TypeVar("T")
+#: Statuses at which an empty body is an answer: "204 No Content" says so itself.
+NO_CONTENT: frozenset[int] = frozenset({204})
+#: Any success may come without a body (calls whose answer is not read, e.g. a delete).
+ANY_SUCCESS: frozenset[int] = frozenset(range(200, 300))
+#: Default cap on one answer's size: far above any page or record these APIs return.
+DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 
 
 def _data(reply: Reply) -> Any:
@@ -69,6 +96,8 @@ class Call(Generic[T]):
     idempotent: bool | None = None
     use_budget: bool = True
     parse: Callable[[Reply], T] = _data
+    #: Statuses at which an empty body is a valid answer; at any other 2xx it raises.
+    empty_ok: frozenset[int] = frozenset()
 
 
 class Guard(Protocol):
@@ -90,10 +119,24 @@ class ClientSettings:
     secrets: tuple[str, ...] = field(default=(), repr=False)
     timeout: float = 30.0
     policy: RetryPolicy = field(default_factory=RetryPolicy)
-    budget: RateBudget | None = None
+    budget: Budget | None = None
     clock: Clock = SYSTEM_CLOCK
     guard: Guard | None = None
     verify: bool = True
+    #: Largest answer read, in bytes; a larger one raises ResponseTooLargeError while arriving.
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    #: Pages a listing walk may fetch before it raises PaginationError.
+    max_pages: int = DEFAULT_MAX_PAGES
+
+    def __post_init__(self) -> None:
+        try:
+            self.timeout = positive_seconds(self.timeout, "timeout", api=self.dialect.api)
+        except InvalidRequestError as exc:
+            raise ConfigurationError(exc.message, api=self.dialect.api) from None
+        for name in ("max_response_bytes", "max_pages"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigurationError(f"{name} must be a positive integer, got {value!r}", api=self.dialect.api)
 
 
 @dataclass(frozen=True)
@@ -117,6 +160,7 @@ def plan_request(
     *,
     idempotent: bool | None = None,
     use_budget: bool = True,
+    empty_ok: frozenset[int] = NO_CONTENT,
 ) -> Plan:
     """The whole life of one API call as a sequence of Send/Sleep actions."""
     dialect, policy, redact = settings.dialect, settings.policy, Redactor(settings.secrets)
@@ -142,11 +186,12 @@ def plan_request(
                 yield Sleep(wait + policy.jitter(), wait_reason)
                 wait = budget.reserve()
             wait_reason = "rate budget spent (remaining 0); waiting for the window to reset"
+        sent_at = settings.clock.monotonic()
         try:
             response = yield Send(request)
         except httpx.TransportError as exc:
             if budget is not None:
-                budget.release()
+                budget.release(sent_at=sent_at)
             can_retry = safe_to_repeat or never_reached_server(exc)
             if can_retry and failures < policy.max_retries:
                 delay = policy.backoff(failures)
@@ -154,13 +199,24 @@ def plan_request(
                 yield Sleep(delay, f"{type(exc).__name__} (attempt {failures}); backing off")
                 continue
             raise _transport_error(exc, can_retry, failures, redact, where) from None
+        except ResponseTooLargeError as exc:
+            if budget is not None:
+                budget.release(sent_at=sent_at)
+            if not safe_to_repeat:
+                raise OutcomeUnknownError(f"{exc.message}; the request may have taken effect and was not re-sent",
+                                          **where) from None
+            raise ResponseTooLargeError(exc.message, status=exc.status, **where) from None
 
         status = response.status_code
+        if 300 <= status < 400:
+            if budget is not None:
+                budget.release(sent_at=sent_at)
+            _raise_unusable(_redirect(response, redact), status, safe_to_repeat, where)
         try:
             body = dialect.decode(response)
         except MalformedResponseError as exc:
             if budget is not None:
-                budget.release()
+                budget.release(sent_at=sent_at)
             if status < 400:
                 # A JSON answer that does not parse was cut or garbled on the way (a proxy, a
                 # dropped stream): reading again is harmless when the request is safe to repeat.
@@ -172,25 +228,39 @@ def plan_request(
                     continue
                 raise MalformedResponseError(redact(exc.message), status=status, **where) from None
             body = excerpt(response.content)
-        if budget is not None:
-            budget.release(dialect.budget_hint(response, body))
-
         failed_status = dialect.failure_status(response, body)
+        if budget is not None:
+            budget.release(dialect.budget_hint(response, body), sent_at=sent_at, limited=failed_status == 429)
+        if body is None and status < 300 and status not in empty_ok:
+            message = f"HTTP {status} with an empty body, but this call needs an answer"
+            _raise_unusable(message, status, safe_to_repeat, where)
         if failed_status is None:
             return dialect.unwrap(response, body)
 
         message, code = dialect.error_details(response, body)
         message = redact(message)
         if failed_status == 429:
-            hint = dialect.retry_after(response, body)
-            wait = hint if hint is not None else policy.backoff(rate_limited)
+            hint = sane_wait(dialect.retry_after(response, body))
             rate_limited += 1
-            if budget is not None:
-                budget.block_for(wait)
-            if wait > policy.max_rate_limit_wait or rate_limited > policy.max_rate_limit_retries:
+            if hint is not None:
+                wait = hint
+                if budget is not None and wait <= policy.max_rate_limit_wait:
+                    budget.block_for(wait, sent_at=sent_at)
+                source = f"server's hint: {wait:.2f}s"
+            else:
+                # No usable hint: the step is shared by every caller of the key, one probe per step.
+                wait = policy.rate_limit_backoff(budget.probe_step if budget is not None else rate_limited - 1)
+                if budget is not None:
+                    budget.block_for(wait, sent_at=sent_at, probe=True)
+                source = f"no usable hint; backing off {wait:.2f}s, then one probe"
+            if wait > policy.max_rate_limit_wait:
+                raise RateLimitError(
+                    f"{message} (asks to wait {wait:.0f}s, longer than max_rate_limit_wait="
+                    f"{policy.max_rate_limit_wait:g}s)", retry_after=wait, code=code, body=body, **where,
+                )
+            if rate_limited > policy.max_rate_limit_retries:
                 raise RateLimitError(message, retry_after=wait, code=code, body=body, **where)
-            source = "server's hint" if hint is not None else "no usable hint; backing off"
-            wait_reason = f"HTTP 429 ({source}: {wait:.2f}s)"
+            wait_reason = f"HTTP 429 ({source})"
             if budget is None:
                 yield Sleep(wait + policy.jitter(), wait_reason)
             continue
@@ -207,6 +277,55 @@ def plan_request(
                 **where,
             )
         raise error_class(message, status=failed_status, code=code, body=_safe_body(body, redact), **where)
+
+
+def _redirect(response: httpx.Response, redact: Redactor) -> str:
+    location = urlsplit(response.headers.get("location", ""))
+    target = f" to {redact(location.netloc + location.path)!r}" if location.netloc or location.path else ""
+    return (f"HTTP {response.status_code} redirect{target} is not followed (keys must not travel to another "
+            "URL); check the base URL")
+
+
+def _raise_unusable(message: str, status: int, safe_to_repeat: bool, where: dict[str, Any]) -> NoReturn:
+    """A non-error answer that cannot be the call's result (an unfollowed redirect, a missing body)."""
+    if not safe_to_repeat:
+        raise OutcomeUnknownError(f"{message}; the request may have taken effect and was not re-sent", **where)
+    raise MalformedResponseError(message, status=status, **where)
+
+
+def parse_reply(call: Call[T], reply: Reply, request: httpx.Request, settings: ClientSettings) -> T:
+    """``call.parse(reply)``; a body of the wrong shape raises the package's error naming the request."""
+    where = {"api": settings.dialect.api, "method": request.method, "path": request.url.path}
+    try:
+        return call.parse(reply)
+    except APIError as exc:
+        if exc.method is None:
+            raise _placed(exc, where) from None
+        raise
+    except (ValidationError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        detail = _shape_detail(exc)
+    message = f"the answer does not have the expected shape ({detail})"
+    if not is_idempotent(request.method, call.idempotent):
+        raise OutcomeUnknownError(f"{message}; the request may have taken effect and was not re-sent", **where)
+    raise MalformedResponseError(message, status=reply.status, **where)
+
+
+def _placed(error: APIError, where: dict[str, Any]) -> APIError:
+    """The same error with the request it belongs to filled in."""
+    for key, value in where.items():
+        if getattr(error, key, None) is None:
+            setattr(error, key, value)
+    error.args = (error._render(),)
+    return error
+
+
+def _shape_detail(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0] if exc.errors() else None
+        if first is not None:
+            where = ".".join(str(part) for part in first["loc"]) or "value"
+            return f"{where}: {first['msg']}"
+    return excerpt(f"{type(exc).__name__}: {exc}")
 
 
 def _claims_json(response: httpx.Response) -> bool:
@@ -240,6 +359,15 @@ def _transport_error(
     return APIConnectionError(f"{type(exc).__name__}{tries}: {detail}", **where)
 
 
+def _deadline_named(exc: httpx.TransportError, moment: float, timeout: float,
+                    request: httpx.Request) -> httpx.TransportError:
+    """A timeout at the exchange's deadline says so (httpx's own text says only "timed out")."""
+    if isinstance(exc, httpx.TimeoutException) and time.monotonic() >= moment - _DEADLINE_SLACK:
+        return type(exc)(f"no complete answer within timeout={timeout:g}s (connect, headers and body together)",
+                         request=request)
+    return exc
+
+
 def _log_sleep(api: str, action: Sleep) -> None:
     log_wait(api, action.seconds, action.reason)
 
@@ -251,12 +379,15 @@ class _ClientBase:
 
     def _build_kwargs(self, transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None) -> dict[str, Any]:
         warn_if_insecure(self.settings.base_url)
+        cap = self.settings.max_response_bytes, self.settings.dialect.api
+        hook = exchange.async_size_cap(*cap) if isinstance(self, AsyncClient) else exchange.size_cap(*cap)
         kwargs: dict[str, Any] = {
             "base_url": self.settings.base_url.rstrip("/") + "/",
             "headers": {"User-Agent": USER_AGENT, "Accept": "application/json", **self.settings.headers},
             "timeout": httpx.Timeout(self.settings.timeout),
             "verify": self.settings.verify,
             "follow_redirects": False,
+            "event_hooks": {"response": [hook]},
         }
         if transport is not None:
             kwargs["transport"] = transport
@@ -271,6 +402,8 @@ class _ClientBase:
         json: Any = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Request:
+        if json is not None:
+            check_finite(json, "the request body", api=self.settings.dialect.api)
         absolute = bool(urlsplit(path).scheme)
         request: httpx.Request = self._http.build_request(  # type: ignore[attr-defined]
             method, path if absolute else path.lstrip("/"), params=_clean_params(params), json=json, headers=headers
@@ -300,6 +433,7 @@ class SyncClient(_ClientBase):
     def __init__(self, settings: ClientSettings, *, transport: httpx.BaseTransport | None = None) -> None:
         self.settings = settings
         self._http = httpx.Client(**self._build_kwargs(transport))
+        exchange.install(self._http)
 
     def request(
         self,
@@ -311,25 +445,24 @@ class SyncClient(_ClientBase):
         headers: Mapping[str, str] | None = None,
         idempotent: bool | None = None,
         use_budget: bool = True,
+        empty_ok: frozenset[int] = NO_CONTENT,
     ) -> Reply:
         """Send one API call through the plan; returns the unwrapped reply or raises APIError."""
         request = self.build_request(method, path, params=params, json=json, headers=headers)
-        if self.settings.guard is not None and use_budget:
-            self.settings.guard.acquire()
-        return self._drive(plan_request(self.settings, request, idempotent=idempotent, use_budget=use_budget))
+        return self._send(request, idempotent, use_budget, empty_ok)
 
     def call(self, call: Call[T]) -> T:
         """Send a described call and parse its reply."""
-        reply = self.request(
-            call.method,
-            call.path,
-            params=call.params,
-            json=call.json,
-            headers=call.headers,
-            idempotent=call.idempotent,
-            use_budget=call.use_budget,
-        )
-        return call.parse(reply)
+        request = self.build_request(call.method, call.path, params=call.params, json=call.json, headers=call.headers)
+        reply = self._send(request, call.idempotent, call.use_budget, call.empty_ok)
+        return parse_reply(call, reply, request, self.settings)
+
+    def _send(self, request: httpx.Request, idempotent: bool | None, use_budget: bool,
+              empty_ok: frozenset[int]) -> Reply:
+        if self.settings.guard is not None and use_budget:
+            self.settings.guard.acquire()
+        plan = plan_request(self.settings, request, idempotent=idempotent, use_budget=use_budget, empty_ok=empty_ok)
+        return self._drive(plan)
 
     def _drive(self, plan: Plan) -> Reply:
         clock, api = self.settings.clock, self.settings.dialect.api
@@ -345,8 +478,11 @@ class SyncClient(_ClientBase):
                 clock.sleep(action.seconds)
                 continue
             try:
-                outcome = self._http.send(action.request)
+                with exchange.deadline(self.settings.timeout) as moment:
+                    outcome = self._http.send(action.request)
             except httpx.TransportError as exc:
+                failure = _deadline_named(exc, moment, self.settings.timeout, action.request)
+            except ResponseTooLargeError as exc:
                 failure = exc
 
     def close(self) -> None:
@@ -365,6 +501,7 @@ class AsyncClient(_ClientBase):
     def __init__(self, settings: ClientSettings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.settings = settings
         self._http = httpx.AsyncClient(**self._build_kwargs(transport))
+        exchange.install(self._http)
 
     async def request(
         self,
@@ -376,25 +513,24 @@ class AsyncClient(_ClientBase):
         headers: Mapping[str, str] | None = None,
         idempotent: bool | None = None,
         use_budget: bool = True,
+        empty_ok: frozenset[int] = NO_CONTENT,
     ) -> Reply:
         """Send one API call through the plan; returns the unwrapped reply or raises APIError."""
         request = self.build_request(method, path, params=params, json=json, headers=headers)
-        if self.settings.guard is not None and use_budget:
-            await self.settings.guard.aacquire()
-        return await self._drive(plan_request(self.settings, request, idempotent=idempotent, use_budget=use_budget))
+        return await self._send(request, idempotent, use_budget, empty_ok)
 
     async def call(self, call: Call[T]) -> T:
         """Send a described call and parse its reply."""
-        reply = await self.request(
-            call.method,
-            call.path,
-            params=call.params,
-            json=call.json,
-            headers=call.headers,
-            idempotent=call.idempotent,
-            use_budget=call.use_budget,
-        )
-        return call.parse(reply)
+        request = self.build_request(call.method, call.path, params=call.params, json=call.json, headers=call.headers)
+        reply = await self._send(request, call.idempotent, call.use_budget, call.empty_ok)
+        return parse_reply(call, reply, request, self.settings)
+
+    async def _send(self, request: httpx.Request, idempotent: bool | None, use_budget: bool,
+                    empty_ok: frozenset[int]) -> Reply:
+        if self.settings.guard is not None and use_budget:
+            await self.settings.guard.aacquire()
+        plan = plan_request(self.settings, request, idempotent=idempotent, use_budget=use_budget, empty_ok=empty_ok)
+        return await self._drive(plan)
 
     async def _drive(self, plan: Plan) -> Reply:
         clock, api = self.settings.clock, self.settings.dialect.api
@@ -410,8 +546,11 @@ class AsyncClient(_ClientBase):
                 await clock.asleep(action.seconds)
                 continue
             try:
-                outcome = await self._http.send(action.request)
+                with exchange.deadline(self.settings.timeout) as moment:
+                    outcome = await self._http.send(action.request)
             except httpx.TransportError as exc:
+                failure = _deadline_named(exc, moment, self.settings.timeout, action.request)
+            except ResponseTooLargeError as exc:
                 failure = exc
 
     async def aclose(self) -> None:

@@ -39,6 +39,10 @@ class RetryPolicy:
         ceiling = min(self.backoff_base * (2**retry_number), self.backoff_max)
         return float(ceiling / 2 + self.rng.uniform(0, ceiling / 2))
 
+    def rate_limit_backoff(self, step: int) -> float:
+        """The wait after a 429 without a usable hint: the same doubling backoff, capped."""
+        return self.backoff(step)
+
     def jitter(self) -> float:
         return self.rng.uniform(0, self.rate_limit_jitter) if self.rate_limit_jitter > 0 else 0.0
 

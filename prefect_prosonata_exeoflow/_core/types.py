@@ -55,6 +55,14 @@ def parse_date(value: Any) -> Any:
 
 Money = Annotated[Decimal | None, BeforeValidator(_decimal)]
 """A decimal that may arrive as a JSON number, a numeric string, or an empty string."""
+def _number_text(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return value
+    return str(value)
+
+
+#: Text the API sometimes sends as a number (house numbers, post codes): kept as text, as sent.
+NumberText = Annotated[str | None, BeforeValidator(_number_text)]
 LenientDate = Annotated[dt.date | None, BeforeValidator(parse_date)]
 LenientDateTime = Annotated[dt.datetime | None, BeforeValidator(_blank_to_none)]
 LenientTime = Annotated[dt.time | None, BeforeValidator(_blank_to_none)]

@@ -11,13 +11,13 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from enum import Enum
 from typing import Any, TypeVar
-from urllib.parse import quote
 
 from pydantic import BaseModel, ValidationError
 
 from .._core.dialect import Reply
 from .._core.errors import InvalidRequestError, MalformedResponseError
-from .._core.http import Call
+from .._core.http import ANY_SUCCESS, NO_CONTENT, Call
+from .._core.paths import fill, positive_id, segment
 from . import models as m
 from .dialect import API_NAME, MAX_REQUEST_ID_LENGTH, key_value
 from .files import FileContent, FileLike, decode_files, encode_files
@@ -32,10 +32,10 @@ PATHS: dict[str, str] = {
     "new_contracts": "api/Output/GetNewContracts/{since_id}/{request_id}",
     "new_invoices": "api/Output/GetNewInvoices/{since_id}/{request_id}",
     "new_inputs": "api/Output/GetNewInputs/{since_id}/{request_id}",
-    "files": "api/File/GetFileByExtIntId/{id}/{kind}",
-    "files_by_ext_id": "api/File/GetFileByExtId/{id}",
-    "document_files": "api/File/GetMetaFileById/{id}",
-    "contract_files": "api/File/GetContractFileById/{id}",
+    "files": "api/File/GetFileByExtIntId/{item_id}/{kind}",
+    "files_by_ext_id": "api/File/GetFileByExtId/{ext_id}",
+    "document_files": "api/File/GetMetaFileById/{document_id}",
+    "contract_files": "api/File/GetContractFileById/{contract_id}",
     "upload_non_form_document": "api/Metadata/AddOrUpdateNonFormDoc",
     "decline_non_form_document": "api/Metadata/DocApproval",
     "upsert_external_document": "api/Metadata/AddOrUpdateExtDoc",
@@ -65,20 +65,19 @@ def check_cursor(since_id: Any) -> int:
 
 
 def check_id(value: Any, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if isinstance(value, str):  # the signatures say int: "5" is a caller's mistake, not an id
         raise _invalid(f"{field} must be a positive integer, got {value!r}")
-    return value
+    return positive_id(value, field, api=API_NAME)
 
 
 def check_ext_id(value: Any, field: str = "ext_id") -> str:
-    """An id that goes into a path segment: non-empty, no slashes (the server cannot route them)."""
+    """An id that goes into a path segment: the core's path rule, and at most 150 characters."""
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
-    if not isinstance(value, str) or not value.strip():
-        raise _invalid(f"{field} must be a non-empty string, got {value!r}")
-    if "/" in value or "\\" in value or value.strip() in (".", "..") or len(value) > 150:
-        raise _invalid(f"{field} {value[:40]!r} cannot be used in a URL (slashes, '.', '..' or > 150 characters)")
-    return value
+    segment(value, field, api=API_NAME)
+    if len(value) > 150:
+        raise _invalid(f"{field} {value[:40]!r}… cannot be used in a URL (more than 150 characters)")
+    return value  # type: ignore[no-any-return]
 
 
 def request_id(value: str | None) -> str:
@@ -196,7 +195,7 @@ def get_client_users() -> Call[list[m.User]]:
 
 def _feed_call(name: str, model: type[M], since_id: int, rid: str | None) -> Call[m.Feed[M]]:
     cursor = check_cursor(since_id)
-    path = PATHS[name].format(since_id=cursor, request_id=quote(request_id(rid), safe=""))
+    path = fill(PATHS[name], since_id=cursor, request_id=request_id(rid), api=API_NAME)
     return Call("GET", path, parse=_feed(model, cursor))
 
 
@@ -229,26 +228,23 @@ def download_files(item_id: int | str, kind: FileKind | str) -> Call[list[FileCo
         kind = FileKind(kind)
     except ValueError:
         raise _invalid(f"kind must be one of {[k.value for k in FileKind]}, got {kind!r}") from None
-    if kind is FileKind.EXT_ID:
-        segment = check_ext_id(item_id, "item_id")
-    else:
-        segment = str(check_id(item_id, "item_id"))
-    path = PATHS["files"].format(id=quote(segment, safe=""), kind=kind.value)
+    item = check_ext_id(item_id, "item_id") if kind is FileKind.EXT_ID else check_id(item_id, "item_id")
+    path = fill(PATHS["files"], item_id=item, kind=kind.value, api=API_NAME)
     return Call("GET", path, parse=_files)
 
 
 def download_files_by_ext_id(ext_id: str | int) -> Call[list[FileContent]]:
-    path = PATHS["files_by_ext_id"].format(id=quote(check_ext_id(ext_id), safe=""))
+    path = fill(PATHS["files_by_ext_id"], ext_id=check_ext_id(ext_id), api=API_NAME)
     return Call("GET", path, parse=_files)
 
 
 def download_document_files(document_id: int) -> Call[list[FileContent]]:
-    path = PATHS["document_files"].format(id=check_id(document_id, "document_id"))
+    path = fill(PATHS["document_files"], document_id=check_id(document_id, "document_id"), api=API_NAME)
     return Call("GET", path, parse=_files)
 
 
 def download_contract_files(contract_id: int) -> Call[list[FileContent]]:
-    path = PATHS["contract_files"].format(id=check_id(contract_id, "contract_id"))
+    path = fill(PATHS["contract_files"], contract_id=check_id(contract_id, "contract_id"), api=API_NAME)
     return Call("GET", path, parse=_files)
 
 
@@ -284,7 +280,8 @@ def decline_non_form_document(
         body["Approver"] = _text(approver, "approver", 100)
     if comment is not None:
         body["Comment"] = _text(comment, "comment", 500)
-    return Call("POST", PATHS["decline_non_form_document"], json=body, idempotent=True, parse=_ok)
+    return Call("POST", PATHS["decline_non_form_document"], json=body, idempotent=True, parse=_ok,
+                empty_ok=ANY_SUCCESS)
 
 
 def upsert_external_document(
@@ -297,7 +294,8 @@ def upsert_external_document(
         raise _invalid("document needs ext_id (or meta_id / edi_id) so that a repeat updates instead of duplicating")
     _nested_contract(doc.contract, "document")
     body = _body(doc, request_id(rid), files)
-    return Call("POST", PATHS["upsert_external_document"], json=body, idempotent=True, parse=_upsert(m.Document))
+    return Call("POST", PATHS["upsert_external_document"], json=body, idempotent=True, parse=_upsert(m.Document),
+                empty_ok=NO_CONTENT)
 
 
 def upsert_local_document(
@@ -310,7 +308,8 @@ def upsert_local_document(
         raise _invalid("document needs ext_id: local documents are found by it alone")
     _nested_contract(doc.contract, "document")
     body = _body(doc, request_id(rid), files)
-    return Call("POST", PATHS["upsert_local_document"], json=body, idempotent=True, parse=_upsert(m.Document))
+    return Call("POST", PATHS["upsert_local_document"], json=body, idempotent=True, parse=_upsert(m.Document),
+                empty_ok=NO_CONTENT)
 
 
 def upsert_contract(
@@ -325,7 +324,8 @@ def upsert_contract(
     if not (item.ext_id or item.contract_id):
         raise _invalid("contract needs ext_id (or contract_id) so that a repeat updates instead of duplicating")
     body = _body(item, request_id(rid), files)
-    return Call("POST", PATHS["upsert_contract"], json=body, idempotent=True, parse=_upsert(m.Contract))
+    return Call("POST", PATHS["upsert_contract"], json=body, idempotent=True, parse=_upsert(m.Contract),
+                empty_ok=NO_CONTENT)
 
 
 def _text(value: Any, field: str, limit: int) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from typing import Any, Literal
 
-from .._core.errors import InvalidRequestError
+from .._core.errors import InvalidRequestError, PaginationError
 from .._core.http import AsyncClient, SyncClient
 from . import calls
 from . import models as m
@@ -21,8 +21,21 @@ from .dialect import API_NAME
 from .files import FileContent, FileLike
 
 FeedName = Literal["non_form_documents", "contracts", "invoices", "inputs"]
-#: Safety stop for :meth:`EnDocsClient.iter_feed`: reads in a row that still found new records.
+#: Safety stop for :meth:`EnDocsClient.iter_feed`: reads in a row that still found new records
+#: (or the block's ``max_pages`` when lower); past it the walk raises PaginationError.
 MAX_FEED_READS = 100
+
+
+def _feed_reads(client: SyncClient | AsyncClient) -> int:
+    return min(MAX_FEED_READS, client.settings.max_pages)
+
+
+def _endless(feed: Any, reads: int, cursor: int) -> PaginationError:
+    return PaginationError(
+        f"feed {getattr(feed, '__name__', feed)} still brought new records after {reads} reads "
+        f"(cursor {cursor}); stopped: records arrive faster than they are read, or the server misbehaves",
+        api=API_NAME,
+    )
 
 
 def _feed_call(feed: str) -> Any:
@@ -67,12 +80,14 @@ class EnDocsClient(SyncClient):
         return self._walk(_feed_call(feed), calls.check_cursor(since_id))  # arguments checked now
 
     def _walk(self, build: Any, cursor: int) -> Iterator[Any]:
-        for _ in range(MAX_FEED_READS):
+        reads = _feed_reads(self)
+        for _ in range(reads):
             batch = self.call(build(cursor, None))
             yield from batch.items
             if batch.next_since_id == cursor:
                 return
             cursor = batch.next_since_id
+        raise _endless(build, reads, cursor)
 
     def download_files(self, item_id: int | str, kind: FileKind | str) -> list[FileContent]:
         """Files of a record: ``kind`` says whether ``item_id`` is an Ext_ID, a scan, document or contract id."""
@@ -159,13 +174,15 @@ class AsyncEnDocsClient(AsyncClient):
         return self._walk(_feed_call(feed), calls.check_cursor(since_id))
 
     async def _walk(self, build: Any, cursor: int) -> AsyncIterator[Any]:
-        for _ in range(MAX_FEED_READS):
+        reads = _feed_reads(self)
+        for _ in range(reads):
             batch = await self.call(build(cursor, None))
             for item in batch.items:
                 yield item
             if batch.next_since_id == cursor:
                 return
             cursor = batch.next_since_id
+        raise _endless(build, reads, cursor)
 
     async def download_files(self, item_id: int | str, kind: FileKind | str) -> list[FileContent]:
         return await self.call(calls.download_files(item_id, kind))

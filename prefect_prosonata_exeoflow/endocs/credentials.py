@@ -12,7 +12,7 @@ from .._core.errors import ConfigurationError
 from .._core.http import ClientSettings
 from .._core.urls import check_base_url
 from .client import AsyncEnDocsClient, EnDocsClient
-from .dialect import API_NAME, DEFAULT_BASE_URL, REQUESTS_PER_MINUTE, WINDOW_SECONDS, EnDocsDialect
+from .dialect import API_NAME, DEFAULT_BASE_URL, MAX_RESPONSE_BYTES, REQUESTS_PER_MINUTE, WINDOW_SECONDS, EnDocsDialect
 
 
 class EnDocsCredentials(ServiceCredentials):
@@ -65,6 +65,14 @@ class EnDocsCredentials(ServiceCredentials):
         ge=0,
         description="Longest single wait for the rate limit to reset, in seconds; a longer wait raises an error.",
     )
+    max_response_bytes: int = Field(
+        default=MAX_RESPONSE_BYTES,
+        ge=1024,
+        description=(
+            "Largest answer read, in bytes; a larger one raises ResponseTooLargeError while it arrives "
+            "(default: room for several 20 MB files in base64)."
+        ),
+    )
 
     @field_validator("base_url")
     @classmethod
@@ -81,12 +89,13 @@ class EnDocsCredentials(ServiceCredentials):
 
     def client_settings(self, *, clock: Clock = SYSTEM_CLOCK) -> ClientSettings:
         token = self._token()
-        # The API reports no budget: count our own calls per aligned window of the documented size.
+        # The API reports no budget: count our own calls per window of the documented size; where
+        # the server's windows start is not documented, so the budget learns it (no calendar guess).
         return self._settings(
             api=API_NAME, base_url=self.base_url,
             dialect=EnDocsDialect(clock, window_seconds=self.rate_limit_window_seconds),
             headers={"Authorization": f"Bearer {token}"}, secrets=(token,), clock=clock,
-            limit=self.requests_per_minute, window_seconds=self.rate_limit_window_seconds, aligned=True,
+            limit=self.requests_per_minute, window_seconds=self.rate_limit_window_seconds,
             probe_when_unknown=False,
         )
 

@@ -15,8 +15,11 @@ ones this package makes (ids from that note's unknowns table); change them here 
   valid, the plan refuses. ``status`` is therefore the meaning of the error; the server's text
   and tag are kept verbatim in ``message`` and ``code``.
 * ED-U4, ED-U5: the 300 requests/minute limit reports no remaining budget, so the client counts its own calls
-  in fixed windows aligned to the minute. A 429 is waited out for ``Retry-After`` (seconds or an
-  HTTP date) when present, otherwise until the next minute boundary.
+  in fixed windows of the documented length. Where those windows start is **not documented**
+  (nothing says they align to the calendar minute): the budget learns their phase from 429s and
+  the first success after them (see :mod:`.._core.budget`). A 429 is waited out for
+  ``Retry-After`` (seconds, or an HTTP date read against the server's ``Date``) when present;
+  without one the core backs off with one probe per step.
 * Successful answers are JSON, except ``DocApproval``'s ``Success`` (``text/plain``).
 * ED-U15: feeds answer a serialized .NET ``KeyValuePair``: ``{"Key": n, "Value": [...]}``; a newer
   runtime would write ``key``/``value``. Both are read.
@@ -43,6 +46,8 @@ REQUESTS_PER_MINUTE = 300
 WINDOW_SECONDS = 60.0
 #: Largest file the server accepts, after base64 decoding (``Max File size exceeded ( #err-20)``).
 MAX_FILE_BYTES = 20 * 1024 * 1024
+#: Default answer cap: a download carries every file of a record, each up to 20 MB (27 MB in base64).
+MAX_RESPONSE_BYTES = 256 * 1024 * 1024
 #: Longest ``FileName`` the server stores.
 MAX_FILE_NAME_LENGTH = 255
 #: Longest ``RequestID`` (a free log tag; not an idempotency key).
@@ -112,12 +117,6 @@ def key_value(body: Any) -> tuple[int | None, list[Any]]:
     )
 
 
-def seconds_to_window_end(now: float, window_seconds: float = WINDOW_SECONDS) -> float:
-    """Seconds from ``now`` (epoch) to the next multiple of the window (the next minute)."""
-    remainder = now % window_seconds
-    return window_seconds - remainder
-
-
 class EnDocsDialect(Dialect):
     """Errors in any of the three looks, 429 waits, and plain-text success answers."""
 
@@ -134,13 +133,6 @@ class EnDocsDialect(Dialect):
         if any(kind in content_type for kind in _TEXT_TYPES):
             return response.content.decode(response.encoding or "utf-8", errors="replace").strip()
         return super().decode(response)
-
-    def retry_after(self, response: httpx.Response, body: Any) -> float | None:
-        """``Retry-After`` when usable; otherwise the guess: the limit resets at the next minute."""
-        hinted = super().retry_after(response, body)
-        if hinted is not None:
-            return hinted
-        return seconds_to_window_end(self.clock.time(), self.window_seconds)
 
     def error_details(self, response: httpx.Response, body: Any) -> tuple[str, str | None]:
         message: str | None = None

@@ -273,7 +273,27 @@ def _json_text(value: Any) -> Any:
 
 JsonText = Annotated[str | None, BeforeValidator(_json_text)]
 """A JSON-in-a-string field (``TablePart``, ``CardData``); lists and dicts are dumped for you."""
-Day = dt.date | dt.datetime | None
+#: The day formats the server's upserts accept besides ISO 8601, tried in its order.
+_DAY_FORMATS = ("%m-%d-%Y", "%d.%m.%Y %H:%M:%S", "%d/%m/%Y, %H:%M:%S", "%d.%m.%Y")
+
+
+def _day(value: Any) -> Any:
+    """``15.03.2024`` (as the reference's examples write it) and the server's other day formats."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if not text:
+        return None
+    for layout in _DAY_FORMATS:
+        try:
+            parsed = dt.datetime.strptime(text, layout)
+        except ValueError:
+            continue
+        return parsed.date() if "%H" not in layout else parsed
+    return text
+
+
+Day = Annotated[dt.date | dt.datetime | None, BeforeValidator(_day)]
 _INN = r"^(\d{10}|\d{12})$"
 _KPP = r"^\d{4}[0-9A-Z]{2}\d{3}$"
 

@@ -12,13 +12,15 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, SecretStr
 
 from .._core.dialect import Reply
+from .._core.checks import check_finite
 from .._core.errors import InvalidRequestError, MalformedResponseError
-from .._core.http import Call
+from .._core.http import ANY_SUCCESS, Call
+from .._core.paths import fill, segment
 from .models import (
     EXECUTION_STATUSES,
     NODE_TYPES,
@@ -49,7 +51,7 @@ def check_id(value: Any, field: str) -> str:
         raise InvalidRequestError(f"{field} must be a non-empty string, got {value!r}")
     if _BAD_ID.search(value):
         raise InvalidRequestError(f"{field} {value!r} contains characters that are not allowed in an id")
-    return quote(value, safe="")
+    return segment(value, field)  # the core's rule for path parameters ('.', '..', ...)
 
 
 def _text(value: Any, field: str, *, required: bool) -> str | None:
@@ -80,6 +82,7 @@ def _object(value: Any, field: str) -> dict[str, Any]:
         value = value.model_dump(mode="json", exclude_none=True)
     if not isinstance(value, Mapping) or not all(isinstance(key, str) for key in value):
         raise InvalidRequestError(f"{field} must be a JSON object (a dict with string keys), got {type(value).__name__}")
+    check_finite(value, field)
     return dict(value)
 
 
@@ -152,6 +155,16 @@ def check_webhook_url(url: Any) -> str:
     return url.strip()
 
 
+def _workflow_path(template: str, workflow_id: Any) -> str:
+    check_id(workflow_id, "workflow_id")
+    return fill(template, workflow_id=workflow_id)
+
+
+def _execution_path(template: str, execution_id: Any) -> str:
+    check_id(execution_id, "execution_id")
+    return fill(template, execution_id=execution_id)
+
+
 # -- parsing ---------------------------------------------------------------------------------
 def _mapping(reply: Reply) -> Mapping[str, Any]:
     if not isinstance(reply.data, Mapping):
@@ -169,7 +182,10 @@ def _model(model: type[BaseModel]) -> Any:
 def _page(key: str, model: type[BaseModel]) -> Any:
     def parse(reply: Reply) -> ListPage[Any]:
         data = _mapping(reply)
-        rows = data.get(key) or []
+        rows = data.get(key)
+        if not isinstance(rows, list):  # never read a missing or odd list as "no rows"
+            raise MalformedResponseError(f"expected a list in data.{key}, got {type(rows).__name__}",
+                                         status=reply.status)
         pagination = data.get("pagination")
         return ListPage[Any](
             items=[model.model_validate(row) for row in rows],
@@ -188,8 +204,10 @@ def _deleted(workflow_id: str) -> Any:
 
 
 def _webhooks(reply: Reply) -> list[Webhook]:
-    data = _mapping(reply)
-    return [Webhook.model_validate(row) for row in data.get("webhooks") or []]
+    rows = _mapping(reply).get("webhooks")
+    if not isinstance(rows, list):
+        raise MalformedResponseError(f"expected a list in data.webhooks, got {type(rows).__name__}", status=reply.status)
+    return [Webhook.model_validate(row) for row in rows]
 
 
 # -- the 13 endpoints ------------------------------------------------------------------------
@@ -206,7 +224,7 @@ class Calls:
 
     @staticmethod
     def get_workflow(workflow_id: str) -> Call[Workflow]:
-        return Call("GET", f"workflows/{check_id(workflow_id, 'workflow_id')}", parse=_model(Workflow))
+        return Call("GET", _workflow_path("workflows/{workflow_id}", workflow_id), parse=_model(Workflow))
 
     @staticmethod
     def create_workflow(
@@ -232,7 +250,7 @@ class Calls:
         nodes: Sequence[Mapping[str, Any] | Node] | None = None,
         connections: Sequence[Mapping[str, Any]] | None = None,
     ) -> Call[Workflow]:
-        path = f"workflows/{check_id(workflow_id, 'workflow_id')}"
+        path = _workflow_path("workflows/{workflow_id}", workflow_id)
         fields = {
             "name": None if name is None else _text(name, "name", required=True),
             "description": _text(description, "description", required=False),
@@ -246,19 +264,20 @@ class Calls:
 
     @staticmethod
     def delete_workflow(workflow_id: str) -> Call[DeletedWorkflow]:
-        path = f"workflows/{check_id(workflow_id, 'workflow_id')}"
-        return Call("DELETE", path, parse=_deleted(workflow_id))
+        path = _workflow_path("workflows/{workflow_id}", workflow_id)
+        # EX-U8 (docs/apis/exeoflow.md): a delete may answer 204 without a body; its answer is not needed.
+        return Call("DELETE", path, parse=_deleted(workflow_id), empty_ok=ANY_SUCCESS)
 
     @staticmethod
     def set_workflow_status(workflow_id: str, status: str) -> Call[Workflow]:
-        path = f"workflows/{check_id(workflow_id, 'workflow_id')}/status"
+        path = _workflow_path("workflows/{workflow_id}/status", workflow_id)
         body = {"status": _choice(status, "status", WORKFLOW_STATUSES)}
         # Setting a status twice has the same effect as once: safe to retry.
         return Call("POST", path, json=body, idempotent=True, parse=_model(Workflow))
 
     @staticmethod
     def execute_workflow(workflow_id: str, input: Mapping[str, Any] | None = None) -> Call[ExecutionStarted]:
-        path = f"workflows/{check_id(workflow_id, 'workflow_id')}/execute"
+        path = _workflow_path("workflows/{workflow_id}/execute", workflow_id)
         body = {"input": _object(input, "input")}
         # Never re-sent after it may have arrived: that would start the workflow twice.
         return Call("POST", path, json=body, idempotent=False, parse=_model(ExecutionStarted))
@@ -289,11 +308,11 @@ class Calls:
 
     @staticmethod
     def get_execution(execution_id: str) -> Call[Execution]:
-        return Call("GET", f"executions/{check_id(execution_id, 'execution_id')}", parse=_model(Execution))
+        return Call("GET", _execution_path("executions/{execution_id}", execution_id), parse=_model(Execution))
 
     @staticmethod
     def cancel_execution(execution_id: str) -> Call[Execution]:
-        path = f"executions/{check_id(execution_id, 'execution_id')}/cancel"
+        path = _execution_path("executions/{execution_id}/cancel", execution_id)
         # Cancelling twice cancels once: safe to retry.
         return Call("POST", path, idempotent=True, parse=_model(Execution))
 

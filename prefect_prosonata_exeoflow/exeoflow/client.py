@@ -15,6 +15,7 @@ from pydantic import SecretStr
 
 from .._core.http import AsyncClient, SyncClient
 from .._core.pagination import Page, aiterate_pages, iterate_pages
+from .dialect import API_NAME
 from .calls import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Calls, DateLike
 from .models import DeletedWorkflow, Execution, ExecutionStarted, ListPage, Node, Webhook, Workflow
 from .once import KeyMemo, OnceResult, once_plan
@@ -22,20 +23,12 @@ from .waiting import PollPolicy, Watch, arun_plan, execute_plan, run_plan, wait_
 
 
 def _as_page(page: ListPage[Any]) -> Page[Any]:
-    return Page(page.items, page.has_more)
+    return Page(page.items, page.has_more, page.pagination.total if page.pagination else None)
 
 
-class _Dedup:
-    """Drop items already seen: pages shift when new executions start during the walk."""
-
-    def __init__(self) -> None:
-        self.seen: set[str] = set()
-
-    def fresh(self, item: Any) -> bool:
-        if item.id in self.seen:
-            return False
-        self.seen.add(item.id)
-        return True
+def _guards(client: SyncClient | AsyncClient, what: str) -> dict[str, Any]:
+    """The walk's guards (page cap, repeats, duplicates dropped: pages shift when runs start meanwhile)."""
+    return {"max_pages": client.settings.max_pages, "key": lambda item: item.id, "what": what, "api": API_NAME}
 
 
 def _policy(timeout: float, poll_interval: float, max_poll_interval: float) -> PollPolicy:
@@ -55,7 +48,7 @@ class ExeoflowClient(SyncClient):
         """Every workflow (or the first ``limit``), fetched 100 per page."""
         Calls.list_workflows(1, MAX_PAGE_SIZE, status)  # validate before the first page is due
         return iterate_pages(lambda page, size: _as_page(self.list_workflows_page(page, size, status)),
-                             max_page_size=MAX_PAGE_SIZE, limit=limit)
+                             max_page_size=MAX_PAGE_SIZE, limit=limit, **_guards(self, "workflow listing"))
 
     def list_workflows(self, status: str | None = None, *, limit: int | None = None) -> list[Workflow]:
         return list(self.iter_workflows(status, limit=limit))
@@ -98,12 +91,10 @@ class ExeoflowClient(SyncClient):
                         limit: int | None = None) -> Iterator[Execution]:
         """Every matching execution, newest first, each once even if pages shift meanwhile."""
         Calls.list_executions(1, MAX_PAGE_SIZE, workflow_id, status, date_from, date_to)
-        dedup = _Dedup()
-        pages = iterate_pages(
+        return iterate_pages(
             lambda page, size: _as_page(self.list_executions_page(
                 page, size, workflow_id=workflow_id, status=status, date_from=date_from, date_to=date_to)),
-            max_page_size=MAX_PAGE_SIZE, limit=limit)
-        return (item for item in pages if dedup.fresh(item))
+            max_page_size=MAX_PAGE_SIZE, limit=limit, **_guards(self, "execution listing"))
 
     def list_executions(self, *, workflow_id: str | None = None, status: str | None = None,
                         date_from: DateLike | None = None, date_to: DateLike | None = None,
@@ -178,7 +169,7 @@ class AsyncExeoflowClient(AsyncClient):
         async def fetch(page: int, size: int) -> Page[Any]:
             return _as_page(await self.list_workflows_page(page, size, status))
 
-        return aiterate_pages(fetch, max_page_size=MAX_PAGE_SIZE, limit=limit)
+        return aiterate_pages(fetch, max_page_size=MAX_PAGE_SIZE, limit=limit, **_guards(self, "workflow listing"))
 
     async def list_workflows(self, status: str | None = None, *, limit: int | None = None) -> list[Workflow]:
         return [item async for item in self.iter_workflows(status, limit=limit)]
@@ -215,18 +206,12 @@ class AsyncExeoflowClient(AsyncClient):
                         date_from: DateLike | None = None, date_to: DateLike | None = None,
                         limit: int | None = None) -> AsyncIterator[Execution]:
         Calls.list_executions(1, MAX_PAGE_SIZE, workflow_id, status, date_from, date_to)
-        dedup = _Dedup()
 
         async def fetch(page: int, size: int) -> Page[Any]:
             return _as_page(await self.list_executions_page(
                 page, size, workflow_id=workflow_id, status=status, date_from=date_from, date_to=date_to))
 
-        async def walk() -> AsyncIterator[Execution]:
-            async for item in aiterate_pages(fetch, max_page_size=MAX_PAGE_SIZE, limit=limit):
-                if dedup.fresh(item):
-                    yield item
-
-        return walk()
+        return aiterate_pages(fetch, max_page_size=MAX_PAGE_SIZE, limit=limit, **_guards(self, "execution listing"))
 
     async def list_executions(self, *, workflow_id: str | None = None, status: str | None = None,
                               date_from: DateLike | None = None, date_to: DateLike | None = None,

@@ -7,9 +7,11 @@ table in ``docs/apis/exeoflow.md``; change them here only):
 
 * EX-U2: a 429 may carry ``Retry-After``; if it does we use it, else ``X-RateLimit-Reset``,
   else the core backs off exponentially.
-* A reset hint further away than :data:`MAX_RESET_SECONDS` (two per-minute windows) is not
-  believable and is ignored; a small ``X-RateLimit-Reset`` value (below
-  :data:`EPOCH_THRESHOLD`) is read as seconds from now, in case a proxy rewrites it.
+* ``X-RateLimit-Reset`` is read against the server's own ``Date`` header (our clock when it is
+  missing), so a skewed clock on either side does not shift the wait; a reset already in the past
+  (stale) is no hint. A small value (below :data:`EPOCH_THRESHOLD`) is read as seconds from now,
+  in case a proxy rewrites it. Long hints are kept: the core raises ``RateLimitError`` when they
+  exceed ``max_rate_limit_wait``.
 * EX-U25: ``success: false`` never comes with a 2xx; if it does, it is an error of the status
   its code implies (:data:`CODE_STATUS`), 400 by default.
 * EX-U8: ``DELETE`` may answer ``204`` without a body; that is a success with no data.
@@ -36,8 +38,6 @@ API_NAME = "Exeoflow"
 DEFAULT_BASE_URL = "https://api.exeoflow.com/v1"
 #: The documented quota is per minute.
 WINDOW_SECONDS = 60.0
-#: Reset hints further away than this are treated as garbage.
-MAX_RESET_SECONDS = 2 * WINDOW_SECONDS
 #: ``X-RateLimit-Reset`` values below this are seconds from now, not epoch seconds.
 EPOCH_THRESHOLD = 1_000_000_000
 #: Statuses implied by error codes when a 2xx body says ``success: false`` (EX-U25, guess).
@@ -72,7 +72,7 @@ class ExeoflowDialect(Dialect):
     reports_budget = True
 
     def reset_in(self, response: httpx.Response) -> float | None:
-        """``X-RateLimit-Reset`` as seconds from now (never negative), or None if unusable."""
+        """``X-RateLimit-Reset`` as seconds from now by the server's clock; None if unusable or past."""
         raw = response.headers.get(HEADER_RESET)
         if raw is None:
             return None
@@ -82,10 +82,8 @@ class ExeoflowDialect(Dialect):
             return None
         if not math.isfinite(value):
             return None
-        seconds = value if value < EPOCH_THRESHOLD else value - self.clock.time()
-        if seconds > MAX_RESET_SECONDS:
-            return None
-        return max(seconds, 0.0)
+        seconds = value if value < EPOCH_THRESHOLD else value - self.server_now(response)
+        return seconds if seconds >= 0 else None
 
     def budget_hint(self, response: httpx.Response, body: Any) -> BudgetHint | None:
         remaining = parse_int(response.headers.get(HEADER_REMAINING))
@@ -99,12 +97,10 @@ class ExeoflowDialect(Dialect):
         )
 
     def retry_after(self, response: httpx.Response, body: Any) -> float | None:
-        seconds = parse_retry_after(response.headers.get("retry-after"), self.clock)
-        if seconds is not None and seconds <= MAX_RESET_SECONDS:
+        seconds = parse_retry_after(response.headers.get("retry-after"), self.server_now(response))
+        if seconds is not None:
             return seconds
-        reset = self.reset_in(response)
-        # A reset already in the past says nothing useful: let the core back off instead.
-        return reset if reset is not None and reset > 0 else None
+        return self.reset_in(response)
 
     def error_details(self, response: httpx.Response, body: Any) -> tuple[str, str | None]:
         error = _error(body)

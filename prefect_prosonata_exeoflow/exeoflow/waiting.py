@@ -41,6 +41,7 @@ from .._core.errors import (  # the execution errors live with all others; re-ex
     OutcomeUnknownError,
     WaitStoppedError,
 )
+from .._core.checks import positive_seconds
 from .._core.http import AsyncClient, Call, SyncClient
 from .._core.plans import Finished, advance
 from .._core.logs import current_logger
@@ -63,8 +64,7 @@ class PollPolicy:
     def __post_init__(self) -> None:
         for name in ("timeout", "interval", "max_interval"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-                raise InvalidRequestError(f"{name} must be a positive number of seconds, got {value!r}")
+            positive_seconds(value, name)  # inf would mean "wait for ever": refused like 0
         if isinstance(self.backoff, bool) or not isinstance(self.backoff, (int, float)) or self.backoff < 1:
             raise InvalidRequestError(f"backoff must be a number >= 1, got {self.backoff!r}")
 

@@ -12,11 +12,12 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from .._core.errors import InvalidRequestError
-from .._core.http import AsyncClient, Call, SyncClient
+from .._core.errors import InvalidRequestError, MalformedResponseError
+from .._core.http import ANY_SUCCESS, NO_CONTENT, AsyncClient, Call, SyncClient
 from .._core.dialect import Reply
 from .._core.pagination import Page, aiterate_pages, iterate_pages
-from .dialect import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from .._core.paths import fill
+from .dialect import API_NAME, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from .encoding import OrderBy, check_id, check_page_args, encode_body, encode_filters, encode_order
 from . import models as m
 from .models import ListPage
@@ -45,11 +46,16 @@ class ResourceCalls(Generic[M]):
         order = encode_order(self.resource, order_by)
         if order:
             params["orderBy"] = order
-        return Call("GET", self.resource.path, params=params, parse=self._parse_page(page, per_page))
+        # PS-U8 (docs/apis/prosonata.md): no rows is 204 without a body; an empty 200 is an error.
+        return Call("GET", self.resource.path, params=params, parse=self._parse_page(page, per_page),
+                    empty_ok=NO_CONTENT)
+
+    def _path(self, item_id: int | str) -> str:
+        return fill(f"{self.resource.path}/{{item_id}}", item_id=check_id(self.resource, item_id), api=API_NAME)
 
     def get(self, item_id: int | str) -> Call[M]:
         self._require("get")
-        return Call("GET", f"{self.resource.path}/{check_id(self.resource, item_id)}", parse=self._parse_one)
+        return Call("GET", self._path(item_id), parse=self._parse_one)
 
     def create(self, fields: Mapping[str, Any]) -> Call[M]:
         self._require("create")
@@ -58,12 +64,12 @@ class ResourceCalls(Generic[M]):
 
     def update(self, item_id: int | str, fields: Mapping[str, Any]) -> Call[M]:
         self._require("update")
-        path = f"{self.resource.path}/{check_id(self.resource, item_id)}"
+        path = self._path(item_id)
         return Call("PUT", path, json=encode_body(self.resource, fields, creating=False), parse=self._parse_one)
 
     def delete(self, item_id: int | str) -> Call[None]:
         self._require("delete")
-        return Call("DELETE", f"{self.resource.path}/{check_id(self.resource, item_id)}", parse=_nothing)
+        return Call("DELETE", self._path(item_id), parse=_nothing, empty_ok=ANY_SUCCESS)
 
     def _parse_one(self, reply: Reply) -> M:
         return self.resource.model.model_validate(reply.data)  # type: ignore[return-value]
@@ -72,7 +78,10 @@ class ResourceCalls(Generic[M]):
         model = self.resource.model
 
         def parse(reply: Reply) -> ListPage:
-            rows = reply.data if isinstance(reply.data, list) else []
+            rows = reply.data
+            if not isinstance(rows, list):
+                raise MalformedResponseError(f"expected a list of rows in data, got {type(rows).__name__}",
+                                             status=reply.status)
             meta = reply.meta
             return ListPage(
                 items=[model.model_validate(row) for row in rows],
@@ -95,7 +104,14 @@ def _merge(data: Mapping[str, Any] | BaseModel | None, fields: Mapping[str, Any]
 
 
 def _as_page(page: ListPage) -> Page[Any]:
-    return Page(page.items, page.has_more)
+    return Page(page.items, page.has_more, page.total_count)
+
+
+def _guards(client: SyncClient | AsyncClient, resource: Resource) -> dict[str, Any]:
+    """The walk's guards: page cap from the block, rows told apart by the resource's id field."""
+    id_field = resource.id_field
+    return {"max_pages": client.settings.max_pages, "key": lambda row: getattr(row, id_field, None),
+            "what": f"{resource.path} listing", "api": API_NAME}
 
 
 class SyncResource(Generic[M]):
@@ -117,6 +133,7 @@ class SyncResource(Generic[M]):
             lambda page, size: _as_page(self.page(page, size, order_by=order_by, **filters)),
             max_page_size=MAX_PAGE_SIZE,
             limit=limit,
+            **_guards(self._client, self._calls.resource),
         )
 
     def list(self, *, limit: int | None = None, order_by: OrderBy | None = None, **filters: Any) -> list[M]:
@@ -157,7 +174,8 @@ class AsyncResource(Generic[M]):
         async def fetch(page: int, size: int) -> Page[Any]:
             return _as_page(await self.page(page, size, order_by=order_by, **filters))
 
-        return aiterate_pages(fetch, max_page_size=MAX_PAGE_SIZE, limit=limit)
+        return aiterate_pages(fetch, max_page_size=MAX_PAGE_SIZE, limit=limit,
+                              **_guards(self._client, self._calls.resource))
 
     async def list(self, *, limit: int | None = None, order_by: OrderBy | None = None, **filters: Any) -> list[M]:
         return [row async for row in self.iter(limit=limit, order_by=order_by, **filters)]

@@ -63,7 +63,9 @@ class ProSonataCredentials(ServiceCredentials):
         value = value.strip().lower()
         if not _SUBDOMAIN.match(value):
             raise ValueError(
-                f"subdomain {value!r} is not a hostname label (letters, digits and hyphens, e.g. 'meine-agentur')"
+                # The value is not echoed: a key pasted into the wrong field must not reach the error.
+                f"subdomain ({len(value)} characters) is not a hostname label (letters, digits and hyphens, "
+                "e.g. 'meine-agentur')"
             )
         return value
 

@@ -15,7 +15,9 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any, Literal
 
+from .._core.checks import check_finite
 from .._core.errors import InvalidRequestError
+from .._core.paths import positive_id
 from .._core.types import parse_date
 from .dialect import MAX_PAGE_SIZE
 from .resources import Resource
@@ -82,13 +84,13 @@ def _date_filter(name: str, value: Any) -> str:
 def _int(name: str, value: Any) -> str:
     if isinstance(value, Enum):
         value = value.value
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise _bad(name, value, "an integer")
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise _bad(name, value, "an integer") from None
-    return str(number)
+    text = str(value).strip()
+    # int() also reads "١٢" (Arabic-Indic digits) as 12: only ASCII digits are a ProSonata integer.
+    if not (text.isascii() and text.lstrip("-").isdigit()):
+        raise _bad(name, value, "an integer (ASCII digits)")
+    return str(int(text))
 
 
 def _encode_one(name: str, kind: str, value: Any) -> str:
@@ -104,9 +106,12 @@ def _encode_one(name: str, kind: str, value: Any) -> str:
         raise _bad(name, value, "a flag (0/1 or True/False)")
     if kind == "dec":
         try:
-            return str(Decimal(str(value)))
+            number = Decimal(str(value))
         except InvalidOperation:
             raise _bad(name, value, "a decimal number") from None
+        if not number.is_finite():
+            raise _bad(name, value, "a finite decimal number")
+        return str(number)
     if kind == "date":
         return _date_filter(name, value)
     if kind == "user":
@@ -180,10 +185,9 @@ def check_page_args(page: int, per_page: int) -> None:
         raise InvalidRequestError(f"perPage must be an integer from 1 to {MAX_PAGE_SIZE}, got {per_page!r}")
 
 
-def check_id(resource: Resource, item_id: Any) -> str:
-    if isinstance(item_id, bool) or not isinstance(item_id, (int, str)) or not str(item_id).strip().isdigit():
-        raise InvalidRequestError(f"{resource.path}: {resource.id_field} must be a positive integer, got {item_id!r}")
-    return str(int(item_id))
+def check_id(resource: Resource, item_id: Any) -> int:
+    """A row id: a positive integer, or its ASCII digits (the core's one rule for numeric ids)."""
+    return positive_id(item_id, f"{resource.path}: {resource.id_field}", minimum=resource.min_id)
 
 
 def encode_body(resource: Resource, fields: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
@@ -204,6 +208,7 @@ def encode_body(resource: Resource, fields: Mapping[str, Any], *, creating: bool
                 f"writable fields: {', '.join(sorted(allowed))}"
             )
         body[name] = _wire(resource, name, value)
+        check_finite(body[name], f"{resource.path}: {name}")
     _check_rules(resource, body, creating=creating)
     return body
 
@@ -216,6 +221,8 @@ def _wire(resource: Resource, name: str, value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise InvalidRequestError(f"{resource.path}: {name!r}: {value} is not a finite number")
         return float(value)
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")
@@ -225,9 +232,12 @@ def _wire(resource: Resource, name: str, value: Any) -> Any:
         return value.strftime("%H:%M:%S")
     if isinstance(value, str) and name in _DECIMAL_FIELDS:
         try:
-            return float(Decimal(value.strip()))
+            number = Decimal(value.strip())
         except InvalidOperation:
             raise InvalidRequestError(f"{resource.path}: {name!r}: {value!r} is not a decimal (use a dot)") from None
+        if not number.is_finite():
+            raise InvalidRequestError(f"{resource.path}: {name!r}: {value!r} is not a finite number")
+        return float(number)
     if isinstance(value, str):
         if name.endswith(_TIME_FIELDS_SUFFIXES) and not value.strip() and name != "workingTime":
             raise InvalidRequestError(f"{resource.path}: {name!r} must not be an empty string; send None to clear it")

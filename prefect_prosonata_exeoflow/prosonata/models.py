@@ -11,7 +11,7 @@ from decimal import Decimal
 from enum import IntEnum
 from typing import Any
 
-from .._core.types import ApiModel, LenientDate, LenientDateTime, LenientTime, Money
+from .._core.types import ApiModel, LenientDate, LenientDateTime, LenientTime, Money, NumberText
 
 
 class ProjectStatus(IntEnum):
@@ -152,19 +152,12 @@ class Address(ApiModel):
     name2: str | None = None
     addressName: str | None = None
     street: str | None = None
-    streetNo: str | None = None
-    postalCode: str | None = None
+    streetNo: NumberText = None  # the reference's examples send numbers: kept as text
+    postalCode: NumberText = None
     city: str | None = None
     country: str | None = None
     addressActive: int | None = None
     mandateDate: LenientDate = None
-
-    def model_post_init(self, __context: Any) -> None:
-        # House numbers and post codes arrive as numbers in some examples: keep them text.
-        for name in ("streetNo", "postalCode"):
-            value = getattr(self, name)
-            if value is not None and not isinstance(value, str):
-                object.__setattr__(self, name, str(value))
 
 
 class Contact(ApiModel):
@@ -175,6 +168,11 @@ class Contact(ApiModel):
     customerID: int | None = None
     customerName: str | None = None
     addressID: int | None = None
+    name1: str | None = None
+    street: str | None = None
+    streetNo: NumberText = None
+    postalCode: NumberText = None
+    city: str | None = None
     email: str | None = None
     telephone: str | None = None
     birthday: LenientDate = None

@@ -39,6 +39,8 @@ class Resource:
     open_body: bool = False
     #: Second-bound parameters of date filters (``date`` -> ``date2``), for range helpers.
     range_pairs: dict[str, str] = field(default_factory=dict)
+    #: Smallest row id; 1 unless the reference documents a row 0.
+    min_id: int = 1
 
     def supports(self, method: Method) -> bool:
         return method in self.methods
@@ -119,6 +121,7 @@ CUSTOMERS = Resource(
     sort_keys=_w("customerID customerName companyCode companyStatus hourlyRateDiscount customerCostRate "
                  "customerPriceGroup customerPaymentTarget customerCashDiscountRate"),
     required=("customerName",),
+    min_id=0,  # the reference: customerID 0 is the internal company "Intern"
     writable=_w("customerName companyCode companyStatus comments hourlyRateDiscount customerCostRate "
                 "customerPriceGroup customerPaymentTarget customerCashDiscountRate customerCashDiscountPaymentTarget"),
 )

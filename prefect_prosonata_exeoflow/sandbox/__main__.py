@@ -27,7 +27,8 @@ def main(argv: list[str] | None = None) -> None:
     for name, emulator in sandbox.emulators.items():
         print(f"  {name:10s} base_url http://localhost:{args.port}/{name}{emulator.base_path}")
     print("  keys: " + ", ".join(f"{k}={v}" for k, v in SANDBOX_KEYS.items()))
-    uvicorn.run(sandbox.app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    uvicorn.run(sandbox.app, host=args.host, port=args.port, log_level="warning", access_log=False,
+                date_header=False)  # the sandbox stamps its own Date, on each API's clock
 
 
 if __name__ == "__main__":

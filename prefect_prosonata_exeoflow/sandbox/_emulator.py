@@ -10,7 +10,16 @@ from starlette.routing import BaseRoute
 
 from .._core.clock import Clock
 from ._faults import SCOPE_KEY, FaultRule
+from ._ratelimit import FixedWindowLimiter
 from ._stats import Stats
+
+#: How a server's rate limiting may differ from the documentation; every API takes these options.
+RATE_DEFAULTS: dict[str, Any] = {
+    "window_phase": None,  # seconds: windows start at phase + n * window on the server's clock
+    "clock_offset": 0.0,  # seconds the server's clock (Date, epoch resets) runs ahead of ours
+    "rival_calls": 0,  # calls a rival consumer of the same key spends as soon as this is set
+    "hintless_429": False,  # the API's own 429s carry no hint at all
+}
 
 
 class Emulator(ABC):
@@ -22,6 +31,7 @@ class Emulator(ABC):
     base_path: str = ""
 
     def __init__(self, clock: Clock, stats: Stats, seed: int = 7, **config: Any) -> None:
+        self.rate: dict[str, Any] = dict(RATE_DEFAULTS)
         self.clock = clock
         self.stats = stats
         self.seed = seed
@@ -43,6 +53,54 @@ class Emulator(ABC):
     @abstractmethod
     def error_body(self, status: int) -> tuple[str, bytes]:
         """Content type and body of an error in this API's documented look (injected faults)."""
+
+    def take_rate_options(self, options: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+        """Validate and keep the rate options (:data:`RATE_DEFAULTS`) among ``options``; return the
+        others, and whether the window itself changed (phase or clock: the limiter is rebuilt)."""
+        rest = dict(options)
+        changed = False
+        for name in RATE_DEFAULTS:
+            if name not in rest:
+                continue
+            value = rest.pop(name)
+            if name == "window_phase":
+                if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
+                    raise ValueError(f"window_phase must be null or seconds >= 0, got {value!r}")
+            elif name == "clock_offset":
+                if isinstance(value, bool) or not isinstance(value, (int, float)):
+                    raise ValueError(f"clock_offset must be a number of seconds, got {value!r}")
+            elif name == "rival_calls":
+                if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                    raise ValueError(f"rival_calls must be an int >= 0, got {value!r}")
+            elif not isinstance(value, bool):
+                raise ValueError(f"{name} must be true or false, got {value!r}")
+            changed = changed or name in ("window_phase", "clock_offset")
+            self.rate[name] = value
+        return rest, changed
+
+    def new_limiter(self, limit: int, window_seconds: float, *, aligned: bool) -> FixedWindowLimiter:
+        """The API's window counter with this emulator's phase and clock options. An API whose
+        windows start at a first call (``aligned=False``) takes ``window_phase`` as the phase of a
+        window already running (begun by someone else); later windows start at a first call."""
+        return FixedWindowLimiter(limit, window_seconds, self.clock, aligned=aligned,
+                                  phase=self.rate["window_phase"], clock_offset=float(self.rate["clock_offset"]),
+                                  phase_first_only=not aligned)
+
+    def spend_rival_calls(self, limiter: FixedWindowLimiter, key: str) -> None:
+        """Let the rival consumer (option ``rival_calls``) spend its calls of the current window."""
+        if self.rate["rival_calls"]:
+            limiter.charge(key, int(self.rate["rival_calls"]))
+            self.rate["rival_calls"] = 0
+
+    def server_time(self) -> float:
+        """Epoch seconds on this API's (possibly skewed) clock: its ``Date`` header."""
+        return self.clock.time() + float(self.rate["clock_offset"])
+
+    @property
+    def limiter_of(self) -> FixedWindowLimiter | None:
+        """The window counter (for the control API's window history)."""
+        limiter = getattr(self, "limiter", None) or getattr(self, "_limiter", None)
+        return limiter if isinstance(limiter, FixedWindowLimiter) else None
 
     def count(self, event: str) -> None:
         """Count an event under this API's name, e.g. ``create.projecttimes``."""

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import threading
-from collections import Counter
+from collections import Counter, deque
+
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 
 class Stats:
@@ -28,3 +30,29 @@ class Stats:
     def reset(self) -> None:
         with self._lock:
             self._counts.clear()
+
+
+class RequestLog:
+    """The last requests the API emulators received (method and path), oldest first.
+
+    Tests read it to prove what a client sent, e.g. that the account check only reads.
+    """
+
+    def __init__(self, app: ASGIApp, size: int = 10_000) -> None:
+        self.app = app
+        self._lock = threading.Lock()
+        self._entries: deque[tuple[str, str]] = deque(maxlen=size)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not scope["path"].startswith("/_sandbox"):
+            with self._lock:
+                self._entries.append((scope["method"], scope["path"]))
+        await self.app(scope, receive, send)
+
+    def entries(self) -> list[tuple[str, str]]:
+        with self._lock:
+            return list(self._entries)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()

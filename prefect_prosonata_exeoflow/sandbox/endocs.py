@@ -17,7 +17,10 @@ Options (``configure``): ``rate_limit`` (300), ``window_seconds`` (60), ``error_
 ``sync_contracts``/``sync_invoices``/``sync_inputs`` (feeds on) and ``only_approved``.
 
 Forced 429 hint forms (``rule.hint``): ``default`` (``Retry-After: <seconds>``), ``missing``
-(no header), ``garbage`` (``Retry-After: soon``), ``http_date`` (``Retry-After`` as an HTTP date).
+(no header), ``garbage`` (``Retry-After: soon``), ``http_date`` (``Retry-After`` as an HTTP date),
+``stale`` (an HTTP date already past on the server's clock), ``huge`` (``Retry-After: 999999``).
+The rate options every emulator takes (``window_phase``, ``clock_offset``, ``rival_calls``,
+``hintless_429``; see ``_emulator.RATE_DEFAULTS``) shift, skew, pre-spend or strip its windows.
 
 Counters: ``endocs.requests``, ``endocs.429``, ``endocs.create.<kind>`` and
 ``endocs.update.<kind>`` for kinds ``document``, ``contract``, ``nonform``, ``organization``,
@@ -43,7 +46,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from .._core.clock import Clock
-from ._emulator import Emulator
+from ._emulator import RATE_DEFAULTS, Emulator
 from ._ratelimit import FixedWindowLimiter, WindowState
 from ._stats import Stats
 from .endocs_data import ACCOUNT_ID, ACCOUNT_NAME, DOC_TYPES, make_pdf, wire
@@ -101,19 +104,20 @@ class EnDocsEmulator(Emulator):
 
     def reset(self) -> None:
         self.options = dict(DEFAULTS)
+        self.rate = dict(RATE_DEFAULTS)
         self.limiter = None
         self.configure(**self._initial)
         self.store = EnDocsStore(self.options, self.clock.time, self.count)
 
     def configure(self, **options: Any) -> None:
+        options, window_changed = self.take_rate_options(options)
         for key, value in options.items():
             if key not in DEFAULTS:
                 raise TypeError(f"unknown endocs option {key!r}; known: {sorted(DEFAULTS)}")
             self.options[key] = self._checked(key, value)
-        if self.limiter is None or {"rate_limit", "window_seconds"} & set(options):
-            self.limiter = FixedWindowLimiter(
-                self.options["rate_limit"], self.options["window_seconds"], self.clock, aligned=True
-            )
+        if self.limiter is None or window_changed or {"rate_limit", "window_seconds"} & set(options):
+            self.limiter = self.new_limiter(self.options["rate_limit"], self.options["window_seconds"], aligned=True)
+        self.spend_rival_calls(self.limiter, f"Bearer {SANDBOX_KEYS['endocs_token']}")
 
     @staticmethod
     def _checked(key: str, value: Any) -> Any:
@@ -181,6 +185,10 @@ class EnDocsEmulator(Emulator):
         headers: dict[str, str] = {}
         if hint == "garbage":
             headers["Retry-After"] = "soon"
+        elif hint == "huge":  # far beyond any sensible bound
+            headers["Retry-After"] = "999999"
+        elif hint == "stale":  # a date already past on the server's own clock
+            headers["Retry-After"] = email.utils.formatdate(math.floor(self.server_time()) - 30, usegmt=True)
         elif hint == "http_date":
             headers["Retry-After"] = email.utils.formatdate(math.ceil(window.reset_at), usegmt=True)
         elif hint != "missing":
@@ -196,7 +204,7 @@ class EnDocsEmulator(Emulator):
             return self._too_many(self.limiter.peek(key), rule.hint)
         window = self.limiter.hit(key)
         if not window.allowed:
-            return self._too_many(window, "default")
+            return self._too_many(window, "missing" if self.rate["hintless_429"] else "default")
         segments = request.path_params["rest"].split("/")
         while segments and segments[-1] == "":
             segments.pop()

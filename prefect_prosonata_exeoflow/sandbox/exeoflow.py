@@ -14,7 +14,10 @@ Behaviour follows ``docs/apis/exeoflow.md`` (its working guesses where the docs 
 * A forced ``rate_limit`` fault answers 429 with a hint of ``forced_retry_after`` seconds in
   the form ``rule.hint`` names: ``default`` (Retry-After and X-RateLimit-*), ``reset_only``
   (no Retry-After), ``retry_after_only`` (no X-RateLimit-*), ``missing`` (no hint at all),
-  ``garbage`` (unparseable values).
+  ``garbage`` (unparseable values), ``stale`` (``X-RateLimit-Reset`` a window in the past, no
+  ``Retry-After``), ``huge`` (``Retry-After: 999999``).
+* The rate options every emulator takes (``window_phase``, ``clock_offset``, ``rival_calls``,
+  ``hintless_429``; see ``_emulator.RATE_DEFAULTS``); epoch resets are on the skewed clock.
 * Executions run through the workflow's nodes over ``execution_seconds`` (default 1.0),
   computed from the clock on every read, and end ``success`` (output echoes the input) or
   ``failed`` (``error: {code, message}``); cancel makes a running one ``cancelled`` (400
@@ -46,8 +49,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from ._emulator import Emulator
-from ._ratelimit import FixedWindowLimiter, WindowState
+from ._emulator import RATE_DEFAULTS, Emulator
+from ._ratelimit import WindowState
 from .exeoflow_data import EXECUTIONS, WEBHOOKS, WORKFLOWS
 from .keys import SANDBOX_KEYS
 
@@ -230,9 +233,11 @@ class ExeoflowEmulator(Emulator):
         if not hasattr(self, "options"):
             self.options = _Options()
             self._lock = threading.RLock()
-        unknown = set(options) - {"rate_limit", "window_seconds", "execution_seconds", "forced_retry_after"}
+        unknown = set(options) - {"rate_limit", "window_seconds", "execution_seconds", "forced_retry_after",
+                                  *RATE_DEFAULTS}
         if unknown:
             raise TypeError(f"unknown exeoflow option(s): {sorted(unknown)}")
+        options, _ = self.take_rate_options(options)
         for name, value in options.items():
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise TypeError(f"exeoflow option {name} must be a number, got {value!r}")
@@ -241,9 +246,8 @@ class ExeoflowEmulator(Emulator):
             if name != "rate_limit" and (value < 0 or (name == "window_seconds" and value <= 0)):
                 raise ValueError(f"{name} must be positive, got {value!r}")
             setattr(self.options, name, value)
-        self.limiter = FixedWindowLimiter(
-            self.options.rate_limit, float(self.options.window_seconds), self.clock, aligned=True
-        )
+        self.limiter = self.new_limiter(self.options.rate_limit, float(self.options.window_seconds), aligned=True)
+        self.spend_rival_calls(self.limiter, SANDBOX_KEYS["exeoflow_api_key"])
 
     def reset(self) -> None:
         with self._lock:
@@ -316,6 +320,8 @@ class ExeoflowEmulator(Emulator):
             if not state.allowed:
                 self.count("429")
                 response = _envelope(429, error=("RATE_LIMIT_EXCEEDED", _MESSAGES[429]))
+                if self.rate["hintless_429"]:
+                    return response
                 response.headers["Retry-After"] = str(max(1, math.ceil(state.reset_in)))
             else:
                 response = await self._dispatch(request, key, handlers)
@@ -342,7 +348,7 @@ class ExeoflowEmulator(Emulator):
         self.count("429")
         wait = self.options.forced_retry_after
         response = _envelope(429, error=("RATE_LIMIT_EXCEEDED", _MESSAGES[429]))
-        reset = math.ceil(self.clock.time() + wait)
+        reset = math.ceil(self.server_time() + wait)
         headers = {"X-RateLimit-Limit": str(self.options.rate_limit), "X-RateLimit-Remaining": "0",
                    "X-RateLimit-Reset": str(reset)}
         if hint == "garbage":
@@ -350,6 +356,10 @@ class ExeoflowEmulator(Emulator):
                        "X-RateLimit-Reset": "spaeter"}
         elif hint == "missing":
             headers = {}
+        elif hint == "huge":  # far beyond any sensible bound
+            headers = {"Retry-After": "999999"}
+        elif hint == "stale":  # the end of a window long past: a stale header or a clock behind ours
+            headers["X-RateLimit-Reset"] = str(math.floor(self.server_time() - self.options.window_seconds))
         elif hint == "retry_after_only":
             headers = {"Retry-After": f"{wait:g}"}
         elif hint != "reset_only":  # "default"

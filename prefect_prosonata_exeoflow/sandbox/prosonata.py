@@ -14,7 +14,11 @@ in ``docs/apis/prosonata.md`` (cited by id, PS-U1 ... PS-U30, from its unknowns 
   ``apiLimitReset`` n (PS-U1); no rate-limit headers unless ``retry_after_header=True`` (PS-U2).
 * Forced 429s (fault plan ``rate_limit``) by ``hint``: ``default``; ``message`` (seconds only
   in the message); ``retry_after`` (only a ``Retry-After`` header); ``missing`` (no hint);
-  ``garbage`` (``apiLimitReset: "soon"``, ``Retry-After: later``).
+  ``garbage`` (``apiLimitReset: "soon"``, ``Retry-After: later``); ``stale`` (``apiLimitReset: 0``,
+  a reset already past); ``huge`` (``apiLimitReset: 999999``).
+* The rate options every emulator takes (``window_phase``, ``clock_offset``, ``rival_calls``,
+  ``hintless_429``; see ``_emulator.RATE_DEFAULTS``); ``window_phase`` makes the first window
+  one begun by someone else at that phase; later windows start at their first call (PS-U3).
 * A path outside ``/api/v1`` answers an HTML page, as a wrong base URL does on a live account.
 """
 
@@ -33,7 +37,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from .._core.clock import Clock
-from ._emulator import Emulator
+from ._emulator import RATE_DEFAULTS, Emulator
 from ._prosonata.query import ApiError, order_rows, page_params, parse_order, predicates
 from ._prosonata.rights import Caller, check_owner, require, visibility
 from ._prosonata.seed import build_tables
@@ -45,6 +49,8 @@ from .keys import SANDBOX_KEYS
 
 JSON_TYPE = "application/json; charset=utf-8"
 JSONP_TYPE = "application/javascript; charset=utf-8"  # PS-U26
+#: The wait of the ``huge`` 429 hint form (seconds): longer than any block's max_rate_limit_wait.
+HUGE_WAIT = 999_999
 ACCOUNT = "account"  # PS-U3: one window per account, shared by every key
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 #: A technical user stands behind the app integration (PS-U19).
@@ -105,16 +111,18 @@ class ProSonataEmulator(Emulator):
             self._limiter.reset()
 
     def configure(self, **options: Any) -> None:
-        unknown = sorted(set(options) - set(DEFAULTS))
+        unknown = sorted(set(options) - set(DEFAULTS) - set(RATE_DEFAULTS))
         if unknown:
-            raise TypeError(f"unknown ProSonata option(s) {unknown}; known: {sorted(DEFAULTS)}")
+            raise TypeError(f"unknown ProSonata option(s) {unknown}; known: {sorted({*DEFAULTS, *RATE_DEFAULTS})}")
+        options, window_changed = self.take_rate_options(options)
         _validate(options)
         with self._lock:
             self._options.update(options)
-            if "rate_limit" in options or "window_seconds" in options:
-                self._limiter = FixedWindowLimiter(
-                    int(self._options["rate_limit"]), float(self._options["window_seconds"]), self.clock
+            if "rate_limit" in options or "window_seconds" in options or window_changed:
+                self._limiter = self.new_limiter(
+                    int(self._options["rate_limit"]), float(self._options["window_seconds"]), aligned=False
                 )
+            self.spend_rival_calls(self._limiter, ACCOUNT)
 
     def error_body(self, status: int) -> tuple[str, bytes]:
         """An injected fault in ProSonata's look: the envelope with ``message`` and ``data: []``."""
@@ -151,7 +159,7 @@ class ProSonataEmulator(Emulator):
         state = self._limiter.hit(ACCOUNT)
         if not state.allowed:
             self.count("429")
-            return self._too_many("default", caller, state, params)
+            return self._too_many("missing" if self.rate["hintless_429"] else "default", caller, state, params)
         limits = _limits(state)
         if caller is None:
             return self._reply(401, {"status": 401, "message": "Invalid API key", **limits}, [], params)
@@ -287,6 +295,10 @@ class ProSonataEmulator(Emulator):
             return {"status": 429, "message": plain, **who, "apiLimitRemaining": 0}, {"Retry-After": str(seconds)}
         if hint == "missing":
             return {"status": 429, "message": plain, **who}, {}
+        if hint == "huge":  # a wait far beyond any sensible bound
+            return {"status": 429, "message": plain, **who, "apiLimitRemaining": 0, "apiLimitReset": HUGE_WAIT}, {}
+        if hint == "stale":  # a reset that has already passed (a cached or stale answer)
+            return {"status": 429, "message": plain, **who, "apiLimitRemaining": 0, "apiLimitReset": 0}, {}
         if hint == "garbage":
             meta = {"message": "API limit exceeded. Please retry soon.", **who, "apiLimitRemaining": 0, "apiLimitReset": "soon"}
             return {"status": 429, **meta}, {"Retry-After": "later"}

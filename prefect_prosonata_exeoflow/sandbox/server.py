@@ -41,6 +41,7 @@ class SandboxServer:
             access_log=False,
             lifespan="off",
             timeout_keep_alive=30,
+            date_header=False,  # the sandbox stamps its own Date, on each API's (skewable) clock
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="api-sandbox", daemon=True)

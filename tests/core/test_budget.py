@@ -91,10 +91,33 @@ def test_429_blocks_everyone_for_the_hinted_time() -> None:
 
 
 def test_local_counting_for_apis_that_report_nothing() -> None:
-    clock = FakeClock(start=1_000_000_040.0)  # 20 s into a minute (1_000_000_020 is a boundary)
+    # The window's phase is unknown: a boundary lies somewhere in the next window's length. Once
+    # the count is spent, one probe goes at the midpoint of that range instead of waiting it out.
+    clock = FakeClock(start=1_000_000_040.0)
+    budget = RateBudget(clock, limit=3, window_seconds=60, probe_when_unknown=False)
+    assert [budget.reserve() for _ in range(3)] == [0.0, 0.0, 0.0]
+    for _ in range(3):
+        budget.release(None, sent_at=clock.monotonic(), limited=False)
+    assert budget.reserve() == pytest.approx(30.0)  # the midpoint of (now, now + 60]
+    clock.advance(30)
+    assert budget.reserve() == 0.0  # the probe
+    assert budget.reserve() > 0  # the others wait for its answer
+    budget.release(None, sent_at=clock.monotonic(), limited=False)  # admitted: a boundary passed
+    assert budget.phase_uncertainty == pytest.approx(30.0)  # next boundary in (now + 30, now + 60]
+    assert [budget.reserve() for _ in range(3)] == [0.0, 0.0, pytest.approx(45.0)]  # probe at the midpoint of (+60, +90]
+
+
+def test_calendar_alignment_is_only_a_first_guess() -> None:
+    clock = FakeClock(start=1_000_000_040.0)  # 20 s into a minute
     budget = RateBudget(clock, limit=3, window_seconds=60, aligned=True, probe_when_unknown=False)
     assert [budget.reserve() for _ in range(3)] == [0.0, 0.0, 0.0]
-    assert budget.reserve() == pytest.approx(40.0)  # the next calendar minute
+    assert budget.reserve() == pytest.approx(20.0)  # probes halfway to the guessed minute
+    clock.advance(20)
+    assert budget.reserve() == 0.0
+    clock.advance(0.1)
+    budget.release(None, sent_at=clock.monotonic() - 0.1, limited=True)  # refused: not yet
+    budget.block_for(7, sent_at=clock.monotonic() - 0.1)  # Retry-After: 7 s
+    assert budget.reserve() == pytest.approx(7.0)
 
 
 def test_concurrent_reservations_never_exceed_the_budget() -> None:

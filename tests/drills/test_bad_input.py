@@ -51,6 +51,16 @@ EXEOFLOW: list[tuple[Callable[[Any], Any], str]] = [
     (lambda c: c.update_workflow(WORKFLOW), "needs at least one of name, description"),
     (lambda c: c.create_workflow("x", nodes=[{"type": "http"}]), "needs a string 'id'"),
     (lambda c: c.wait_for_execution("exec_1", timeout=-1), "timeout must be a positive number"),
+    (lambda c: c.wait_for_execution("exec_1", timeout=float("inf")), "timeout must be a positive number"),
+    (lambda c: c.execute_and_wait(WORKFLOW, timeout=float("nan")), "timeout must be a positive number"),
+    (lambda c: c.execute_and_wait(WORKFLOW, poll_interval=float("inf")), "interval must be a positive number"),
+    (lambda c: c.execute_workflow(WORKFLOW, input={"amount": float("nan")}), "input['amount'] is nan"),
+    (lambda c: c.execute_workflow(WORKFLOW, input={"rows": [1, float("-inf")]}), "input['rows'][1] is -inf"),
+    (lambda c: c.create_workflow("x", nodes=[{"id": "n", "type": "http", "retry": float("inf")}]), "nodes[0]"),
+    (lambda c: c.get_workflow("."), "workflow_id '.' cannot be used in a URL path"),
+    (lambda c: c.delete_workflow(".."), "workflow_id '..' cannot be used in a URL path"),
+    (lambda c: c.cancel_execution(".."), "execution_id '..' cannot be used in a URL path"),
+    (lambda c: c.get_execution("exec\x01"), "not allowed in an id"),
 ]
 
 ENDOCS: list[tuple[Callable[[Any], Any], str]] = [
@@ -67,6 +77,13 @@ ENDOCS: list[tuple[Callable[[Any], Any], str]] = [
     (lambda c: c.upload_non_form_document(("a.pdf", b"1"), comment="x" * 501), "comment must be a string"),
     (lambda c: c.upsert_external_document({"doc_type_id": 1, "source": "Входящий"}), "Organization"),
     (lambda c: c.upsert_contract({"ext_id": "c-1"}), "contract needs name, organization, contractor"),
+    (lambda c: c.download_files("١٢", "MetaID"), "item_id must be a positive integer"),
+    (lambda c: c.download_files(0, "NonFormID"), "item_id must be a positive integer"),
+    (lambda c: c.download_files("..", "ExtID"), "item_id '..' cannot be used in a URL path"),
+    (lambda c: c.download_files_by_ext_id("."), "ext_id '.' cannot be used in a URL path"),
+    (lambda c: c.download_files_by_ext_id("doc\n1"), "control characters"),
+    (lambda c: c.get_new_inputs(request_id=".."), "request_id '..' cannot be used in a URL path"),
+    (lambda c: c.get_new_invoices(request_id="run/1"), "request_id 'run/1' cannot be used in a URL path"),
 ]
 
 
@@ -96,6 +113,11 @@ BLOCKS: list[tuple[Callable[[], Any], type[Exception], str]] = [
     (lambda: ExeoflowCredentials(api_key="k", base_url="api.exeoflow.com/v1"), ValidationError, "https://"),
     (lambda: EnDocsCredentials(token="k", base_url="https://x.test:99999"), ValidationError, "invalid port"),
     (lambda: ExeoflowCredentials(api_key="k", timeout=0), ValidationError, "timeout"),
+    (lambda: ExeoflowCredentials(api_key="k", timeout=float("inf")), ValidationError, "timeout"),
+    (lambda: EnDocsCredentials(token="k", timeout=float("nan")), ValidationError, "timeout"),
+    (lambda: ProSonataCredentials(subdomain="agentur", api_key="k", max_response_bytes=0), ValidationError,
+     "max_response_bytes"),
+    (lambda: ExeoflowCredentials(api_key="k", max_pages=0), ValidationError, "max_pages"),
     (lambda: EnDocsCredentials(token="k", requests_per_minute=0), ValidationError, "requests_per_minute"),
     (lambda: ProSonataCredentials(subdomain="agentur", api_key="k", max_retries=-1), ValidationError, "max_retries"),
 ]
@@ -126,3 +148,31 @@ def test_base_url_with_secrets_is_rejected_without_echoing_them(quiet: SandboxSe
     text = f"{caught.value}{caught.value!r}{caught.value.errors()}"
     assert message in text
     assert SECRET_IN_URL not in f"{caught.value}{caught.value!r}"
+
+
+_PASTED = "sk-live-PASTED-key-0123456789abcdef"
+
+
+@pytest.mark.parametrize("build", [
+    lambda: ProSonataCredentials(base_url=f"https://x.test/api/v1?apiKey={_PASTED}", api_key="k"),
+    lambda: ProSonataCredentials(subdomain=_PASTED + "/", api_key="k"),
+    lambda: ProSonataCredentials.model_validate({"subdomain": "a", "api_key": "k", "timeout": _PASTED}),
+    lambda: ExeoflowCredentials(api_key="k", base_url=f"https://user:{_PASTED}@x.test/v1"),
+    lambda: ExeoflowCredentials.model_validate({"api_key": "k", "base_url": f"https://x.test/v1#{_PASTED}"}),
+    lambda: EnDocsCredentials(token="k", base_url=f"ftp://x.test/?token={_PASTED}"),
+    lambda: EnDocsCredentials(token="k", requests_per_minute=_PASTED),
+], ids=["prosonata-query", "prosonata-subdomain", "prosonata-timeout", "exeoflow-userinfo", "exeoflow-fragment",
+        "endocs-query", "endocs-limit"])
+def test_a_secret_in_any_block_field_is_in_no_part_of_the_error(build: Any) -> None:
+    import pickle
+
+    with pytest.raises(ValidationError) as caught:
+        build()
+    error = caught.value
+    assert error.errors() and all(line["msg"] for line in error.errors())  # still says what was wrong
+    parts = [str(error), repr(error), repr(error.errors()), repr(error.args), error.json(),
+             pickle.dumps(error), repr(pickle.loads(pickle.dumps(error)).errors()),
+             repr(error.__context__), repr(error.__cause__)]
+    for part in parts:
+        text = part.decode("latin-1") if isinstance(part, bytes) else part
+        assert _PASTED not in text and _PASTED.lower() not in text

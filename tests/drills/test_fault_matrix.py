@@ -16,7 +16,19 @@ from prefect_prosonata_exeoflow._core.clock import FakeClock
 from prefect_prosonata_exeoflow.sandbox import SandboxServer
 
 from .apis import OPERATIONS, Traffic, credentials, exact_client
-from .matrix import END, START, Cell, cells, render_readme_section
+from .matrix import (
+    API_TITLES,
+    END,
+    SCENARIO_CALLS,
+    SCENARIO_LIMIT,
+    SCENARIO_WINDOW,
+    SCENARIOS,
+    START,
+    Cell,
+    Scenario,
+    cells,
+    render_readme_section,
+)
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -43,7 +55,7 @@ def _settle(sandbox: SandboxServer, counter: str, at_least: int, seconds: float)
 def test_fault_cell(cell: Cell, drill_sandbox: SandboxServer) -> None:
     operation, outcome, fault = OPERATIONS[cell.api][cell.operation], cell.outcome, cell.row.fault
     clock = FakeClock(start=time.time())
-    client = exact_client(credentials(cell.api, drill_sandbox, timeout=fault.timeout), clock)
+    client = exact_client(credentials(cell.api, drill_sandbox, timeout=fault.timeout, **fault.client), clock)
     traffic = Traffic(clock).attach(client)
     rule = {"times": 1, **fault.options}
     drill_sandbox.sandbox.faults.add(fault.kind, api=cell.api, method=operation.method, path=operation.path, **rule)
@@ -87,4 +99,53 @@ def test_readme_failure_section_is_rendered_from_the_matrix() -> None:
 def test_every_api_and_operation_has_every_common_fault() -> None:
     seen = {(cell.api, cell.operation) for cell in cells()}
     assert seen == {(api, op) for api in OPERATIONS for op in OPERATIONS[api]}
-    assert len(cells()) == 3 * 3 * 14 + 3 * (5 + 5 + 4)
+    assert len(cells()) == 3 * 3 * 19 + 3 * (7 + 7 + 6)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda scenario: scenario.label.split(" (")[0])
+def test_window_scenario(scenario: Scenario, sandbox: SandboxServer) -> None:
+    """The three APIs at once (one client each, real time, one-second windows), judged by the
+    sandbox's record of every window: 429s per window and how late each window's first call came
+    (a client that assumed calendar windows would come 0.6 s late to each of the phase offset's)."""
+    import threading
+
+    from prefect_prosonata_exeoflow._core.errors import APIError
+
+    errors: list[BaseException] = []
+    clients = {}
+    for api in API_TITLES:
+        sandbox.sandbox.configure(api, rate_limit=SCENARIO_LIMIT, window_seconds=SCENARIO_WINDOW)
+        fields = {"requests_per_minute": SCENARIO_LIMIT, "rate_limit_window_seconds": SCENARIO_WINDOW} \
+            if api == "endocs" else {}
+        clients[api] = credentials(api, sandbox, **fields).get_client()
+    read = {api: OPERATIONS[api]["read"] for api in API_TITLES}
+
+    def run(api: str) -> None:
+        try:
+            for _ in range(SCENARIO_CALLS):
+                read[api].call(clients[api], sandbox)
+        except (APIError, AssertionError) as exc:  # reported below
+            errors.append(exc)
+
+    edge = (time.time() // SCENARIO_WINDOW + 1) * SCENARIO_WINDOW  # where a calendar-aligned client starts
+    time.sleep(edge - time.time() + 0.01)
+    for api in API_TITLES:  # the rival's calls and the skew land in the window the workload starts in
+        sandbox.sandbox.configure(api, **scenario.options)
+    threads = [threading.Thread(target=run, args=(api,)) for api in API_TITLES]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for client in clients.values():
+        client.close()
+    assert not errors, errors
+    for api in API_TITLES:
+        limiter = sandbox.sandbox.emulators[api].limiter_of
+        assert limiter is not None
+        windows = [w for w in limiter.history() if w["admitted"] or w["refused"]]
+        assert sum(w["admitted"] for w in windows) >= SCENARIO_CALLS
+        assert windows[0]["refused"] <= scenario.first_window_429s[api], (api, windows)
+        assert all(w["refused"] <= scenario.later_window_429s[api] for w in windows[1:]), (api, windows)
+        late = [w["first_call"] - w["start"] for w in windows[1:]]
+        assert max(late) <= scenario.max_over_wait, (api, late)
+        assert sum(late) / len(late) <= scenario.mean_bound(api), (api, late)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import email.utils
 import json
 from collections.abc import Callable
@@ -15,6 +17,7 @@ from prefect_prosonata_exeoflow._core.clock import FakeClock
 from prefect_prosonata_exeoflow._core.errors import (
     AuthenticationError,
     BadRequestError,
+    InvalidRequestError,
     MalformedResponseError,
     NotFoundError,
     OutcomeUnknownError,
@@ -28,7 +31,6 @@ from prefect_prosonata_exeoflow.endocs.dialect import (
     classify,
     error_code,
     key_value,
-    seconds_to_window_end,
 )
 
 TOKEN = "unit-test-token-abcdef"
@@ -205,21 +207,23 @@ def test_retry_after_http_date_is_waited() -> None:
 
 
 @pytest.mark.parametrize("headers", [{}, {"Retry-After": "soon"}])
-def test_without_a_usable_hint_the_wait_ends_at_the_next_minute(headers: dict[str, str]) -> None:
+def test_without_a_usable_hint_the_client_backs_off_instead_of_guessing_the_minute(headers: dict[str, str]) -> None:
+    # Nothing documents that EnDocs windows align to the calendar minute: no "next minute" guess.
     client, clock = mock_client(_limited_then_ok(**headers))
     client.get_client_info()
-    assert len(clock.sleeps) == 1 and 40.0 <= clock.sleeps[0] <= 40.1  # START is hh:mm:20
+    assert len(clock.sleeps) == 1 and 0.25 <= clock.sleeps[0] <= 0.5 + 0.1  # backoff step 0 (+ jitter)
 
 
-def test_next_minute_fallback_is_exact() -> None:
+def test_stale_http_date_is_no_hint() -> None:
     clock = FakeClock(START)
     dialect = EnDocsDialect(clock)
-    response = httpx.Response(429, headers={"Retry-After": "later"}, request=httpx.Request("GET", "https://x/"))
-    assert dialect.retry_after(response, None) == 40.0
-    clock.advance(39.5)
-    assert dialect.retry_after(response, None) == pytest.approx(0.5)
-    assert seconds_to_window_end(120.0) == 60.0  # on a boundary: the whole next minute
-    assert EnDocsDialect(clock, window_seconds=2).retry_after(response, None) == pytest.approx(0.5)
+    stale = email.utils.formatdate(START - 30, usegmt=True)
+    response = httpx.Response(429, headers={"Retry-After": stale}, request=httpx.Request("GET", "https://x/"))
+    assert dialect.retry_after(response, None) is None
+    # ... unless the server's own Date says its clock is 40 s behind ours: then 10 s are left.
+    dated = httpx.Response(429, headers={"Retry-After": stale, "Date": email.utils.formatdate(START - 40, usegmt=True)},
+                           request=httpx.Request("GET", "https://x/"))
+    assert dialect.retry_after(dated, None) == pytest.approx(10.0)
 
 
 def test_a_wait_longer_than_allowed_raises_rate_limit_error_without_sleeping() -> None:
@@ -231,22 +235,28 @@ def test_a_wait_longer_than_allowed_raises_rate_limit_error_without_sleeping() -
 
 
 def test_client_paces_itself_to_the_per_minute_limit() -> None:
+    from prefect_prosonata_exeoflow.sandbox._ratelimit import FixedWindowLimiter
+
     clock = FakeClock(START)
-    sent_at: list[float] = []
+    server = FixedWindowLimiter(5, 60, clock, aligned=True)  # calendar minutes, unknown to the client
+    admitted: list[float] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
-        sent_at.append(clock.time())
+        state = server.hit("token")
+        if not state.allowed:
+            return jsn(429, {"error": "Too Many Requests"}, **{"Retry-After": str(max(1, math.ceil(state.reset_in)))})
+        admitted.append(clock.time())
         return jsn(200, [])
 
     client, clock = mock_client(handler, clock, requests_per_minute=5)
-    for _ in range(12):
+    for _ in range(30):
         client.get_client_users()
     per_minute: dict[int, int] = {}
-    for moment in sent_at:
+    for moment in admitted:
         per_minute[int(moment // 60)] = per_minute.get(int(moment // 60), 0) + 1
     assert max(per_minute.values()) == 5
-    assert len(per_minute) == 3
-    assert clock.sleeps and 40.0 <= clock.sleeps[0] <= 40.1  # waited for the minute boundary, not 60 s
+    assert len(per_minute) == 6  # no window lost, however the client first guessed the phase
+    assert all(window["refused"] <= 1 for window in server.history())
 
 
 # -- answers ------------------------------------------------------------------------------------------
@@ -270,9 +280,11 @@ def test_feed_sorts_dedupes_and_never_returns_ids_at_or_below_the_cursor() -> No
 def test_empty_feed_keeps_the_cursor() -> None:
     handler, seen = once(jsn(200, {"Key": 0, "Value": None}))
     client, _ = mock_client(handler)
-    feed = client.get_new_contracts(since_id=77, request_id="run 1/2")
+    feed = client.get_new_contracts(since_id=77, request_id="run 1 of 2")
     assert feed.items == [] and feed.next_since_id == 77
-    assert seen[0].url.raw_path == b"/api/Output/GetNewContracts/77/run%201%2F2"
+    assert seen[0].url.raw_path == b"/api/Output/GetNewContracts/77/run%201%20of%202"
+    with pytest.raises(InvalidRequestError, match="request_id 'run 1/2' cannot be used in a URL path"):
+        client.get_new_contracts(since_id=77, request_id="run 1/2")  # %2F is decoded to / by many servers
 
 
 def test_a_row_that_does_not_fit_is_a_malformed_response() -> None:

@@ -49,15 +49,15 @@ def test_forced_429_waits_the_hinted_time(clocked: Clocked, hint: str) -> None:
 
 
 @pytest.mark.parametrize("hint", ["missing", "garbage"])
-def test_without_a_hint_the_client_waits_for_the_window_boundary(clocked: Clocked, hint: str) -> None:
+def test_without_a_hint_the_client_backs_off_one_step_then_probes(clocked: Clocked, hint: str) -> None:
+    # No calendar-minute guess (nothing documents where EnDocs windows start, ED-U5 in docs/apis/endocs.md): one backoff step.
     _emulator(clocked).configure(window_seconds=1)
     clocked.server.sandbox.faults.add("rate_limit", api="endocs", hint=hint, times=1)
     recorder = Recorder()
     with _client(clocked, recorder, rate_limit_window_seconds=1) as client:
         client.get_client_users()
     assert "retry-after" not in recorder.responses[0].headers or recorder.responses[0].headers["retry-after"] == "soon"
-    assert len(clocked.clock.sleeps) == 1 and 0 < clocked.clock.sleeps[0] <= 1.0  # at most one window
-    assert clocked.clock.time() % 1 == pytest.approx(0, abs=1e-6)  # retried at the boundary, not before
+    assert len(clocked.clock.sleeps) == 1 and 0.25 <= clocked.clock.sleeps[0] <= 0.5 + 0.1  # step 0 + jitter
 
 
 def test_real_429_is_recovered_when_the_client_expects_a_higher_limit(clocked: Clocked) -> None:
@@ -69,16 +69,16 @@ def test_real_429_is_recovered_when_the_client_expects_a_higher_limit(clocked: C
     assert clocked.clock.sleeps and all(0 < wait <= 1.0 for wait in clocked.clock.sleeps)  # a window at most
 
 
-def test_self_pacing_burst_gets_no_429(clocked: Clocked) -> None:
+def test_self_pacing_burst_gets_at_most_one_429_per_window(clocked: Clocked) -> None:
     _emulator(clocked).configure(rate_limit=5, window_seconds=2)
     started = clocked.clock.time()
     with _client(clocked, requests_per_minute=5, rate_limit_window_seconds=2) as client:
         for _ in range(12):
             client.get_client_users()
-    assert stat(clocked.server, "requests") == 12 and stat(clocked.server, "429") == 0
-    assert len(clocked.clock.sleeps) == 2  # three windows: the client waited for two boundaries
-    assert 2.0 < clocked.clock.time() - started <= 4.0
-    assert clocked.clock.time() % 2 == pytest.approx(0, abs=1e-6)
+    assert stat(clocked.server, "requests") - stat(clocked.server, "429") == 12
+    # The windows' phase is unknown to the client (ED-U5): at most one probe per window while it learns it.
+    assert stat(clocked.server, "429") <= 3
+    assert 2.0 < clocked.clock.time() - started <= 4.2  # three windows: no window lost
 
 
 def test_shared_token_costs_at_most_one_429_per_window(clocked: Clocked) -> None:

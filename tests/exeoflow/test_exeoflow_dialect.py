@@ -78,11 +78,11 @@ def test_budget_hint_turns_epoch_reset_into_seconds_from_now() -> None:
     ("reset", "expected"),
     [
         ("+12", 12.0),  # a small number: seconds from now (a rewriting proxy)
-        ("-5", 0.0),  # never negative
+        ("-5", None),  # negative: no hint
         ("spaeter", None),  # garbage
         ("nan", None),
-        ("OFFSET+3600", None),  # an hour away: not a per-minute window, ignored
-        ("OFFSET-10", 0.0),  # already past
+        ("OFFSET+3600", 3600.0),  # an hour away: kept; the core raises RateLimitError past max_rate_limit_wait
+        ("OFFSET-10", None),  # already past (stale): no hint, the core probes
     ],
 )
 def test_reset_hint_edge_cases(reset: str, expected: float | None) -> None:

@@ -58,6 +58,18 @@ def client_and_requests() -> tuple[ProSonataClient, list[httpx.Request]]:
         (lambda c: c.projects.create(projectName="x", customerID=1, contactID=2, projectStatus=1), "only on update"),
         (lambda c: c.external_costs.create(netValue=100, grossValue=119, tax=19), "projectID, addressID required"),
         (lambda c: c.external_costs.create(netValue=100, grossValue=90, tax=19, useInbox=1), "below netValue"),
+        # Non-ASCII digits are digits to str.isdigit() and int(), but no ProSonata id or integer.
+        (lambda c: c.projects.get("²"), "projects: projectID must be a positive integer, got '²'"),
+        (lambda c: c.project_times.get("١٢"), "timeID must be a positive integer"),
+        (lambda c: c.project_times.list(projectID="١٢"), "not an integer (ASCII digits)"),
+        (lambda c: c.project_times.get(0), "timeID must be a positive integer, got 0"),
+        (lambda c: c.projects.update("0", projectName="x"), "projectID must be a positive integer"),
+        (lambda c: c.customers.get(-1), "customerID must be an integer >= 0"),  # 0 is "Intern" (documented)
+        (lambda c: c.project_times.create(category=1, projectID=2, workingTime=float("nan")), "workingTime"),
+        (lambda c: c.project_times.create(category=1, projectID=2, workingTime="NaN"), "not a finite number"),
+        (lambda c: c.project_tasks.create(taskName="t", projectID=2, timePlanned=float("inf")),
+         "projecttasks: timePlanned is inf"),
+        (lambda c: c.customers.list(customerCostRate="NaN"), "a finite decimal number"),
     ],
 )
 def test_bad_input_raises_before_sending(client_and_requests, call, message) -> None:  # type: ignore[no-untyped-def]

@@ -97,7 +97,10 @@ def test_every_resource_lists(api: httpx.Client) -> None:
 def test_crm_alias_and_module_switch(sandbox: SandboxServer, api: httpx.Client) -> None:
     assert data(api.get("/crmevent/2")) == data(api.get("/crmevents/2"))
     sandbox.sandbox.configure("prosonata", crm_module=False)
-    off = api.get("/crmevents")
+    try:
+        off = api.get("/crmevents")
+    finally:  # the session's sandbox keeps its configuration across resets
+        sandbox.sandbox.configure("prosonata", crm_module=True)
     assert off.status_code == 403 and "CRM" in meta(off)["message"]
 
 

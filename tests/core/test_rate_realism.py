@@ -1,0 +1,180 @@
+"""Rate limits as real servers send them (issue 12), on a fake clock: long hints, stale resets,
+skewed clocks, windows of unknown phase, rival consumers, whole-second hints."""
+
+from __future__ import annotations
+
+import statistics
+
+import httpx
+import pytest
+
+from prefect_prosonata_exeoflow._core.budget import PHASE_PRECISION, PROBE_POLL_SECONDS, BudgetHint, RateBudget
+from prefect_prosonata_exeoflow._core.clock import FakeClock
+from prefect_prosonata_exeoflow._core.errors import RateLimitError
+
+from .fake_server import FakeServer, call, client_for, first_call_delays
+
+APIS = ("prosonata", "exeoflow", "endocs")
+START = 1_800_000_000.0  # a multiple of 60 and of 2
+
+
+# -- 1. one hint-sanity rule ---------------------------------------------------------------------------
+@pytest.mark.parametrize("api, answer", [
+    ("prosonata", httpx.Response(429, json={"meta": {"status": 429, "apiLimitReset": 999999, "message": "x"},
+                                            "data": []})),
+    ("exeoflow", httpx.Response(429, headers={"Retry-After": "999999"},
+                                json={"success": False, "error": {"code": "RATE_LIMIT_EXCEEDED", "message": "x"}})),
+    ("endocs", httpx.Response(429, headers={"Retry-After": "999999"}, json={"error": "Too Many Requests"})),
+])
+def test_a_hint_longer_than_max_wait_raises_at_once(api: str, answer: httpx.Response) -> None:
+    clock = FakeClock(START)
+    server = FakeServer(api, clock, limit=10, window=60)
+    server.handler = lambda request: answer  # type: ignore[method-assign]
+    with client_for(server, max_rate_limit_wait=120) as client, pytest.raises(RateLimitError) as caught:
+        call(client, api)
+    assert caught.value.retry_after == 999999
+    assert clock.sleeps == []
+
+
+@pytest.mark.parametrize("api", APIS)
+def test_a_stale_or_missing_hint_never_turns_into_a_burst(api: str) -> None:
+    """Eight workers share one budget; the server refuses without a usable hint (or a stale one):
+    after each backoff step exactly one of them probes, the others wait for its answer."""
+    clock = FakeClock(START)
+    budget = RateBudget(clock) if api != "endocs" else RateBudget(clock, limit=8, window_seconds=60,
+                                                                   probe_when_unknown=False)
+    if api != "endocs":
+        budget.reserve()
+        budget.release(BudgetHint(remaining=20, reset_in=None), sent_at=START, limited=False)
+    for _ in range(8):
+        assert budget.reserve() == 0.0
+    clock.advance(0.05)
+    for _ in range(8):  # all eight answered 429 with nothing usable: one step, not eight
+        budget.release(None, sent_at=START, limited=True)
+        budget.block_for(0.5 * 2 ** budget.probe_step, sent_at=START, probe=True)
+    assert budget.probe_step == 1
+    for step in (1, 2, 3):
+        step_wait = budget.reserve()
+        assert step_wait == pytest.approx(0.5 * 2 ** (step - 1))
+        clock.advance(step_wait)
+        grants = [budget.reserve() for _ in range(8)]
+        assert grants.count(0.0) == 1 and all(g == PROBE_POLL_SECONDS for g in grants if g)
+        probe_sent = clock.monotonic()
+        clock.advance(0.05)
+        if step < 3:  # refused again: the next step doubles, still one probe
+            budget.release(None, sent_at=probe_sent, limited=True)
+            budget.block_for(0.5 * 2 ** budget.probe_step, sent_at=probe_sent, probe=True)
+            assert budget.probe_step == step + 1
+    budget.release(None, sent_at=probe_sent, limited=False)  # the probe got through
+    assert budget.probe_step == 0
+    assert budget.reserve() == 0.0
+
+
+def test_exeoflow_stale_reset_from_eight_threads_probes_once_per_step() -> None:
+    clock = FakeClock(START + 0.5)
+    server = FakeServer("exeoflow", clock, limit=5, window=2, stale_reset=True)
+    with client_for(server) as client:
+        for _ in range(12):
+            call(client, "exeoflow")
+    refused = sum(w["refused"] for w in server.windows())
+    # each refusal is one probe per backoff step (0.5 s, then 1 s ...) of a 2 s window
+    assert refused <= 2 * len(server.windows())
+    assert all(s in (0.5, 1.0, 2.0) or s < 2 for s in clock.sleeps)
+
+
+@pytest.mark.parametrize("offset", [-30.0, 30.0, -3600.0])
+def test_server_clock_offset_is_read_from_its_date_header(offset: float) -> None:
+    clock = FakeClock(START + 0.3)
+    server = FakeServer("exeoflow", clock, limit=5, window=2, clock_offset=offset)
+    with client_for(server) as client:
+        for _ in range(20):
+            call(client, "exeoflow")
+    assert sum(w["refused"] for w in server.windows()) == 0
+    assert max(first_call_delays(server)) <= 1.0 + 0.05  # whole-second Date: at most a second late
+
+
+# -- 2. windows of unknown phase --------------------------------------------------------------------
+@pytest.mark.parametrize("phase", [0.0, 0.37, 1.3])
+@pytest.mark.parametrize("hint", ["default", "missing"])
+def test_endocs_learns_where_the_servers_windows_start(phase: float, hint: str) -> None:
+    clock = FakeClock(START + 0.01)
+    server = FakeServer("endocs", clock, limit=10, window=2.0, phase=phase, hint=hint)
+    with client_for(server) as client:
+        for _ in range(10 * 24):
+            call(client, "endocs")
+    windows = server.windows()
+    assert all(w["admitted"] <= 10 for w in windows)
+    assert max(w["refused"] for w in windows[3:]) <= 1  # steady state: at most one 429 per window
+    delays = first_call_delays(server)
+    assert max(delays) <= 1.5  # never more than 1.5 s late after a reset
+    assert statistics.mean(delays[-8:]) <= PHASE_PRECISION + 0.05  # converged on the true phase
+
+
+def test_endocs_no_calendar_minute_assumption() -> None:
+    """The old client waited for its own calendar window (3.0 s when the reset was 0.16 s away)."""
+    clock = FakeClock(START + 0.01)
+    server = FakeServer("endocs", clock, limit=10, window=4.0, phase=0.17)
+    with client_for(server) as client:
+        for _ in range(10 * 6):
+            call(client, "endocs")
+    assert max(first_call_delays(server)) <= 1.5
+
+
+def test_a_rival_consumer_costs_one_wait_not_a_burst() -> None:
+    clock = FakeClock(START + 0.01)
+    server = FakeServer("endocs", clock, limit=10, window=2.0, rival=7)
+    with client_for(server) as client:
+        for _ in range(40):
+            call(client, "endocs")
+    windows = server.windows()
+    assert windows[0]["refused"] <= 1 and windows[0]["admitted"] + windows[0]["rival"] == 10
+    assert max(first_call_delays(server)) <= 1.5
+
+
+@pytest.mark.parametrize("api", ("prosonata", "exeoflow"))
+def test_reporting_apis_never_hit_429_with_a_rival_or_a_phase_shift(api: str) -> None:
+    clock = FakeClock(START + 0.01)
+    server = FakeServer(api, clock, limit=10, window=2.0, phase=0.6, rival=6)
+    with client_for(server) as client:
+        for _ in range(60):
+            call(client, api)
+    assert sum(w["refused"] for w in server.windows()) == 0
+    assert max(first_call_delays(server)) <= 1.5
+
+
+# -- 3. whole-second hints converge below a second ------------------------------------------------------
+@pytest.mark.parametrize("phase", [0.13, 0.5, 0.87])
+def test_prosonata_whole_second_resets_converge(phase: float) -> None:
+    """Every answer bounds the reset from above (``ceil``); the tightest bound wins, so the first
+    call of each window comes well under a second after the true reset."""
+    clock = FakeClock(START + 0.01)
+    server = FakeServer("prosonata", clock, limit=10, window=3.0, phase=phase, round_trip=0.11)
+    with client_for(server) as client:
+        for _ in range(10 * 12):
+            call(client, "prosonata")
+    assert sum(w["refused"] for w in server.windows()) == 0
+    assert statistics.mean(first_call_delays(server)) <= 0.3
+
+
+def test_budget_keeps_the_tightest_bound_across_answers() -> None:
+    clock = FakeClock(START)
+    budget = RateBudget(clock)
+    budget.reserve()
+    budget.release(BudgetHint(remaining=3, reset_in=3))  # true reset in 2.3 s: ceil says 3
+    clock.advance(0.4)
+    budget.reserve()
+    budget.release(BudgetHint(remaining=2, reset_in=2))  # at +0.4: 1.9 left, ceil 2 -> bound +2.4
+    assert budget.reset_in == pytest.approx(2.0)
+
+
+def test_a_lost_probe_does_not_block_everyone_forever() -> None:
+    from prefect_prosonata_exeoflow._core.budget import PROBE_LOST_SECONDS
+
+    clock = FakeClock(START)
+    budget = RateBudget(clock)
+    budget.block_for(1.0, sent_at=START - 0.1, probe=True)
+    clock.advance(1.0)
+    assert budget.reserve() == 0.0  # the probe; its caller is then cancelled and never releases
+    assert budget.reserve() == PROBE_POLL_SECONDS
+    clock.advance(PROBE_LOST_SECONDS + 1)
+    assert budget.reserve() == 0.0
