@@ -63,12 +63,12 @@ def plain_run(sb: SandboxProcess, group_by: str) -> tuple[float, int]:
 
 def flow_run(blocks: tuple[str, str], group_by: str, *, dry_run: bool = False) -> tuple[float, Any, Any]:
     """Seconds, final state and summary of one run of the main flow."""
-    from flows.prosonata_time_to_exeoflow import TimeSyncParameters, prosonata_time_to_exeoflow
+    from flows.prosonata_time_to_exeoflow import prosonata_time_to_exeoflow
 
-    parameters = TimeSyncParameters(prosonata_block=blocks[0], exeoflow_block=blocks[1], workflow=WORKFLOW_ID,
-                                    start=DAY, group_by=group_by, dry_run=dry_run)  # type: ignore[arg-type]
     start = time.perf_counter()
-    state = prosonata_time_to_exeoflow(parameters, return_state=True)
+    state = prosonata_time_to_exeoflow(prosonata_block=blocks[0], exeoflow_block=blocks[1], workflow=WORKFLOW_ID,
+                                       start=DAY, group_by=group_by, dry_run=dry_run,  # type: ignore[arg-type]
+                                       return_state=True)
     elapsed = time.perf_counter() - start
     return elapsed, state, state.result()
 

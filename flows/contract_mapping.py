@@ -23,7 +23,7 @@ from prefect_prosonata_exeoflow.endocs import Contract
 from prefect_prosonata_exeoflow.prosonata import Customer, Project
 
 MARKER_PREFIX = "endocs-contract-"
-Status = Literal["created", "already-exists", "skipped", "failed", "dry-run"]
+Status = Literal["created", "already-exists", "skipped", "failed", "dry-run", "cancelled"]
 #: Outcomes after which the cursor may pass a contract (nothing left to do for it).
 SETTLED: frozenset[str] = frozenset({"created", "already-exists", "skipped"})
 _QUOTES = re.compile(r"[\"'«»„“”‚‘’]")

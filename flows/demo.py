@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
 
         from blocks.setup import build_blocks, register_block_types, save_blocks
-        from flows.prosonata_time_to_exeoflow import TimeSyncParameters, prosonata_time_to_exeoflow
+        from flows.prosonata_time_to_exeoflow import prosonata_time_to_exeoflow
         from prefect_prosonata_exeoflow.sandbox import SandboxServer
 
         _line("  [2/4] starting the API sandbox (ProSonata, Exeoflow, EnDocs on loopback) ...")
@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
             saved = save_blocks(build_blocks(sandbox_url=sandbox.url))
             _line("        blocks: " + ", ".join(saved.values()))
             _line("  [4/4] running flow prosonata-time-to-exeoflow for yesterday, one execution per project ...")
-            summary = prosonata_time_to_exeoflow(TimeSyncParameters())
+            summary = prosonata_time_to_exeoflow()
             stats = sandbox.sandbox.stats
             executions_started = stats.get("exeoflow.execute")
             requests = {api: stats.get(f"{api}.requests") for api in ("prosonata", "exeoflow")}
@@ -55,8 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         _line(f"  {result.label:{width}}  {result.entries:7d}  {result.hours:7.2f}  "
               f"{(result.execution_id or '-'):12s}  {result.status}")
     _line()
-    _line(f"Executions started now: {executions_started} (already done earlier: {summary.already_done}); "
-          f"succeeded {summary.succeeded}, failed {summary.failed}")
+    _line(f"Executions started now: {executions_started} (found already done on Exeoflow: {summary.already_done}, "
+          f"adopted while running: {summary.adopted}); succeeded {summary.succeeded}, failed {summary.failed}")
     _line(f"API calls: ProSonata {requests['prosonata']}, Exeoflow {requests['exeoflow']}; "
           f"rate-limit waits are logged per run")
     _line(f"Elapsed: {time.monotonic() - started:.1f} s")

@@ -4,9 +4,11 @@ Incremental: EnDocs's "new contracts" feed is read from a cursor (the largest co
 already handled) kept in a Prefect Variable. The cursor is saved only after the batch's
 projects exist, and never past a contract that failed, so a failure is read again next run.
 
-Idempotent: every project carries its contract's identity tag (see :mod:`flows.contract_mapping`)
-and is looked up by it before anything is created, so a crash between a create and the cursor
-save, a lost answer to a create, or a cursor reset never produces a second project.
+Exactly once: every project carries its contract's identity tag (see :mod:`flows.contract_mapping`)
+and is looked up by it before anything is created; a create happens only under a Prefect global
+concurrency limit used as a mutex (:class:`~prefect_prosonata_exeoflow._core.mutex.PrefectMutex`),
+after a second lookup. So a crash between a create and the cursor save, a lost answer to a
+create, a cursor reset, an overlapping run or a second worker never produces a second project.
 
 Counterparties map to ProSonata companies by INN or name; unknown ones are created (with an
 address and a contact person, which a project needs) only when ``create_missing_customers`` is
@@ -16,17 +18,20 @@ rerun with ``since_id`` to take such contracts up again.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, cast
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 from prefect.variables import Variable
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, WithJsonSchema
 
 from prefect_prosonata_exeoflow import APIError, InvalidRequestError, OutcomeUnknownError
+from prefect_prosonata_exeoflow._core.mutex import PrefectMutex
 from prefect_prosonata_exeoflow.endocs import Contract, EnDocsCredentials, get_new_contracts
 from prefect_prosonata_exeoflow.prosonata import (
     Customer,
+    Project,
     ProSonataCredentials,
     create_address,
     create_contact,
@@ -56,36 +61,18 @@ ARTIFACT_KEY = "endocs-contracts-to-prosonata"
 NEW_CONTACT_TITLE = "Firma"
 
 
-class ContractSyncParameters(BaseModel):
-    """What to take over: rendered by the Prefect UI as the run form."""
+#: An optional id the Prefect form renders as a plain (empty-able) field, not "type None".
+OptionalCursor = Annotated[int | None, Field(ge=0), WithJsonSchema({"type": "integer", "minimum": 0})]
 
-    endocs_block: str = Field(default="endocs", description="Name of the saved EnDocs Credentials block.")
-    prosonata_block: str = Field(default="prosonata", description="Name of the saved ProSonata Credentials block.")
-    cursor_variable: str = Field(
-        default="endocs-contracts-cursor", pattern=r"^[a-z0-9_-]{1,255}$",
-        description="Prefect Variable holding the last EnDocs contract id handled (created on first run).",
-    )
-    since_id: Annotated[int | None, Field(ge=0)] = Field(
-        default=None,
-        description="Read contracts above this id instead of the stored cursor (0: all); empty uses the cursor.",
-    )
-    max_contracts: Annotated[int, Field(ge=1, le=1000)] = Field(
-        default=100,
-        description="At most this many contracts per run (ProSonata's quota is small); the rest come next run.",
-    )
-    create_missing_customers: bool = Field(
-        default=False,
-        description="Create a ProSonata company (with address and contact) for an unknown counterparty.",
-    )
-    new_customer_city: str = Field(
-        default="Moskau", min_length=1, description="City of the address of a created company."
-    )
-    new_contact_name: str = Field(
-        default="Vertragsabteilung", min_length=1, description="Last name of the contact person of a created company."
-    )
-    dry_run: bool = Field(
-        default=False, description="Show what would be created, in the artifact, without writing anything."
-    )
+
+@dataclass(frozen=True)
+class CustomerOptions:
+    """How unknown counterparties are handled (from the run's parameters)."""
+
+    create_missing_customers: bool = False
+    new_customer_city: str = "Moskau"
+    new_contact_name: str = "Vertragsabteilung"
+    dry_run: bool = False
 
 
 class ContractResult(BaseModel):
@@ -109,6 +96,7 @@ class ContractSyncSummary(BaseModel):
     already_existed: int
     skipped: int
     failed: int
+    cancelled: int = 0
     customers_created: int
     dry_run: bool
     results: list[ContractResult]
@@ -127,8 +115,8 @@ class ContractSyncFailed(APIError):
 class _ContractSync:
     """One run's ProSonata side: customers read once, contacts cached per company."""
 
-    def __init__(self, prosonata: ProSonataCredentials, parameters: ContractSyncParameters) -> None:
-        self.prosonata, self.p = prosonata, parameters
+    def __init__(self, prosonata: ProSonataCredentials, options: CustomerOptions) -> None:
+        self.prosonata, self.p = prosonata, options
         self.customers: list[Customer] = list_customers(prosonata, order_by="customerID")
         self.contacts: dict[int, int | None] = {}
         self.customers_created = 0
@@ -144,16 +132,36 @@ class _ContractSync:
                 self.customers = list_customers(self.prosonata, order_by="customerID")
             return result.model_copy(update={"status": "failed", "message": f"{type(exc).__name__}: {exc}"})
 
-    def _handle(self, contract: Contract, party: Counterparty | None, result: ContractResult) -> ContractResult:
-        marker = contract_marker(contract.id)
+    def _find(self, marker: str) -> Project | None:
         found = [p for p in list_projects(self.prosonata, filters={"projectTags": marker}, order_by="projectID")
                  if carries_marker(p, marker)]
-        if found:
-            return result.model_copy(update={"status": "already-exists", "project_id": found[0].projectID,
-                                             "customer_id": found[0].customerID})
-        if party is None:
-            return result.model_copy(update={"message": "the contract names no counterparty"})
+        return found[0] if found else None
+
+    def _handle(self, contract: Contract, party: Counterparty | None, result: ContractResult) -> ContractResult:
+        marker = contract_marker(contract.id)
+        existing = self._find(marker)
+        if existing is None and party is not None:
+            # Double-checked: only a create takes the cross-process lock, and looks again under it.
+            # The counterparty's stripe is taken with it, so two runs never both create its company.
+            account = self.prosonata.resolved_base_url
+            lock = PrefectMutex(f"prosonata:{account}:project", marker).also(
+                f"prosonata:{account}:customer", party.inn or party.name)
+            if self.p.dry_run:
+                return self._create(contract, party, result)
+            with lock:
+                existing = self._find(marker)
+                if existing is None:
+                    return self._create(contract, party, result)
+        if existing is not None:
+            return result.model_copy(update={"status": "already-exists", "project_id": existing.projectID,
+                                             "customer_id": existing.customerID})
+        return result.model_copy(update={"message": "the contract names no counterparty"})
+
+    def _create(self, contract: Contract, party: Counterparty, result: ContractResult) -> ContractResult:
         customer = match_customer(self.customers, party)
+        if customer is None and self.p.create_missing_customers and not self.p.dry_run:
+            self.customers = list_customers(self.prosonata, order_by="customerID")  # another run may have made it
+            customer = match_customer(self.customers, party)
         if customer is None and not self.p.create_missing_customers:
             return result.model_copy(update={"message": "no customer: no ProSonata company with this INN or name"})
         if self.p.dry_run:
@@ -209,38 +217,84 @@ def _publish(summary: ContractSyncSummary) -> None:
                         "customer id": "", "project id": "", "status": "", "note": ""}],
         description=(f"EnDocs contracts above {summary.since_id}: {summary.contracts_read} read, {summary.created} "
                      f"projects created, {summary.already_existed} already existed, {summary.skipped} skipped, "
-                     f"{summary.failed} failed; cursor {summary.cursor}"
+                     f"{summary.failed} failed, {summary.cancelled} cancelled; cursor {summary.cursor}"
                      f"{' saved' if summary.cursor_saved else ' not saved'}{' (dry run)' if summary.dry_run else ''}."),
     )
 
 
+def _handle_all(sync: _ContractSync, batch: list[Contract]) -> tuple[list[ContractResult], BaseException | None]:
+    """Each contract in feed order; on SIGTERM/cancel the rest are reported ``cancelled``."""
+    results: list[ContractResult] = []
+    try:
+        for contract in batch:
+            results.append(sync.handle(contract))
+    except BaseException as exc:  # TerminationSignal (SIGTERM, cancel) or Ctrl-C: report, then end
+        if isinstance(exc, Exception):
+            raise
+        for contract in batch[len(results):]:
+            party = counterparty(contract)
+            results.append(ContractResult(
+                contract_id=contract.id, number=contract.doc_number, name=project_name(contract),
+                counterparty=party.label if party else None, status="cancelled",
+                message="the run was stopped; a rerun takes it up (a project made meanwhile is found by its tag)"))
+        return results, exc
+    return results, None
+
+
 @flow(name="endocs-contracts-to-prosonata")
 def endocs_contracts_to_prosonata(
-    parameters: ContractSyncParameters = ContractSyncParameters(),
+    endocs_block: str = "endocs",
+    prosonata_block: str = "prosonata",
+    cursor_variable: Annotated[str, Field(pattern=r"^[a-z0-9_-]{1,255}$")] = "endocs-contracts-cursor",
+    since_id: OptionalCursor = None,
+    max_contracts: Annotated[int, Field(ge=1, le=1000)] = 100,
+    create_missing_customers: bool = False,
+    new_customer_city: Annotated[str, Field(min_length=1)] = "Moskau",
+    new_contact_name: Annotated[str, Field(min_length=1)] = "Vertragsabteilung",
+    dry_run: bool = False,
 ) -> ContractSyncSummary:
-    """Create one ProSonata project per new EnDocs contract, from where the last run stopped."""
+    """Create one ProSonata project per new EnDocs contract, from where the last run stopped, exactly once.
+
+    Args:
+        endocs_block: Name of the saved EnDocs Credentials block.
+        prosonata_block: Name of the saved ProSonata Credentials block.
+        cursor_variable: Prefect Variable holding the last EnDocs contract id handled (created on first run).
+        since_id: Read contracts above this id instead of the stored cursor (0: all); empty uses the cursor.
+        max_contracts: At most this many contracts per run (ProSonata's quota is small); the rest come next run.
+        create_missing_customers: Create a ProSonata company (with address and contact) for an unknown counterparty.
+        new_customer_city: City of the address of a created company.
+        new_contact_name: Last name of the contact person of a created company.
+        dry_run: Show what would be created, in the artifact, without writing anything.
+    """
     logger = get_run_logger()
-    endocs = cast(EnDocsCredentials, EnDocsCredentials.load(parameters.endocs_block))
-    prosonata = cast(ProSonataCredentials, ProSonataCredentials.load(parameters.prosonata_block))
-    stored = Variable.get(parameters.cursor_variable, default=0)
-    since_id = parameters.since_id if parameters.since_id is not None else int(stored or 0)
-    feed = get_new_contracts(endocs, since_id=since_id)
-    batch = feed.items[: parameters.max_contracts]
-    sync = _ContractSync(prosonata, parameters) if batch else None
-    results = [sync.handle(contract) for contract in batch] if sync else []
-    cursor = advance_cursor(since_id, ((r.contract_id, r.status) for r in results))
-    saved = not parameters.dry_run and cursor != stored
+    endocs = cast(EnDocsCredentials, EnDocsCredentials.load(endocs_block))
+    prosonata = cast(ProSonataCredentials, ProSonataCredentials.load(prosonata_block))
+    stored = Variable.get(cursor_variable, default=0)
+    start_id = since_id if since_id is not None else int(stored or 0)
+    feed = get_new_contracts(endocs, since_id=start_id)
+    batch = feed.items[:max_contracts]
+    options = CustomerOptions(create_missing_customers, new_customer_city, new_contact_name, dry_run)
+    results: list[ContractResult] = []
+    interrupted: BaseException | None = None
+    sync = _ContractSync(prosonata, options) if batch else None
+    if sync is not None:
+        results, interrupted = _handle_all(sync, batch)
+    cursor = advance_cursor(start_id, ((r.contract_id, r.status) for r in results))
+    saved = not dry_run and cursor != stored
     if saved:
-        Variable.set(parameters.cursor_variable, cursor, overwrite=True)
-        logger.info("cursor %s: %s -> %s", parameters.cursor_variable, stored, cursor)
+        Variable.set(cursor_variable, cursor, overwrite=True)
+        logger.info("cursor %s: %s -> %s", cursor_variable, stored, cursor)
     summary = ContractSyncSummary(
-        cursor_variable=parameters.cursor_variable, since_id=since_id, cursor=cursor, cursor_saved=saved,
+        cursor_variable=cursor_variable, since_id=start_id, cursor=cursor, cursor_saved=saved,
         contracts_read=len(batch), created=sum(r.status == "created" for r in results),
         already_existed=sum(r.status == "already-exists" for r in results),
         skipped=sum(r.status == "skipped" for r in results), failed=sum(r.status == "failed" for r in results),
-        customers_created=sync.customers_created if sync else 0, dry_run=parameters.dry_run, results=results,
+        cancelled=sum(r.status == "cancelled" for r in results),
+        customers_created=sync.customers_created if sync else 0, dry_run=dry_run, results=results,
     )
     _publish(summary)
+    if interrupted is not None:
+        raise interrupted
     if summary.failed:
         raise ContractSyncFailed(summary)
     return summary

@@ -1,9 +1,14 @@
 """The main job: ProSonata project times of a period, grouped, each group one Exeoflow execution.
 
-Incremental and idempotent: each group's execution is a Prefect task cached under the group's
-content fingerprint (see :mod:`flows.time_groups`), so a rerun over the same period starts
-nothing twice, a failed group is retried on the next run, and an edited entry is sent again.
-Executions run concurrently; the shared rate budget of each API key keeps them within limits.
+Exactly once per group, kept by Exeoflow itself: every execution carries the group's content
+fingerprint (see :mod:`flows.time_groups`) in its input as ``idempotency_key``, and
+:meth:`ExeoflowClient.execute_once <prefect_prosonata_exeoflow.exeoflow.ExeoflowClient.execute_once>`
+looks it up before starting anything (running: adopted; succeeded: already done; failed:
+executed again), under a Prefect global concurrency limit used as a mutex while it starts one.
+A crash at any point, an overlapping run or another worker therefore never executes a group
+twice. The Prefect task cache stays as a shortcut (a rerun in the same storage skips the
+lookup), never as the guarantee. Executions run concurrently; a SIGTERM or cancel of the run
+cancels the ones in flight, and the artifact still says what happened to every group.
 """
 
 from __future__ import annotations
@@ -15,60 +20,41 @@ from typing import Annotated, Any, Literal
 
 from prefect import flow, task
 from prefect.artifacts import create_table_artifact
-from prefect.futures import wait
+from prefect.futures import PrefectFuture, wait
 from prefect.task_runners import ThreadPoolTaskRunner
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, WithJsonSchema
 
 from prefect_prosonata_exeoflow import APIError, InvalidRequestError, NotFoundError
-from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials
+from prefect_prosonata_exeoflow._core.mutex import PrefectMutex
+from prefect_prosonata_exeoflow.exeoflow import (
+    ExecutionCancelledError,
+    ExecutionFailedError,
+    ExecutionTimeoutError,
+    ExeoflowCredentials,
+    WaitStoppedError,
+)
 from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, between, list_project_times
 
+from flows.shutdown import current_stop_event, stop_event
 from flows.time_groups import GroupBy, TimeGroup, group_entries, total_hours
 
 ARTIFACT_KEY = "prosonata-time-to-exeoflow"
 CACHE_DAYS = 400
-Status = Literal["success", "failed", "cancelled", "timeout", "error", "already-done", "dry-run"]
+#: Executions of the workflow started since the period's first day minus this many days are
+#: searched for a group's key; a run for a period started earlier than that is not seen.
+LOOKUP_MARGIN_DAYS = 1
+#: After a SIGTERM or cancel, how long the flow waits for its tasks to cancel their executions.
+STOP_GRACE_SECONDS = 5.0
+Status = Literal["success", "adopted", "already-done", "retried-after-failure", "cancelled", "failed",
+                 "timeout", "error", "dry-run"]
+#: Statuses that mean the group's execution succeeded (now or earlier).
+DONE: frozenset[str] = frozenset({"success", "adopted", "already-done", "retried-after-failure"})
+_FROM_HOW = {"started": "success", "adopted": "adopted", "already-done": "already-done",
+             "retried-after-failure": "retried-after-failure"}
 
-
-class TimeSyncParameters(BaseModel):
-    """What to send: rendered by the Prefect UI as the run form."""
-
-    prosonata_block: str = Field("prosonata", description="Name of the saved ProSonata Credentials block.")
-    exeoflow_block: str = Field("exeoflow", description="Name of the saved Exeoflow Credentials block.")
-    workflow: str = Field(
-        "Projektzeiten übernehmen",
-        description="Exeoflow workflow that receives one execution per group: its id (wf_...) or exact name.",
-    )
-    start: dt.date | None = Field(None, description="First day of the period; empty means yesterday.")
-    end: dt.date | None = Field(None, description="Last day of the period (inclusive); empty means the start day.")
-    project_id: Annotated[int | None, Field(ge=1)] = Field(None, description="Only this ProSonata project.")
-    customer_id: Annotated[int | None, Field(ge=1)] = Field(None, description="Only this ProSonata customer.")
-    user_id: Annotated[int | None, Field(ge=1)] = Field(None, description="Only this ProSonata user.")
-    group_by: GroupBy = Field("project", description="One execution per project, per user, or per entry.")
-    dry_run: bool = Field(False, description="Show what would be sent, in the artifact, without executing.")
-    execution_timeout_seconds: Annotated[float, Field(ge=1, le=86_400)] = Field(
-        600, description="How long to wait for each execution before cancelling it."
-    )
-
-    @model_validator(mode="after")
-    def _ordered_period(self) -> TimeSyncParameters:
-        if self.start and self.end and self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
-        if self.end and not self.start:
-            raise ValueError("end needs a start")
-        return self
-
-    def period(self, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
-        start = self.start or (today or dt.date.today()) - dt.timedelta(days=1)
-        return start, self.end or start
-
-    def filters(self, start: dt.date, end: dt.date) -> dict[str, Any]:
-        filters: dict[str, Any] = {"date": start if start == end else between(start, end)}
-        for name, value in (("projectID", self.project_id), ("customerID", self.customer_id),
-                            ("userID", self.user_id)):
-            if value is not None:
-                filters[name] = value
-        return filters
+#: An optional date or id that the Prefect form renders as a plain (empty-able) field, not "type None".
+OptionalDate = Annotated[dt.date | None, WithJsonSchema({"type": "string", "format": "date"})]
+OptionalId = Annotated[int | None, Field(ge=1), WithJsonSchema({"type": "integer", "minimum": 1})]
 
 
 class GroupResult(BaseModel):
@@ -89,19 +75,21 @@ class TimeSyncSummary(BaseModel):
     groups: int
     hours: float
     executed: int
+    adopted: int
     already_done: int
     succeeded: int
     failed: int
+    cancelled: int
     dry_run: bool
     results: list[GroupResult]
 
 
 class TimeSyncFailed(APIError):
-    """Some executions failed; ``summary`` has every group's outcome (rerun to retry those)."""
+    """Some groups did not succeed; ``summary`` has every group's outcome (rerun to retry those)."""
 
     def __init__(self, summary: TimeSyncSummary) -> None:
         self.summary = summary
-        failed = [r for r in summary.results if r.status not in ("success", "already-done")]
+        failed = [r for r in summary.results if r.status not in DONE]
         super().__init__(f"{len(failed)} of {summary.groups} executions did not succeed: "
                          + "; ".join(f"{r.label}: {r.status} {r.message or ''}".strip() for r in failed[:5]))
 
@@ -109,6 +97,27 @@ class TimeSyncFailed(APIError):
 class ExecutionRecord(BaseModel):
     execution_id: str
     status: str
+    how: str = "started"
+
+
+def period_of(start: dt.date | None, end: dt.date | None, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The period to send: ``start`` (default yesterday) to ``end`` (default ``start``), checked."""
+    if end and not start:
+        raise InvalidRequestError("end needs a start")
+    first = start or (today or dt.date.today()) - dt.timedelta(days=1)
+    last = end or first
+    if last < first:
+        raise InvalidRequestError(f"end {last} is before start {first}")
+    return first, last
+
+
+def time_filters(start: dt.date, end: dt.date, project_id: int | None, customer_id: int | None,
+                 user_id: int | None) -> dict[str, Any]:
+    filters: dict[str, Any] = {"date": start if start == end else between(start, end)}
+    for name, value in (("projectID", project_id), ("customerID", customer_id), ("userID", user_id)):
+        if value is not None:
+            filters[name] = value
+    return filters
 
 
 def _retry_unless_bad_input(task: Any, task_run: Any, state: Any) -> bool:
@@ -153,25 +162,38 @@ def _group_cache_key(context: Any, parameters: Mapping[str, Any]) -> str:
     retries=0,
 )
 def execute_group(credentials: ExeoflowCredentials, workflow_id: str, group: TimeGroup, fingerprint: str,
-                  timeout: float) -> ExecutionRecord:
-    """One execution for one group, run to its end; cached under the group's fingerprint."""
+                  timeout: float, since: dt.date) -> ExecutionRecord:
+    """The group's one execution: adopted or found on Exeoflow by its key, else started, then waited for."""
+    stop = current_stop_event()
+    if stop is not None and stop.is_set():
+        raise WaitStoppedError("not started: the run is shutting down")
     with credentials.get_client() as client:
-        execution = client.execute_and_wait(workflow_id, group.execution_input(), timeout=timeout)
-    return ExecutionRecord(execution_id=execution.id, status=execution.status or "success")
+        once = client.execute_once(workflow_id, group.execution_input(), fingerprint, since=since,
+                                   lock=PrefectMutex(f"exeoflow:{client.settings.base_url}:{workflow_id}", fingerprint),
+                                   timeout=timeout, stop=stop)
+    execution = once.execution
+    return ExecutionRecord(execution_id=execution.id, status=execution.status or "success", how=once.how)
 
 
-def _outcome(group: TimeGroup, future: Any) -> GroupResult:
+def _outcome(group: TimeGroup, future: PrefectFuture[ExecutionRecord]) -> GroupResult:
     state = future.state
     base = {"group": group.key, "label": group.label, "entries": len(group.entries), "hours": group.hours}
     if state.is_completed():
         record: ExecutionRecord = state.result()
-        status: Status = "already-done" if state.name == "Cached" else "success"
+        status: Status = "already-done" if state.name == "Cached" else _FROM_HOW.get(record.how, "success")  # type: ignore[assignment]
         return GroupResult(**base, execution_id=record.execution_id, status=status)
+    if not state.is_final():
+        return GroupResult(**base, status="cancelled", message="still stopping when the run ended")
     error = state.result(raise_on_failure=False)
     execution = getattr(error, "execution", None)
-    name = type(error).__name__
-    status = "timeout" if "Timeout" in name else "cancelled" if "Cancelled" in name else (
-        "failed" if execution is not None else "error")
+    if isinstance(error, (WaitStoppedError, ExecutionCancelledError)):
+        status = "cancelled"
+    elif isinstance(error, ExecutionTimeoutError):
+        status = "timeout"
+    elif isinstance(error, ExecutionFailedError):
+        status = "failed"
+    else:
+        status = "error"
     return GroupResult(**base, execution_id=getattr(execution, "id", None), status=status, message=str(error))
 
 
@@ -195,45 +217,93 @@ def _publish(summary: TimeSyncSummary) -> None:
         table=rows or [{"group": "(no project times in this period)", "entries": 0, "hours": 0,
                         "execution id": "", "final status": ""}],
         description=(f"ProSonata times {summary.period_start} to {summary.period_end}: {summary.entries_read} "
-                     f"entries in {summary.groups} groups, {summary.executed} executed, "
-                     f"{summary.already_done} already done{' (dry run)' if summary.dry_run else ''}."),
+                     f"entries in {summary.groups} groups, {summary.executed} executed, {summary.adopted} adopted, "
+                     f"{summary.already_done} already done, {summary.failed} failed, {summary.cancelled} cancelled"
+                     f"{' (dry run)' if summary.dry_run else ''}."),
     )
+
+
+def _run_groups(exeoflow: ExeoflowCredentials, workflow_id: str, groups: list[TimeGroup], target: str,
+                timeout: float, since: dt.date) -> tuple[list[GroupResult], BaseException | None]:
+    """Every group concurrently; on SIGTERM/cancel the waits stop and cancel their executions."""
+    with stop_event() as stop:
+        futures = [
+            execute_group.with_options(task_run_name=f"execute {group.key}").submit(
+                exeoflow, workflow_id, group, group.fingerprint(workflow_id, target), timeout, since)
+            for group in groups
+        ]
+        interrupted: BaseException | None = None
+        try:
+            wait(futures)
+        except BaseException as exc:  # TerminationSignal (SIGTERM, cancel) or Ctrl-C: stop, then report
+            if isinstance(exc, Exception):
+                raise
+            interrupted = exc
+            stop.set()
+            wait(futures, timeout=STOP_GRACE_SECONDS)
+        return [_outcome(g, f) for g, f in zip(groups, futures, strict=True)], interrupted
 
 
 @flow(name="prosonata-time-to-exeoflow", task_runner=ThreadPoolTaskRunner(max_workers=8))
-def prosonata_time_to_exeoflow(parameters: TimeSyncParameters = TimeSyncParameters()) -> TimeSyncSummary:
-    """Send ProSonata project times of a period to an Exeoflow workflow, one execution per group."""
-    start, end = parameters.period()
-    prosonata = ProSonataCredentials.load(parameters.prosonata_block)
-    exeoflow = ExeoflowCredentials.load(parameters.exeoflow_block)
-    rows = list_project_times(prosonata, filters=parameters.filters(start, end), order_by="date,timeID")
-    groups = group_entries(rows, parameters.group_by, start, end)
-    workflow_id = resolve_workflow(exeoflow, parameters.workflow) if groups else None
+def prosonata_time_to_exeoflow(
+    prosonata_block: str = "prosonata",
+    exeoflow_block: str = "exeoflow",
+    workflow: str = "Projektzeiten übernehmen",
+    start: OptionalDate = None,
+    end: OptionalDate = None,
+    project_id: OptionalId = None,
+    customer_id: OptionalId = None,
+    user_id: OptionalId = None,
+    group_by: GroupBy = "project",
+    dry_run: bool = False,
+    execution_timeout_seconds: Annotated[float, Field(ge=1, le=86_400)] = 600,
+) -> TimeSyncSummary:
+    """Send ProSonata project times of a period to an Exeoflow workflow, one execution per group, exactly once.
+
+    Args:
+        prosonata_block: Name of the saved ProSonata Credentials block.
+        exeoflow_block: Name of the saved Exeoflow Credentials block.
+        workflow: Exeoflow workflow that receives one execution per group: its id (wf_...) or exact name.
+        start: First day of the period; empty means yesterday.
+        end: Last day of the period (inclusive); empty means the start day.
+        project_id: Only this ProSonata project; empty means all.
+        customer_id: Only this ProSonata customer; empty means all.
+        user_id: Only this ProSonata user; empty means all.
+        group_by: One execution per project, per user, or per entry.
+        dry_run: Show what would be sent, in the artifact, without executing.
+        execution_timeout_seconds: How long to wait for each execution before cancelling it.
+    """
+    first, last = period_of(start, end)
+    prosonata = ProSonataCredentials.load(prosonata_block)
+    exeoflow = ExeoflowCredentials.load(exeoflow_block)
+    rows = list_project_times(prosonata, filters=time_filters(first, last, project_id, customer_id, user_id),
+                              order_by="date,timeID")
+    groups = group_entries(rows, group_by, first, last)
+    workflow_id = resolve_workflow(exeoflow, workflow) if groups else None
     results: list[GroupResult]
-    if parameters.dry_run or not groups:
+    interrupted: BaseException | None = None
+    if dry_run or not groups:
         results = [GroupResult(group=g.key, label=g.label, entries=len(g.entries), hours=g.hours, status="dry-run",
-                               message=_preview(g) if parameters.dry_run else None)
+                               message=_preview(g) if dry_run else None)
                    for g in groups]
     else:
         assert workflow_id is not None
-        futures = [
-            execute_group.with_options(task_run_name=f"execute {group.key}").submit(
-                exeoflow, workflow_id, group, group.fingerprint(workflow_id, parameters.exeoflow_block),
-                parameters.execution_timeout_seconds,
-            )
-            for group in groups
-        ]
-        wait(futures)
-        results = [_outcome(group, future) for group, future in zip(groups, futures, strict=True)]
+        since = first - dt.timedelta(days=LOOKUP_MARGIN_DAYS)
+        results, interrupted = _run_groups(exeoflow, workflow_id, groups, exeoflow_block,
+                                           execution_timeout_seconds, since)
+    statuses = [r.status for r in results]
     summary = TimeSyncSummary(
-        period_start=start, period_end=end, workflow_id=workflow_id, entries_read=len(rows), groups=len(groups),
-        hours=total_hours(groups), executed=sum(r.status not in ("already-done", "dry-run") for r in results),
-        already_done=sum(r.status == "already-done" for r in results),
-        succeeded=sum(r.status == "success" for r in results),
-        failed=sum(r.status in ("failed", "cancelled", "timeout", "error") for r in results),
-        dry_run=parameters.dry_run, results=results,
+        period_start=first, period_end=last, workflow_id=workflow_id, entries_read=len(rows), groups=len(groups),
+        hours=total_hours(groups),
+        executed=sum(s in ("success", "retried-after-failure") for s in statuses),
+        adopted=statuses.count("adopted"), already_done=statuses.count("already-done"),
+        succeeded=sum(s in DONE for s in statuses),
+        failed=sum(s in ("failed", "timeout", "error") for s in statuses),
+        cancelled=statuses.count("cancelled"), dry_run=dry_run, results=results,
     )
     _publish(summary)
-    if summary.failed:
+    if interrupted is not None:
+        raise interrupted
+    if summary.failed or summary.cancelled:
         raise TimeSyncFailed(summary)
     return summary

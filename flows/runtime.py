@@ -35,11 +35,13 @@ def free_port() -> int:
 
 @contextmanager
 def local_prefect_server(
-    *, port: int | None = None, ui: bool = False, timeout: float = 240.0, home: Path | None = None
+    *, port: int | None = None, ui: bool = False, timeout: float = 240.0, home: Path | None = None,
+    settings: dict[str, str] | None = None,
 ) -> Iterator[str]:
     """Run ``prefect server start`` on loopback; yields its API URL and stops it afterwards.
 
-    ``home`` (default ``.prefect-home``) holds its SQLite database: tests pass a temporary one.
+    ``home`` (default ``.prefect-home``) holds its SQLite database: tests pass a temporary one;
+    ``settings`` are extra ``PREFECT_SERVER_*`` environment variables for the server.
     """
     port = port or free_port()
     home = home or PREFECT_HOME
@@ -49,7 +51,8 @@ def local_prefect_server(
     # than the default 10 s instead of answering 503.
     sturdy = {"PREFECT_SERVER_DATABASE_TIMEOUT": "60", "PREFECT_SERVER_DATABASE_CONNECTION_TIMEOUT": "30"}
     env = {**sturdy, **os.environ, **QUIET_ENV, "PREFECT_HOME": str(home),
-           "PREFECT_UI_ENABLED": "true" if ui else "false", "PREFECT_SERVER_LOGGING_LEVEL": "WARNING"}
+           "PREFECT_UI_ENABLED": "true" if ui else "false", "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
+           **(settings or {})}
     env.pop("PREFECT_API_URL", None)
     # The UI asks the API at PREFECT_UI_API_URL, else at port 4200 whatever --port says.
     env["PREFECT_UI_API_URL"] = f"http://127.0.0.1:{port}/api"

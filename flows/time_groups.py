@@ -1,8 +1,9 @@
 """Grouping ProSonata project times for Exeoflow: pure functions, no I/O, easy to test.
 
 A group's *fingerprint* hashes what would be sent (workflow, grouping, every entry's id and
-content). The main flow caches each execution under it, so a rerun over the same period
-executes nothing twice, while an edited entry changes the fingerprint and is sent again.
+content). The main flow sends it in the execution's input as ``idempotency_key`` and looks it
+up on Exeoflow before executing, so a rerun over the same period executes nothing twice, while
+an edited entry changes the fingerprint and is sent again.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class TimeGroup(BaseModel):
         }
 
     def fingerprint(self, workflow: str, target: str) -> str:
-        """Stable across runs and processes: the cache key of this group's execution."""
+        """Stable across runs and processes: the idempotency key of this group's execution."""
         payload = {"workflow": workflow, "target": target, "input": self.execution_input()}
         digest = hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
         return f"ps-time-to-exeo-{digest[:32]}"

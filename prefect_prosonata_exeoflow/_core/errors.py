@@ -18,7 +18,10 @@ APIError                       the API or the way to it failed: worth a retry, a
 │   └── ServerError            5xx
 ├── ExecutionFailedError       an Exeoflow execution ended without success (``execution``, ``code``)
 │   └── ExecutionCancelledError    someone else cancelled it while we waited
-└── ExecutionTimeoutError      an Exeoflow execution outlasted ``timeout`` (and was cancelled)
+├── ExecutionTimeoutError      an Exeoflow execution outlasted ``timeout`` (and was cancelled)
+├── WaitStoppedError           the run is shutting down: the wait stopped, the execution was cancelled
+└── LockError                  the cross-process lock (a Prefect concurrency limit) could not be taken
+    └── LockTimeoutError       it stayed taken for longer than the timeout; nothing was started
 
 ValueError
 └── InvalidRequestError        local misuse: rejected before any request was sent
@@ -50,6 +53,8 @@ __all__ = [
     "ExecutionFailedError",
     "ExecutionTimeoutError",
     "InvalidRequestError",
+    "LockError",
+    "LockTimeoutError",
     "MalformedResponseError",
     "NotFoundError",
     "OutcomeUnknownError",
@@ -58,6 +63,7 @@ __all__ = [
     "RateLimitError",
     "ResponseTooLargeError",
     "ServerError",
+    "WaitStoppedError",
     "status_error_class",
 ]
 
@@ -231,6 +237,18 @@ class ExecutionTimeoutError(APIError):
         self.execution = execution
         self.timeout = timeout
         super().__init__(message, **where)
+
+
+class WaitStoppedError(APIError):
+    """The wait was stopped from outside (the run is shutting down); the execution was cancelled."""
+
+
+class LockError(APIError):
+    """The cross-process lock could not be taken (Prefect API errors); nothing was started."""
+
+
+class LockTimeoutError(LockError):
+    """The cross-process lock was not free within the timeout; nothing was started."""
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {

@@ -7,11 +7,17 @@ for every task, so it is kept under that name.
 """
 
 from . import models, tasks
-from .._core.errors import ExecutionCancelledError, ExecutionFailedError, ExecutionTimeoutError
+from .._core.errors import (
+    ExecutionCancelledError,
+    ExecutionFailedError,
+    ExecutionTimeoutError,
+    WaitStoppedError,
+)
 from .calls import Calls
 from .client import AsyncExeoflowClient, ExeoflowClient
 from .credentials import ExeoflowCredentials
 from .models import *
+from .once import IDEMPOTENCY_KEY, OnceResult
 from .tasks import *
 from .waiting import PollPolicy
 
@@ -23,7 +29,10 @@ __all__ = [
     "ExecutionTimeoutError",
     "ExeoflowClient",
     "ExeoflowCredentials",
+    "IDEMPOTENCY_KEY",
+    "OnceResult",
     "PollPolicy",
+    "WaitStoppedError",
     *models.__all__,
     *tasks.__all__,
 ]

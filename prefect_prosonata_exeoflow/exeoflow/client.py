@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -17,6 +18,7 @@ from .._core.pagination import Page, aiterate_pages, iterate_pages
 from .dialect import API_NAME
 from .calls import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Calls, DateLike
 from .models import DeletedWorkflow, Execution, ExecutionStarted, ListPage, Node, Webhook, Workflow
+from .once import KeyMemo, OnceResult, once_plan
 from .waiting import PollPolicy, Watch, arun_plan, execute_plan, run_plan, wait_plan
 
 
@@ -124,6 +126,21 @@ class ExeoflowClient(SyncClient):
                             self.settings.clock, raise_on_failure)
         return run_plan(self, plan, watch)
 
+    def execute_once(self, workflow_id: str, input: Mapping[str, Any] | None, key: str, *,
+                     since: DateLike | None = None, lock: Any = None, timeout: float = 600.0,
+                     poll_interval: float = 0.5, max_poll_interval: float = 10.0, raise_on_failure: bool = True,
+                     stop: threading.Event | None = None) -> OnceResult:
+        """Run the workflow for ``key`` at most once (adopting or skipping what exists); see :mod:`.once`.
+
+        ``since`` bounds the lookup (executions started earlier are not searched); ``lock`` is a
+        cross-process mutex (e.g. ``PrefectMutex``) held only between the second lookup and the
+        start answer; ``stop`` is an event that ends the wait early, cancelling the execution.
+        """
+        watch = Watch()
+        plan = once_plan(watch, workflow_id, input, key, since, KeyMemo.for_url(self.settings.base_url),
+                         _policy(timeout, poll_interval, max_poll_interval), self.settings.clock, raise_on_failure)
+        return run_plan(self, plan, watch, lock=lock, stop=stop)
+
     # -- webhooks ------------------------------------------------------------------------
     def create_webhook(self, workflow_id: str, name: str, *, method: str = "POST",
                        authentication: bool = True) -> Webhook:
@@ -222,6 +239,15 @@ class AsyncExeoflowClient(AsyncClient):
         plan = execute_plan(watch, workflow_id, input, _policy(timeout, poll_interval, max_poll_interval),
                             self.settings.clock, raise_on_failure)
         return await arun_plan(self, plan, watch)
+
+    async def execute_once(self, workflow_id: str, input: Mapping[str, Any] | None, key: str, *,
+                           since: DateLike | None = None, lock: Any = None, timeout: float = 600.0,
+                           poll_interval: float = 0.5, max_poll_interval: float = 10.0,
+                           raise_on_failure: bool = True, stop: threading.Event | None = None) -> OnceResult:
+        watch = Watch()
+        plan = once_plan(watch, workflow_id, input, key, since, KeyMemo.for_url(self.settings.base_url),
+                         _policy(timeout, poll_interval, max_poll_interval), self.settings.clock, raise_on_failure)
+        return await arun_plan(self, plan, watch, lock=lock, stop=stop)
 
     async def create_webhook(self, workflow_id: str, name: str, *, method: str = "POST",
                              authentication: bool = True) -> Webhook:

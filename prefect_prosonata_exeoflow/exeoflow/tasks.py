@@ -17,11 +17,13 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from .._core.mutex import PrefectMutex
 from .._core.tasks import api_task, endpoint_tasks
 from .calls import DEFAULT_PAGE_SIZE, DateLike
 from .client import ExeoflowClient
 from .credentials import ExeoflowCredentials
 from .models import DeletedWorkflow, Execution, ExecutionStarted, Webhook, Workflow
+from .once import OnceResult
 
 NodeList = Sequence[Mapping[str, Any]] | None
 
@@ -101,6 +103,24 @@ def _execute_workflow_and_wait(client: ExeoflowClient, workflow_id: str,
                                    max_poll_interval=max_poll_interval, raise_on_failure=raise_on_failure)
 
 
+def _execute_workflow_once(client: ExeoflowClient, workflow_id: str, input: Mapping[str, Any] | None, key: str,
+                           since: DateLike | None = None, use_lock: bool = True, timeout: float = 600.0,
+                           poll_interval: float = 0.5, max_poll_interval: float = 10.0,
+                           raise_on_failure: bool = True) -> OnceResult:
+    """Run the workflow for ``key`` at most once, even across crashes, overlapping runs and workers.
+
+    The key travels in the execution's ``input`` (``idempotency_key``). A running execution with
+    it is adopted, a succeeded one returned (``how="already-done"``), a failed one executed again;
+    only executions started since ``since`` are searched. With ``use_lock`` a Prefect global
+    concurrency limit (``ppe-once-NN``, created with limit 1) keeps two processes from starting
+    the same key at once; it needs a Prefect server shared by those processes.
+    """
+    lock = PrefectMutex(f"exeoflow:{client.settings.base_url}:{workflow_id}", key) if use_lock else None
+    return client.execute_once(workflow_id, input, key, since=since, lock=lock, timeout=timeout,
+                               poll_interval=poll_interval, max_poll_interval=max_poll_interval,
+                               raise_on_failure=raise_on_failure)
+
+
 get_workflow, aget_workflow = endpoint(_get_workflow)
 create_workflow, acreate_workflow = starting_endpoint(_create_workflow)
 update_workflow, aupdate_workflow = endpoint(_update_workflow)
@@ -108,6 +128,7 @@ delete_workflow, adelete_workflow = endpoint(_delete_workflow)
 set_workflow_status, aset_workflow_status = endpoint(_set_workflow_status)
 execute_workflow, aexecute_workflow = starting_endpoint(_execute_workflow)
 execute_workflow_and_wait, aexecute_workflow_and_wait = starting_endpoint(_execute_workflow_and_wait)
+execute_workflow_once, aexecute_workflow_once = starting_endpoint(_execute_workflow_once)
 
 
 # -- executions ------------------------------------------------------------------------------
@@ -185,9 +206,10 @@ invoke_webhook, ainvoke_webhook = starting_endpoint(_invoke_webhook)
 
 __all__ = [
     "acancel_execution", "acreate_webhook", "acreate_workflow", "adelete_workflow", "aexecute_workflow",
-    "aexecute_workflow_and_wait", "aget_execution", "aget_workflow", "ainvoke_webhook", "alist_executions",
+    "aexecute_workflow_and_wait", "aexecute_workflow_once", "aget_execution", "aget_workflow", "ainvoke_webhook",
+    "alist_executions",
     "alist_webhooks", "alist_workflows", "aset_workflow_status", "aupdate_workflow", "await_for_execution",
     "cancel_execution", "create_webhook", "create_workflow", "delete_workflow", "execute_workflow",
-    "execute_workflow_and_wait", "get_execution", "get_workflow", "invoke_webhook", "list_executions",
+    "execute_workflow_and_wait", "execute_workflow_once", "get_execution", "get_workflow", "invoke_webhook", "list_executions",
     "list_webhooks", "list_workflows", "set_workflow_status", "update_workflow", "wait_for_execution",
 ]

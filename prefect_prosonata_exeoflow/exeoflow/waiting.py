@@ -11,6 +11,8 @@ Guarantees:
 * However else the wait ends before the execution does (the Prefect run is cancelled, which
   arrives as ``TerminationSignal`` or ``asyncio.CancelledError``; Ctrl-C; a poll that keeps
   failing), the execution is cancelled on the way out, so no run is left behind unwatched.
+* A ``stop`` event (set when the process is told to shut down) ends the wait between two
+  steps, with the same cancel on the way out (:class:`WaitStoppedError`).
 * Execute is sent once. If its outcome is unknown (connection dropped, 5xx after the server
   received it, a cut answer), the plan looks for the execution that call may have started:
   the executions of that workflow started since just before the call whose ``input`` equals
@@ -21,11 +23,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from collections.abc import Generator, Mapping
+from contextlib import AsyncExitStack, ExitStack
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from .._core.clock import Clock
+from .._core.clock import Clock, SystemClock
 from .._core.errors import (  # the execution errors live with all others; re-exported here
     APIError,
     BadRequestError,
@@ -35,6 +39,7 @@ from .._core.errors import (  # the execution errors live with all others; re-ex
     InvalidRequestError,
     MalformedResponseError,
     OutcomeUnknownError,
+    WaitStoppedError,
 )
 from .._core.checks import positive_seconds
 from .._core.http import AsyncClient, Call, SyncClient
@@ -73,6 +78,13 @@ class Pause:
     seconds: float
 
 
+@dataclass(frozen=True)
+class Hold:
+    """Take (``True``) or release (``False``) the driver's cross-process lock; released on any exit."""
+
+    on: bool
+
+
 @dataclass
 class Watch:
     """What a plan knows: the execution to cancel if the wait is abandoned, and whether it is settled."""
@@ -82,7 +94,7 @@ class Watch:
     base_url: str | None = None  # the API's, for the events (set by the drivers)
 
 
-Action = Call[Any] | Pause
+Action = Call[Any] | Pause | Hold
 Plan = Generator[Action, Any, T]
 
 
@@ -174,6 +186,25 @@ def adopt_plan(workflow_id: str, input: Mapping[str, Any], since: float, error: 
     ) from error
 
 
+def start_plan(watch: Watch, workflow_id: str, input: Mapping[str, Any] | None, clock: Clock) -> Plan[str]:
+    """Send execute once; if its outcome is unknown, adopt the execution it started (or raise).
+
+    The execution is watched (cancelled if the wait is abandoned) before its event is sent."""
+    call = Calls.execute_workflow(workflow_id, input)
+    since = clock.time() - ADOPT_CLOCK_SKEW_SECONDS
+    try:
+        started = yield call
+        execution_id = watch.execution_id = str(started.execution_id)
+        events.execution_event("started", watch.base_url, workflow_id, execution_id)
+    except (OutcomeUnknownError, MalformedResponseError) as exc:
+        if isinstance(exc, MalformedResponseError) and exc.status is not None and exc.status >= 300:
+            raise
+        sent = json.loads(json.dumps(call.json["input"]))  # as the server stored it (tuples -> lists)
+        execution_id = watch.execution_id = yield from adopt_plan(workflow_id, sent, since, exc)
+        events.execution_event("adopted", watch.base_url, workflow_id, execution_id, lost_answer=type(exc).__name__)
+    return execution_id
+
+
 def execute_plan(
     watch: Watch,
     workflow_id: str,
@@ -183,41 +214,58 @@ def execute_plan(
     raise_on_failure: bool = True,
 ) -> Plan[Execution]:
     """Start the workflow once (adopting a lost start), then wait for the execution."""
-    call = Calls.execute_workflow(workflow_id, input)
-    since = clock.time() - ADOPT_CLOCK_SKEW_SECONDS
-    try:
-        started = yield call
-        execution_id = watch.execution_id = started.execution_id  # watched before the (slower) event
-        events.execution_event("started", watch.base_url, workflow_id, execution_id)
-    except (OutcomeUnknownError, MalformedResponseError) as exc:
-        if isinstance(exc, MalformedResponseError) and exc.status is not None and exc.status >= 300:
-            raise
-        sent = json.loads(json.dumps(call.json["input"]))  # as the server stored it (tuples -> lists)
-        execution_id = watch.execution_id = yield from adopt_plan(workflow_id, sent, since, exc)
-        events.execution_event("adopted", watch.base_url, workflow_id, execution_id, lost_answer=type(exc).__name__)
+    execution_id = yield from start_plan(watch, workflow_id, input, clock)
     return (yield from wait_plan(watch, execution_id, policy, clock, raise_on_failure))
 
 
 # -- drivers -------------------------------------------------------------------------------
-def run_plan(client: SyncClient, plan: Plan[T], watch: Watch) -> T:
-    """Drive a plan with a blocking client; cancel the execution if the wait is abandoned."""
+def _stopped(stop: threading.Event | None) -> None:
+    if stop is not None and stop.is_set():
+        raise WaitStoppedError("stopped: the run is shutting down", api=API_NAME)
+
+
+def _sleep(clock: Clock, seconds: float, stop: threading.Event | None) -> None:
+    """The clock's sleep; with a ``stop`` event on the real clock, a sleep the event cuts short."""
+    if stop is not None and isinstance(clock, SystemClock):
+        stop.wait(max(seconds, 0.0))
+    else:
+        clock.sleep(seconds)
+    _stopped(stop)
+
+
+def run_plan(client: SyncClient, plan: Plan[T], watch: Watch, *, lock: Any = None,
+             stop: threading.Event | None = None) -> T:
+    """Drive a plan with a blocking client; cancel the execution if the wait is abandoned.
+
+    ``lock`` is a context manager (e.g. :class:`~.._core.mutex.PrefectMutex`) entered on
+    ``Hold(True)``; ``stop`` is an event that ends the wait between two steps.
+    """
     clock, watch.base_url = client.settings.clock, client.settings.base_url
     outcome: Any = None
     failure: APIError | None = None
+    held = ExitStack()
     try:
         while True:
             action = advance(plan, outcome, failure)
             if isinstance(action, Finished):
                 return action.value
             outcome, failure = None, None
+            if isinstance(action, Hold):
+                if action.on and lock is not None:
+                    held.enter_context(lock)
+                elif not action.on:
+                    held.close()
+                continue
+            _stopped(stop)
             if isinstance(action, Pause):
-                clock.sleep(action.seconds)
+                _sleep(clock, action.seconds, stop)
                 continue
             try:
                 outcome = client.call(action)
             except APIError as exc:
                 failure = exc
     except BaseException as exc:
+        held.close()
         if watch.execution_id is not None and not watch.settled:
             _log_abandon(watch.execution_id, exc)
             try:
@@ -229,28 +277,40 @@ def run_plan(client: SyncClient, plan: Plan[T], watch: Watch) -> T:
                 events.execution_event("cancelled", watch.base_url, None, watch.execution_id, reason="wait abandoned")
         raise
     finally:
+        held.close()
         plan.close()
 
 
-async def arun_plan(client: AsyncClient, plan: Plan[T], watch: Watch) -> T:
+async def arun_plan(client: AsyncClient, plan: Plan[T], watch: Watch, *, lock: Any = None,
+                    stop: threading.Event | None = None) -> T:
     """Async twin of :func:`run_plan`; the cancel survives the task being cancelled."""
     clock, watch.base_url = client.settings.clock, client.settings.base_url
     outcome: Any = None
     failure: APIError | None = None
+    held = AsyncExitStack()
     try:
         while True:
             action = advance(plan, outcome, failure)
             if isinstance(action, Finished):
                 return action.value
             outcome, failure = None, None
+            if isinstance(action, Hold):
+                if action.on and lock is not None:
+                    await held.enter_async_context(lock)
+                elif not action.on:
+                    await held.aclose()
+                continue
+            _stopped(stop)
             if isinstance(action, Pause):
                 await clock.asleep(action.seconds)
+                _stopped(stop)
                 continue
             try:
                 outcome = await client.call(action)
             except APIError as exc:
                 failure = exc
     except BaseException as exc:
+        await asyncio.shield(held.aclose())
         if watch.execution_id is not None and not watch.settled:
             _log_abandon(watch.execution_id, exc)
             cancelling = asyncio.ensure_future(client.call(Calls.cancel_execution(watch.execution_id)))
@@ -264,6 +324,7 @@ async def arun_plan(client: AsyncClient, plan: Plan[T], watch: Watch) -> T:
                 events.execution_event("cancelled", watch.base_url, None, watch.execution_id, reason="wait abandoned")
         raise
     finally:
+        await held.aclose()
         plan.close()
 
 

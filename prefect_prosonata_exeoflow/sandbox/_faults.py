@@ -6,6 +6,8 @@ HTTP method and a regular expression on the rest of the path. It fires ``times``
 
 =====================  ==========================================================================
 ``latency``            wait ``delay`` seconds, then answer normally (a read timeout if long enough)
+``latency_after``      process the request at once, then wait ``delay`` seconds before answering
+                       (a process killed meanwhile has sent a request it never saw answered)
 ``status``             answer ``status`` (default 503) with the API's look, *without* processing
 ``status_after``       process the request, then answer ``status`` instead of the real answer
 ``reset_before``       drop the connection before the request is processed
@@ -49,6 +51,7 @@ from ._drift import Drift
 
 FaultKind = Literal[
     "latency",
+    "latency_after",
     "status",
     "status_after",
     "reset_before",
@@ -72,7 +75,7 @@ FaultKind = Literal[
 ]
 _BEFORE = {"status", "reset_before", "html", "redirect"}
 _AFTER = {"status_after", "reset_after", "cut", "truncated", "malformed", "wrong_content_type", "drift", "empty_body",
-          "trickle_headers", "trickle_body", "huge_body"}
+          "trickle_headers", "trickle_body", "huge_body", "latency_after"}
 #: Where a ``redirect`` fault points: a single sign-on page, as proxies and portals do.
 LOGIN_URL = "https://login.sandbox.invalid/sso/login?next=%2Fapi"
 HUGE_CHUNK = 64 * 1024
@@ -190,7 +193,7 @@ class FaultMiddleware:
         if rule is None:
             await self.app(scope, receive, send)
             return
-        if rule.delay:
+        if rule.delay and rule.kind != "latency_after":
             # A slow server has already read the request: one whose client gives up still runs.
             receive = await _read_ahead(receive)
             await asyncio.sleep(rule.delay)
@@ -236,7 +239,10 @@ class FaultMiddleware:
 
     async def _after(self, rule: FaultRule, api: str, scope: Scope, receive: Receive, send: Send) -> None:
         status, headers, body = await self._capture(scope, receive)
-        if rule.kind == "reset_after":
+        if rule.kind == "latency_after":
+            await asyncio.sleep(rule.delay)
+            await _answer(send, status, None, body, headers)
+        elif rule.kind == "reset_after":
             abort_connection(send)
         elif rule.kind == "status_after":
             fault_status = rule.status or 502

@@ -50,6 +50,8 @@ def test_every_sync_task_in_a_flow(credentials: ExeoflowCredentials, sandbox: Sa
         out["cancelled"] = tasks.cancel_execution(credentials, long_run.execution_id)
         out["executions"] = tasks.list_executions(credentials, workflow_id=created.id)
         out["final"] = tasks.execute_workflow_and_wait(credentials, created.id, {"b": 2}, poll_interval=0.1)
+        out["once"] = [tasks.execute_workflow_once(credentials, created.id, {"d": 4}, "tour-key", poll_interval=0.1)
+                       for _ in range(2)]
         hook = tasks.create_webhook(credentials, created.id, "Flow-Hook")
         out["hooks"] = tasks.list_webhooks(credentials, created.id)
         out["invoked"] = tasks.invoke_webhook(credentials, hook, {"c": 3})
@@ -63,10 +65,12 @@ def test_every_sync_task_in_a_flow(credentials: ExeoflowCredentials, sandbox: Sa
     assert out["waited"].status == "success" and out["got"].input == {"a": 1}
     assert out["cancelled"].status == "cancelled" and len(out["executions"]) == 2
     assert out["final"].status == "success" and out["final"].output["echo"] == {"b": 2}
+    assert [o.how for o in out["once"]] == ["started", "already-done"]
+    assert out["once"][0].execution.input == {"d": 4, "idempotency_key": "tour-key"}
     assert len(out["hooks"]) == 1 and out["invoked"].execution_id.startswith("exec_")
     assert out["deleted"].deleted
     stats = sandbox.sandbox.stats
-    assert stats.get("exeoflow.execute") == 3 and stats.get("exeoflow.webhook.invoke") == 1
+    assert stats.get("exeoflow.execute") == 4 and stats.get("exeoflow.webhook.invoke") == 1
 
 
 def test_every_async_task_in_a_flow(credentials: ExeoflowCredentials, sandbox: SandboxServer,

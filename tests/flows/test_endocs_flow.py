@@ -14,7 +14,6 @@ from flows.contract_mapping import Counterparty, advance_cursor, carries_marker,
 from flows.endocs_contracts_to_prosonata import (
     ARTIFACT_KEY,
     ContractSyncFailed,
-    ContractSyncParameters,
     _ContractSync,
     endocs_contracts_to_prosonata,
 )
@@ -28,13 +27,13 @@ from .artifacts import artifacts
 _names = itertools.count()
 
 
-def params(sandbox: SandboxServer, **overrides: Any) -> ContractSyncParameters:
+def params(sandbox: SandboxServer, **overrides: Any) -> dict[str, Any]:
     """Fresh block names and a fresh cursor variable: the harness's Prefect server outlives tests."""
     suffix = f"{next(_names)}-{dt.datetime.now().timestamp():.0f}"
     names = {"prosonata": f"ps-{suffix}", "exeoflow": f"exeo-{suffix}", "endocs": f"endocs-{suffix}"}
     save_blocks(build_blocks(sandbox_url=sandbox.url, apis=("prosonata", "endocs")), names)
-    return ContractSyncParameters(prosonata_block=names["prosonata"], endocs_block=names["endocs"],
-                                  cursor_variable=f"endocs-cursor-{suffix}", **overrides)
+    return {"prosonata_block": names["prosonata"], "endocs_block": names["endocs"],
+            "cursor_variable": f"endocs-cursor-{suffix}", **overrides}
 
 
 def endocs(sandbox: SandboxServer) -> Any:
@@ -63,20 +62,20 @@ def test_one_project_per_new_contract_and_reruns_create_nothing(prefect_harness:
     new = pending_contracts(sandbox)
     assert len(new) >= 3, "the sandbox seeds several contracts 1C has not taken"
 
-    first = endocs_contracts_to_prosonata(p)
+    first = endocs_contracts_to_prosonata(**p)
     assert [r.contract_id for r in first.results] == new
     assert first.created == len(new) == creates(sandbox) and first.failed == first.skipped == 0
     assert first.customers_created == creates(sandbox, "customers") == len({r.counterparty for r in first.results})
     for result in first.results:
         (project,) = projects_of(sandbox, result.contract_id)
         assert project["projectID"] == result.project_id and project["customerID"] == result.customer_id
-    assert Variable.get(p.cursor_variable) == max(new) == first.cursor
+    assert Variable.get(p["cursor_variable"]) == max(new) == first.cursor
 
-    second = endocs_contracts_to_prosonata(p)
+    second = endocs_contracts_to_prosonata(**p)
     assert second.contracts_read == 0 and second.created == 0
 
     # The cursor lost (never saved, or reset): every contract is recognised, nothing is created twice.
-    again = endocs_contracts_to_prosonata(p.model_copy(update={"since_id": 0}))
+    again = endocs_contracts_to_prosonata(**{**p, "since_id": 0})
     assert again.already_existed == len(new) and again.created == 0
     assert {r.project_id for r in again.results} == {r.project_id for r in first.results}
     assert creates(sandbox) == len(new) and creates(sandbox, "customers") == first.customers_created
@@ -84,15 +83,15 @@ def test_one_project_per_new_contract_and_reruns_create_nothing(prefect_harness:
 
 def test_a_contract_added_later_is_picked_up_exactly_once(prefect_harness: None, sandbox: SandboxServer) -> None:
     p = params(sandbox, create_missing_customers=True)
-    first = endocs_contracts_to_prosonata(p)
+    first = endocs_contracts_to_prosonata(**p)
     added = endocs(sandbox).add_contract("Договор поставки №99", contractor_id=9)
 
-    second = endocs_contracts_to_prosonata(p)
+    second = endocs_contracts_to_prosonata(**p)
     assert [(r.contract_id, r.status) for r in second.results] == [(added, "created")]
     assert second.customers_created == 0, "the counterparty's company from the first run is reused"
     assert second.results[0].customer_id == first.results[0].customer_id
-    assert endocs_contracts_to_prosonata(p).contracts_read == 0
-    assert len(projects_of(sandbox, added)) == 1 and Variable.get(p.cursor_variable) == added
+    assert endocs_contracts_to_prosonata(**p).contracts_read == 0
+    assert len(projects_of(sandbox, added)) == 1 and Variable.get(p["cursor_variable"]) == added
 
 
 def test_a_create_whose_answer_is_lost_is_not_duplicated(prefect_harness: None, sandbox: SandboxServer) -> None:
@@ -101,27 +100,27 @@ def test_a_create_whose_answer_is_lost_is_not_duplicated(prefect_harness: None, 
     # The server creates the first project, then the connection drops: the outcome is unknown.
     sandbox.sandbox.faults.add("reset_after", api="prosonata", method="POST", path="/projects$", times=1)
     with pytest.raises(ContractSyncFailed) as info:
-        endocs_contracts_to_prosonata(p)
+        endocs_contracts_to_prosonata(**p)
     failed = info.value.summary
     assert [r.status for r in failed.results] == ["failed"] + ["created"] * (len(new) - 1)
-    assert failed.cursor == 0 and Variable.get(p.cursor_variable) is None, "the cursor stays before the failure"
+    assert failed.cursor == 0 and Variable.get(p["cursor_variable"]) is None, "the cursor stays before the failure"
     assert creates(sandbox) == len(new)
 
-    rerun = endocs_contracts_to_prosonata(p)
+    rerun = endocs_contracts_to_prosonata(**p)
     assert rerun.already_existed == len(new) and rerun.created == 0
     assert all(len(projects_of(sandbox, contract_id)) == 1 for contract_id in new)
-    assert creates(sandbox) == len(new) and Variable.get(p.cursor_variable) == max(new)
+    assert creates(sandbox) == len(new) and Variable.get(p["cursor_variable"]) == max(new)
 
 
 def test_dry_run_sends_nothing(prefect_harness: None, sandbox: SandboxServer) -> None:
     p = params(sandbox, create_missing_customers=True, dry_run=True)
     before = len(prosonata_rows(sandbox, "projects"))
-    summary = endocs_contracts_to_prosonata(p)
+    summary = endocs_contracts_to_prosonata(**p)
     assert summary.dry_run and summary.contracts_read == len(pending_contracts(sandbox))
     assert {r.status for r in summary.results} == {"dry-run"} and not summary.cursor_saved
     writes = {k: v for k, v in sandbox.sandbox.stats.snapshot().items() if k.startswith("prosonata.create")}
     assert writes == {} and len(prosonata_rows(sandbox, "projects")) == before
-    assert Variable.get(p.cursor_variable) is None
+    assert Variable.get(p["cursor_variable"]) is None
     (artifact,) = artifacts(ARTIFACT_KEY, limit=1)
     assert artifact["type"] == "table" and artifact["data"].count('"dry-run"') == summary.contracts_read
 
@@ -130,7 +129,7 @@ def test_known_companies_are_matched_and_unknown_ones_skipped(prefect_harness: N
     # The counterparty of contract 77 is renamed as a user would: it is ProSonata's "Bäckerei Back" now.
     endocs(sandbox).record("contractors", 9).update(Name="«Bäckerei  BACK»", INN=None)
     p = params(sandbox)
-    summary = endocs_contracts_to_prosonata(p)
+    summary = endocs_contracts_to_prosonata(**p)
     outcome = {r.contract_id: r for r in summary.results}
     assert outcome[77].status == "created" and outcome[77].customer_id == 11
     assert all(r.status == "skipped" and "no customer" in (r.message or "") for k, r in outcome.items() if k != 77)

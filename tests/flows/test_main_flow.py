@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -12,7 +13,6 @@ from blocks.setup import build_blocks, save_blocks
 from flows.prosonata_time_to_exeoflow import (
     ARTIFACT_KEY,
     TimeSyncFailed,
-    TimeSyncParameters,
     TimeSyncSummary,
     prosonata_time_to_exeoflow,
 )
@@ -31,8 +31,8 @@ def fresh_blocks(sandbox: SandboxServer) -> dict[str, str]:
     return names
 
 
-def params(names: dict[str, str], **overrides: object) -> TimeSyncParameters:
-    return TimeSyncParameters(prosonata_block=names["prosonata"], exeoflow_block=names["exeoflow"], **overrides)  # type: ignore[arg-type]
+def params(names: dict[str, str], **overrides: object) -> dict[str, Any]:
+    return {"prosonata_block": names["prosonata"], "exeoflow_block": names["exeoflow"], **overrides}
 
 
 def yesterday_rows(sandbox: SandboxServer) -> list[dict[str, object]]:
@@ -41,9 +41,9 @@ def yesterday_rows(sandbox: SandboxServer) -> list[dict[str, object]]:
     return [row for row in emulator.rows("projecttimes") if row["date"] == yesterday]  # type: ignore[attr-defined]
 
 
-def run_with_id(parameters: TimeSyncParameters) -> tuple[TimeSyncSummary, UUID]:
+def run_with_id(parameters: dict[str, Any]) -> tuple[TimeSyncSummary, UUID]:
     """Run the flow and also return its flow run id (to find that run's artifact)."""
-    state = prosonata_time_to_exeoflow(parameters, return_state=True)
+    state = prosonata_time_to_exeoflow(**parameters, return_state=True)
     return state.result(), state.state_details.flow_run_id
 
 
@@ -75,7 +75,7 @@ def test_main_flow_executes_one_execution_per_project_and_reruns_execute_nothing
 
 def test_dry_run_sends_nothing(prefect_harness: None, sandbox: SandboxServer) -> None:
     names = fresh_blocks(sandbox)
-    summary = prosonata_time_to_exeoflow(params(names, dry_run=True, group_by="user"))
+    summary = prosonata_time_to_exeoflow(**params(names, dry_run=True, group_by="user"))
     assert summary.dry_run and summary.groups >= 1 and summary.executed == 0
     assert {r.status for r in summary.results} == {"dry-run"}
     assert sandbox.sandbox.stats.get("exeoflow.execute") == 0
@@ -84,7 +84,7 @@ def test_dry_run_sends_nothing(prefect_harness: None, sandbox: SandboxServer) ->
 def test_filters_narrow_the_entries(prefect_harness: None, sandbox: SandboxServer) -> None:
     names = fresh_blocks(sandbox)
     project_id = yesterday_rows(sandbox)[0]["projectID"]
-    summary = prosonata_time_to_exeoflow(params(names, dry_run=True, project_id=project_id))
+    summary = prosonata_time_to_exeoflow(**params(names, dry_run=True, project_id=project_id))
     assert summary.groups == 1 and summary.results[0].group == f"project:{project_id}"
 
 
@@ -94,7 +94,7 @@ def test_a_failed_execution_fails_the_run_and_is_retried_next_time(prefect_harne
     groups = len({row["projectID"] for row in yesterday_rows(sandbox)})
     sandbox.sandbox.faults.add("status", api="exeoflow", path="/execute$", status=400, times=1)
     with pytest.raises(TimeSyncFailed) as info:
-        prosonata_time_to_exeoflow(params(names))
+        prosonata_time_to_exeoflow(**params(names))
     assert info.value.summary.failed == 1 and info.value.summary.succeeded == groups - 1
-    rerun = prosonata_time_to_exeoflow(params(names))
+    rerun = prosonata_time_to_exeoflow(**params(names))
     assert rerun.executed == 1 and rerun.already_done == groups - 1

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flows.prosonata_time_to_exeoflow import TimeSyncParameters
+import pytest
+
+from flows.prosonata_time_to_exeoflow import period_of
+from prefect_prosonata_exeoflow import InvalidRequestError
 from flows.time_groups import group_entries
 from prefect_prosonata_exeoflow.prosonata import ProjectTime
 
@@ -50,15 +53,10 @@ def test_execution_input_carries_entries_and_totals() -> None:
     assert payload["period"] == {"start": "2026-11-22", "end": "2026-11-22"}
 
 
-def test_parameters_default_to_yesterday_and_validate_the_period() -> None:
-    params = TimeSyncParameters()
-    assert params.period(today=dt.date(2026, 11, 23)) == (DAY, DAY)
-    import pydantic
-    import pytest
-
-    with pytest.raises(pydantic.ValidationError, match="before start"):
-        TimeSyncParameters(start=dt.date(2026, 11, 5), end=dt.date(2026, 11, 1))
-    with pytest.raises(pydantic.ValidationError):
-        TimeSyncParameters(project_id=0)
-    schema = TimeSyncParameters.model_json_schema()
-    assert all(prop.get("description") for prop in schema["properties"].values())
+def test_the_period_defaults_to_yesterday_and_is_checked() -> None:
+    assert period_of(None, None, today=dt.date(2026, 11, 23)) == (DAY, DAY)
+    assert period_of(DAY, None) == (DAY, DAY)
+    with pytest.raises(InvalidRequestError, match="before start"):
+        period_of(dt.date(2026, 11, 5), dt.date(2026, 11, 1))
+    with pytest.raises(InvalidRequestError, match="needs a start"):
+        period_of(None, DAY)

@@ -1,0 +1,176 @@
+"""A mutex every process sharing one Prefect server respects: a global concurrency limit of 1.
+
+Used between "look the record up on the remote system" and "create it", so two processes
+(overlapping runs, several workers) never both decide to create the same thing.
+
+Measured with Prefect 3.9.1 (why it is built this way):
+
+* A limit named in ``concurrency()`` but missing on the server is *not* created: with
+  ``strict=False`` the block runs unguarded (a warning), with ``strict=True`` it raises. An
+  inactive limit is skipped silently. So the limits are created here, explicitly, with
+  ``limit=1``, and an existing one that is inactive or allows more than one holder is refused.
+* Leases shorter than 60 s are rejected (HTTP 422). A holder killed with ``kill -9`` keeps its
+  slot until the lease expires and the server's repossessor loop (every
+  ``PREFECT_SERVER_SERVICES_REPOSSESSOR_LOOP_SECONDS``, default 15 s) reclaims it: others wait
+  up to ~75 s (61 s measured with the loop at 1 s).
+* Prefect transactions with ``SERIALIZABLE`` isolation are no substitute: without a lock
+  manager they refuse to start, the memory lock manager is per process, and the file-system one
+  only spans processes that share its directory (two workers with their own storage both
+  entered the same key at once). A Redis lock manager (prefect-redis) would work but needs Redis.
+
+A fixed set of striped names (``ppe-once-00`` .. ``ppe-once-15``) keeps the number of limits
+bounded: a key maps to one stripe by hash, so unrelated keys sometimes share a stripe (and
+wait a moment for each other), never the reverse. Several keys are taken in one atomic
+acquisition, so two mutexes over overlapping stripes cannot deadlock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import threading
+import time
+from types import TracebackType
+from typing import Any
+
+from .errors import ConfigurationError, LockError, LockTimeoutError
+
+#: How many limits the keys are spread over.
+STRIPES = 16
+#: Name prefix of the limits (created on first use with ``limit=1``).
+PREFIX = "ppe-once-"
+#: The shortest lease the Prefect server accepts; renewed in the background while held.
+LEASE_SECONDS = 60.0
+#: How long to wait for a stripe before giving up (a crashed holder blocks it up to ~75 s).
+DEFAULT_TIMEOUT = 600.0
+
+_ensured: set[tuple[str, str]] = set()
+_ensure_lock = threading.Lock()
+
+
+#: Attempts to take a lock when the Prefect API answers with an error (a busy SQLite server
+#: answers 503 under load); taking a lock twice is harmless, it is never held by a failed attempt
+#: for longer than its lease.
+ACQUIRE_ATTEMPTS = 5
+
+
+def stripe_name(scope: str, key: str, stripes: int = STRIPES) -> str:
+    """The limit guarding ``key`` within ``scope`` (e.g. a workflow id), stable across processes."""
+    digest = hashlib.sha256(f"{scope}\x00{key}".encode()).digest()
+    return f"{PREFIX}{int.from_bytes(digest[:8], 'big') % stripes:02d}"
+
+
+def _api_url() -> str:
+    from prefect.settings import PREFECT_API_URL
+
+    return str(PREFECT_API_URL.value() or "ephemeral")
+
+
+def ensure_limits(names: list[str]) -> None:
+    """Create each missing limit with ``limit=1``; refuse one that would not exclude."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
+    from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
+
+    api = _api_url()
+    missing = [name for name in names if (api, name) not in _ensured]
+    if not missing:
+        return
+    with _ensure_lock, get_client(sync_client=True) as client:
+        for name in missing:
+            try:
+                limit = client.read_global_concurrency_limit_by_name(name)
+            except ObjectNotFound:
+                try:
+                    client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=1))
+                except ObjectAlreadyExists:
+                    pass  # another process created it meanwhile
+                limit = client.read_global_concurrency_limit_by_name(name)
+            if limit.limit != 1 or not limit.active or limit.slot_decay_per_second:
+                raise ConfigurationError(
+                    f"global concurrency limit {name!r} must be active with limit 1 and no slot decay to serve "
+                    f"as a mutex (found limit={limit.limit}, active={limit.active}, "
+                    f"slot_decay_per_second={limit.slot_decay_per_second}); fix it with "
+                    f"`prefect gcl update {name} --limit 1 --enable` or delete it"
+                )
+            _ensured.add((api, name))
+
+
+class PrefectMutex:
+    """``with PrefectMutex("exeoflow:wf_1", key):`` — exclusive across every process on this Prefect server.
+
+    Usable with ``with`` and ``async with``. Never hold it across a long wait: a crashed holder
+    blocks the stripe for up to a lease (60 s) plus the server's repossessor interval.
+    """
+
+    def __init__(self, scope: str, key: str, *, timeout: float = DEFAULT_TIMEOUT, stripes: int = STRIPES) -> None:
+        self.names = [stripe_name(scope, key, stripes)]
+        self.timeout = timeout
+        self._stripes = stripes
+        self._held: Any = None
+
+    def also(self, scope: str, key: str) -> PrefectMutex:
+        """Guard a second key with the same acquisition (atomic: no lock-order deadlock)."""
+        name = stripe_name(scope, key, self._stripes)
+        if name not in self.names:
+            self.names = sorted([*self.names, name])
+        return self
+
+    def _failure(self, exc: BaseException) -> LockError:
+        names = ", ".join(self.names)
+        if isinstance(exc, TimeoutError) or "timed out" in str(exc):
+            return LockTimeoutError(f"the Prefect concurrency limit(s) {names} stayed taken for "
+                                    f"{self.timeout:g}s; nothing was started")
+        return LockError(f"could not take the Prefect concurrency limit(s) {names}: {exc}")
+
+    def _attempt(self) -> Any:
+        from prefect.concurrency.sync import concurrency
+
+        return concurrency(self.names, occupy=1, lease_duration=LEASE_SECONDS, strict=True,
+                           timeout_seconds=self.timeout, raise_on_lease_renewal_failure=False)
+
+    def __enter__(self) -> PrefectMutex:
+        ensure_limits(self.names)
+        for attempt in range(ACQUIRE_ATTEMPTS):
+            held = self._attempt()
+            try:
+                held.__enter__()
+            except Exception as exc:
+                if isinstance(exc, TimeoutError) or attempt == ACQUIRE_ATTEMPTS - 1 or "timed out" in str(exc):
+                    raise self._failure(exc) from exc
+                time.sleep(0.5 * 2**attempt)
+            else:
+                self._held = held
+                return self
+        raise AssertionError("unreachable")
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            held.__exit__(exc_type, exc, tb)
+
+    async def __aenter__(self) -> PrefectMutex:
+        from prefect.concurrency.asyncio import concurrency
+        from prefect.utilities.asyncutils import run_sync_in_worker_thread
+
+        await run_sync_in_worker_thread(ensure_limits, self.names)
+        for attempt in range(ACQUIRE_ATTEMPTS):
+            held = concurrency(self.names, occupy=1, lease_duration=LEASE_SECONDS, strict=True,
+                               timeout_seconds=self.timeout, raise_on_lease_renewal_failure=False)
+            try:
+                await held.__aenter__()
+            except Exception as exc:
+                if isinstance(exc, TimeoutError) or attempt == ACQUIRE_ATTEMPTS - 1 or "timed out" in str(exc):
+                    raise self._failure(exc) from exc
+                await asyncio.sleep(0.5 * 2**attempt)
+            else:
+                self._held = held
+                return self
+        raise AssertionError("unreachable")
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            await held.__aexit__(exc_type, exc, tb)
