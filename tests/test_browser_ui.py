@@ -93,7 +93,7 @@ def ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UI]:
 def _field(page: Any, label: str) -> Any:
     """The input of the innermost form property whose label starts with ``label``."""
     prop = page.locator(".p-label.schema-form-property",
-                        has=page.locator(".schema-form-property__label", has_text=re.compile(rf"^{label}\b"))).last
+                        has=page.locator(".schema-form-property__label", has_text=re.compile(rf"^{label}\b", re.IGNORECASE))).last
     return prop.locator("textarea, input").first
 
 

@@ -11,6 +11,7 @@ import sys
 import textwrap
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -149,10 +150,10 @@ ANNOUNCE_SCRIPT = textwrap.dedent(
 )
 
 
-def test_a_plain_script_announces_a_long_wait_on_stderr() -> None:
+def test_a_plain_script_announces_a_long_wait_on_stderr(tmp_path: Path) -> None:
     """Outside flows nothing is configured to show INFO; a 798 s wait still says what and until when."""
     done = subprocess.run([sys.executable, "-c", ANNOUNCE_SCRIPT], capture_output=True, text=True, timeout=60,
-                          env={"PATH": "/usr/bin:/bin", "PREFECT_HOME": "/tmp/ppe-announce-home"})
+                          env={"PATH": "/usr/bin:/bin", "PREFECT_HOME": str(tmp_path / "prefect-home")})
     assert done.returncode == 0, done.stderr
     assert "slept 798" in done.stdout
     lines = [line for line in done.stderr.splitlines() if "waiting" in line]

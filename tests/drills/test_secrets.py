@@ -205,7 +205,7 @@ def test_no_secret_leaks_from_any_task_or_the_main_flow(
     assert asyncio.run(twins()) == len(ENDOCS_CASES) + len(RESOURCES) + 3
     summary = fresh_blocks(sandbox)
     main = __import__("flows.prosonata_time_to_exeoflow", fromlist=["x"]).prosonata_time_to_exeoflow
-    assert main(params(summary)).executed >= 2
+    assert main(**params(summary)).executed >= 2
 
     stats = sandbox.sandbox.stats
     assert stats.get("exeoflow.429") == 1 and stats.get("endocs.requests") >= len(ENDOCS_CASES)

@@ -22,7 +22,7 @@ def test_a_workflow_name_typo_fails_once_and_lists_the_workflows_that_exist(
     names = fresh_blocks(sandbox)
     before = sandbox.sandbox.stats.get("exeoflow.requests")
     with pytest.raises(InvalidRequestError) as caught:
-        prosonata_time_to_exeoflow(params(names, workflow="Projektzeiten ubernehmen"))
+        prosonata_time_to_exeoflow(**params(names, workflow="Projektzeiten ubernehmen"))
     message = str(caught.value)
     assert "'Projektzeiten ubernehmen'" in message and "'Projektzeiten übernehmen' (wf_" in message
     # One listing, not three: the task is not retried for input that cannot heal.
@@ -32,7 +32,7 @@ def test_a_workflow_name_typo_fails_once_and_lists_the_workflows_that_exist(
 
 def test_the_dry_run_artifact_shows_what_would_be_sent(prefect_harness: None, sandbox: SandboxServer) -> None:
     names = fresh_blocks(sandbox)
-    state = prosonata_time_to_exeoflow(params(names, dry_run=True), return_state=True)
+    state = prosonata_time_to_exeoflow(**params(names, dry_run=True), return_state=True)
     summary = state.result()
     (table,) = artifacts(ARTIFACT_KEY, flow_runs=[state.state_details.flow_run_id])
     assert table["data"].count("would send input") == summary.groups >= 1
