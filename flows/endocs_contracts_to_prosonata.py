@@ -24,7 +24,7 @@ from typing import Annotated, cast
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 from prefect.variables import Variable
-from pydantic import BaseModel, Field, WithJsonSchema
+from pydantic import BaseModel, Field
 
 from prefect_prosonata_exeoflow import APIError, InvalidRequestError, OutcomeUnknownError
 from prefect_prosonata_exeoflow._core.mutex import PrefectMutex
@@ -62,7 +62,7 @@ NEW_CONTACT_TITLE = "Firma"
 
 
 #: An optional id the Prefect form renders as a plain (empty-able) field, not "type None".
-OptionalCursor = Annotated[int | None, Field(ge=0), WithJsonSchema({"type": "integer", "minimum": 0})]
+OptionalCursor = Annotated[int | None, Field(ge=0)]
 
 
 @dataclass(frozen=True)

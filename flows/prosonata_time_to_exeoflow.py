@@ -22,7 +22,7 @@ from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.futures import PrefectFuture, wait
 from prefect.task_runners import ThreadPoolTaskRunner
-from pydantic import BaseModel, Field, WithJsonSchema
+from pydantic import BaseModel, Field
 
 from prefect_prosonata_exeoflow import APIError, InvalidRequestError, NotFoundError
 from prefect_prosonata_exeoflow._core.mutex import PrefectMutex
@@ -52,9 +52,10 @@ DONE: frozenset[str] = frozenset({"success", "adopted", "already-done", "retried
 _FROM_HOW = {"started": "success", "adopted": "adopted", "already-done": "already-done",
              "retried-after-failure": "retried-after-failure"}
 
-#: An optional date or id that the Prefect form renders as a plain (empty-able) field, not "type None".
-OptionalDate = Annotated[dt.date | None, WithJsonSchema({"type": "string", "format": "date"})]
-OptionalId = Annotated[int | None, Field(ge=1), WithJsonSchema({"type": "integer", "minimum": 1})]
+#: An optional date or id. The schema keeps its null type: the Prefect UI sends null for an empty
+#: field and refuses a run whose null the schema does not allow (it then shows a type picker).
+OptionalDate = dt.date | None
+OptionalId = Annotated[int | None, Field(ge=1)]
 
 
 class GroupResult(BaseModel):

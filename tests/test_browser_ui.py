@@ -132,7 +132,11 @@ def test_the_run_form_starts_a_run_whose_logs_show_its_rate_limit_waits(ui: UI) 
         workflow.fill("wf_100001")  # the same workflow by id: a changed field
         submitted = time.time()
         page.get_by_role("button", name="Submit").click()
-        page.wait_for_url(re.compile(r"/deployments/deployment/[^/]+(\?.*)?$"))
+        try:
+            page.wait_for_url(re.compile(r"/deployments/deployment/[^/]+(\?.*)?$"))
+        except Exception as exc:
+            page.screenshot(path=str(Path(os.environ.get("PPE_SCREENSHOTS", "/tmp")) / "ppe-ui-submit.png"))
+            raise AssertionError("the form was not submitted; the page says: " + page.inner_text("body")[-2000:]) from exc
 
         run = _final_run(ui, deployment["id"], submitted)
         assert run["state"]["type"] == "COMPLETED", run["state"]
