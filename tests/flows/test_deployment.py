@@ -92,8 +92,7 @@ def test_a_served_deployment_runs_from_the_api_with_form_parameters(
     prefect_api: str, runner: subprocess.Popen[bytes], sandbox: SandboxServer
 ) -> None:
     sandbox.sandbox.configure("exeoflow", execution_seconds=0.1)
-    # A flat form: an empty optional field (start, project_id) is left out, not sent as null (the
-    # schema has no null type, so that the UI shows no "type None"; the server refuses a null).
+    # A flat form, as the UI sends it: one field per parameter (an empty optional one may be left out).
     form = {"prosonata_block": "prosonata", "exeoflow_block": "exeoflow", "group_by": "user", "dry_run": False}
 
     run = asyncio.run(_trigger_and_wait(prefect_api, runner, form))
