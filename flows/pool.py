@@ -82,7 +82,9 @@ def deploy_samples(pool: str = POOL) -> dict[str, UUID]:
             continue
         options: dict[str, Any] = {"description": served.description, "tags": list(served.tags),
                                    "parameters": served.parameters}
-        if served.concurrency_limit:
+        # The main flow's limit of 1 only saves work (each group runs exactly once without it); the
+        # pool runs it unlimited, so overlapping runs on several workers really test that guarantee.
+        if served.concurrency_limit and served.flow_name != "prosonata-time-to-exeoflow":
             options["concurrency_limit"] = served.concurrency_limit
         deployed[f"{served.flow_name}/pool"] = deploy(ENTRYPOINTS[served.flow_name], "pool", pool, **options)
     return deployed
