@@ -144,7 +144,7 @@ def test_the_run_form_starts_a_run_whose_logs_show_its_rate_limit_waits(ui: UI) 
         assert "wf_100001" in str(parameters), parameters
 
         page.goto(f"{ui.url}/runs/flow-run/{run['id']}", wait_until="networkidle")
-        page.get_by_text("rate budget spent").first.wait_for()  # the Logs tab is open by default
+        page.get_by_text("rate budget spent").first.wait_for(timeout=120_000)  # the Logs tab is open by default
         logs = page.inner_text("body")
         assert re.search(r"Exeoflow: waiting [\d.]+s \(until [^)]+\): rate budget spent", logs), logs[-3000:]
         page.screenshot(path=str(Path(os.environ.get("PPE_SCREENSHOTS", "/tmp")) / "ppe-ui-run-logs.png"))

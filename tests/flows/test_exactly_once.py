@@ -163,7 +163,7 @@ def main_overlap_then_second_worker(drill: Drill, name: str, barrier: Path) -> d
 
 def main_sigterm(drill: Drill, name: str) -> dict[str, Any]:
     """SIGTERM while the executions run: cancelled on Exeoflow, exit in time, rerun executes each once."""
-    sandbox = new_sandbox(execution_seconds=60.0)
+    sandbox = new_sandbox(execution_seconds=300.0)
     try:
         drill.save_blocks(sandbox, name)
         groups = expected_groups(sandbox)
