@@ -10,7 +10,6 @@ suits workers on this machine; workers elsewhere need the code there (git source
 from __future__ import annotations
 
 import contextlib
-import inspect
 import io
 import os
 import re
@@ -88,16 +87,6 @@ def deploy_samples(pool: str = POOL) -> dict[str, UUID]:
             options["concurrency_limit"] = served.concurrency_limit
         deployed[f"{served.flow_name}/pool"] = deploy(ENTRYPOINTS[served.flow_name], "pool", pool, **options)
     return deployed
-
-
-def run_parameters(flow_name: str, **values: Any) -> dict[str, Any]:
-    """Run parameters in the form the sample flow's signature takes: flat, or wrapped in ``parameters``."""
-    if flow_name == "main":
-        from flows.prosonata_time_to_exeoflow import prosonata_time_to_exeoflow as sample
-    else:
-        from flows.endocs_contracts_to_prosonata import endocs_contracts_to_prosonata as sample
-    accepted = list(inspect.signature(sample.fn).parameters)
-    return {"parameters": values} if accepted == ["parameters"] else values
 
 
 class Workers:

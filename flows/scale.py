@@ -94,15 +94,15 @@ def projects_per_contract(server: Any) -> Counter[str]:
 
 def run_jobs(server: Any, workers: Any) -> tuple[bool, list[UUID]]:
     """Trigger the job runs, wait for them, print what happened; True when all is well."""
-    from flows.pool import run_parameters, trigger, wait_for_runs, worker_of_runs
+    from flows.pool import trigger, wait_for_runs, worker_of_runs
 
     days = recent_days(server, MAIN_DAYS)
-    main = [(day, trigger("prosonata-time-to-exeoflow/pool", run_parameters("main", start=day, end=day),
+    main = [(day, trigger("prosonata-time-to-exeoflow/pool", dict(start=day, end=day),
                           name=f"day-{day}")) for day in days]
-    main += [(days[0], trigger("prosonata-time-to-exeoflow/pool", run_parameters("main", start=days[0], end=days[0]),
+    main += [(days[0], trigger("prosonata-time-to-exeoflow/pool", dict(start=days[0], end=days[0]),
                                name=f"day-{days[0]}-again-{i + 1}")) for i in range(SAME_DAY_EXTRA)]
     endocs = [trigger("endocs-contracts-to-prosonata/pool",
-                      run_parameters("endocs", since_id=0, create_missing_customers=True), name=f"contracts-{i + 1}")
+                      dict(since_id=0, create_missing_customers=True), name=f"contracts-{i + 1}")
               for i in range(ENDOCS_RUNS)]
     ids = [run_id for _, run_id in main] + endocs
     _line(f"  triggered {len(main)} main runs ({len(days)} days, {SAME_DAY_EXTRA} more of {days[0]}) "

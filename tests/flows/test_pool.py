@@ -16,7 +16,7 @@ import pytest
 
 from benchmarks import shared_budget
 from benchmarks._env import prefect_api
-from flows.pool import Workers, deploy_samples, pool_workers, run_parameters, trigger, wait_for_runs, worker_of_runs
+from flows.pool import Workers, deploy_samples, pool_workers, trigger, wait_for_runs, worker_of_runs
 from flows.runtime import local_prefect_server
 from flows.scale import InThreadSandbox, executions_per_group, recent_days
 from prefect_prosonata_exeoflow.sandbox import SandboxServer
@@ -53,7 +53,7 @@ def test_runs_on_two_workers_complete_once_each_without_429(
     save_blocks(build_blocks(sandbox_url=sandbox.url, apis=("prosonata", "exeoflow"), rate_limit_store=redis_url))
     days = recent_days(sandbox, DAYS)
 
-    ids = [trigger("prosonata-time-to-exeoflow/pool", run_parameters("main", start=day, end=day)) for day in days]
+    ids = [trigger("prosonata-time-to-exeoflow/pool", dict(start=day, end=day)) for day in days]
     runs = wait_for_runs(ids, timeout=300, workers=workers)
 
     assert all(run.state.is_completed() for run in runs.values()), [
