@@ -12,8 +12,9 @@ import os
 from unittest import mock
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -160,3 +161,29 @@ def prefect_server() -> Iterator[str]:
             mock.patch.dict(os.environ, {"PREFECT_HOME": home}), \
             local_prefect_server(home=Path(home), timeout=300) as api_url, prefect_api(api_url):
         yield api_url
+
+
+def spend_on_threads(total: int, calls: list[Callable[[], Any]]) -> list[BaseException]:
+    """Make ``total`` calls from one thread per entry of ``calls``, each taking the next call while
+    any is left; returns the errors met (a thread stops at its first)."""
+    left = iter(range(total))
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+
+    def work(call: Callable[[], Any]) -> None:
+        while True:
+            with lock:
+                if next(left, None) is None:
+                    return
+            try:
+                call()
+            except BaseException as exc:  # noqa: BLE001 - reported to the benchmark
+                errors.append(exc)
+                return
+
+    pool = [threading.Thread(target=work, args=(call,)) for call in calls]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return errors

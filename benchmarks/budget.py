@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 import random
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from typing import Any
 
 import httpx
 
-from ._env import CHEAP_GET, SandboxProcess, wait_for_window_edge
+from ._env import CHEAP_GET, SandboxProcess, spend_on_threads, wait_for_window_edge
 from ._report import Row
 
 SECTION = "1 budget efficiency"
@@ -103,29 +102,10 @@ def run_case(sb: SandboxProcess, api: str, kind: str, *, limit: int, window: flo
     opener = our_worker(sb, api, limit, window) if kind == "ours" else baseline_worker(sb, api, kind, window)
     total = int(limit * windows)
     calls = [opener() for _ in range(threads)]
-    left = iter(range(total))
-    lock = threading.Lock()
-    errors: list[BaseException] = []
-
-    def work(call: Callable[[], Any]) -> None:
-        while True:
-            with lock:
-                if next(left, None) is None:
-                    return
-            try:
-                call()
-            except BaseException as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
-                return
-
-    pool = [threading.Thread(target=work, args=(call,)) for call in calls]
     if api != "prosonata":  # ProSonata's window starts at the first call; the others are clock-aligned
         wait_for_window_edge(window)
     start = time.perf_counter()
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
+    errors = spend_on_threads(total, calls)
     elapsed = time.perf_counter() - start
     if errors:
         raise RuntimeError(f"{api}/{kind}: {errors[0]!r}") from errors[0]

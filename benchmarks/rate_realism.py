@@ -21,13 +21,13 @@ from __future__ import annotations
 import asyncio
 import itertools
 import math
-import threading
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
 
-from ._env import SandboxProcess
+from ._env import SandboxProcess, spend_on_threads
 from ._report import Row
 
 SECTION = "6 rate limits as servers run them"
@@ -74,28 +74,9 @@ def _call(client: Any, api: str) -> Callable[[], Any]:
 
 
 def _threads(credentials: Any, api: str, total: int, threads: int) -> None:
-    left = iter(range(total))
-    lock = threading.Lock()
-    errors: list[BaseException] = []
-
-    def work() -> None:
-        with credentials.get_client() as client:
-            call = _call(client, api)
-            while True:
-                with lock:
-                    if next(left, None) is None:
-                        return
-                try:
-                    call()
-                except BaseException as exc:  # noqa: BLE001 - reported below
-                    errors.append(exc)
-                    return
-
-    pool = [threading.Thread(target=work) for _ in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
+    with ExitStack() as stack:
+        clients = [stack.enter_context(credentials.get_client()) for _ in range(threads)]
+        errors = spend_on_threads(total, [_call(client, api) for client in clients])
     if errors:
         raise RuntimeError(f"{api}: {errors[0]!r}") from errors[0]
 

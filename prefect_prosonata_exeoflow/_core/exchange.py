@@ -169,42 +169,39 @@ def _timed_out(request: httpx.Request) -> httpx.ReadTimeout:
     return httpx.ReadTimeout("the exchange's deadline passed while the body was arriving", request=request)
 
 
-class _CappedStream(httpx.SyncByteStream):
-    def __init__(self, response: httpx.Response, limit: int, api: str) -> None:
-        self._inner = response.stream
-        self._response, self._limit, self._api = response, limit, api
+class _Cap:
+    """What both capped streams check on every chunk: the size cap and the exchange's deadline."""
 
+    def __init__(self, response: httpx.Response, limit: int, api: str) -> None:
+        self._inner: Any = response.stream
+        self._response, self._limit, self._api = response, limit, api
+        self._seen = 0
+
+    def _admit(self, chunk: bytes) -> bytes:
+        self._seen += len(chunk)
+        if self._seen > self._limit:
+            raise _too_large(self._response, self._limit, self._api)
+        if expired():
+            raise _timed_out(self._response.request)
+        return chunk
+
+
+class _CappedStream(_Cap, httpx.SyncByteStream):
     def __iter__(self) -> Iterator[bytes]:
-        seen = 0
-        for chunk in self._inner:  # type: ignore[union-attr]
-            seen += len(chunk)
-            if seen > self._limit:
-                raise _too_large(self._response, self._limit, self._api)
-            if expired():
-                raise _timed_out(self._response.request)
-            yield chunk
+        for chunk in self._inner:
+            yield self._admit(chunk)
 
     def close(self) -> None:
-        self._inner.close()  # type: ignore[union-attr]
+        self._inner.close()
 
 
-class _AsyncCappedStream(httpx.AsyncByteStream):
-    def __init__(self, response: httpx.Response, limit: int, api: str) -> None:
-        self._inner = response.stream
-        self._response, self._limit, self._api = response, limit, api
-
+class _AsyncCappedStream(_Cap, httpx.AsyncByteStream):
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        seen = 0
-        async for chunk in self._inner:  # type: ignore[union-attr]
-            seen += len(chunk)
-            if seen > self._limit:
-                raise _too_large(self._response, self._limit, self._api)
-            if expired():
-                raise _timed_out(self._response.request)
-            yield chunk
+        async for chunk in self._inner:
+            yield self._admit(chunk)
 
     async def aclose(self) -> None:
-        await self._inner.aclose()  # type: ignore[union-attr]
+        await self._inner.aclose()
 
 
 def _check_length(response: httpx.Response, limit: int, api: str) -> None:
