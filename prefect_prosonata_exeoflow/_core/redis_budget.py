@@ -3,53 +3,52 @@
 :class:`~.budget.RateBudget` is exact inside one process. Several workers on one key each know
 only their own calls plus what the server reports, so calls in flight in several processes
 when a window runs out earn 429s, and EnDocs (which reports nothing) lets n processes send n
-times the limit. :class:`RedisBudget` keeps the same picture in one Redis hash that every
-process updates through one atomic Lua script, so it has the same interface (``reserve``,
-``release``, ``block_for``) and the same rules as the in-process budget:
+times the limit. :class:`RedisBudget` keeps one picture for all of them in Redis, and the rules
+are not written twice: every operation loads the key's state into a
+:class:`~.budget.RateBudget`, runs *its* ``reserve`` / ``release`` / ``block_for`` at the store's
+time, and writes the state back with a compare-and-set (another process changed it in between:
+read and run again). So everything the in-process budget knows holds for all processes:
 
-* **Clock:** Redis's own ``TIME``, so the machines' clocks do not matter (a test may pass a
-  fake clock instead).
-* **Window phase:** the server's, where the API reports a reset (ProSonata
-  ``meta.apiLimitReset``, Exeoflow ``X-RateLimit-Reset``): the smallest reset bound seen in the
-  window is kept in the store, so no process counts a window of its own phase (two phases would
-  admit up to twice the limit in one server window). Hints about a window that has just ended
-  are ignored; a hint whose reset lies beyond the current window starts a new one.
-* **Remaining:** counted down by every reservation and lowered to the server's figure when that
-  is lower (other tools spending the key); the first figure of a window replaces a count
-  started from a merely learned limit.
-* **Unknown budget:** one request (of all processes) probes it, the others poll.
-* **Counting itself** (EnDocs): windows of the configured size aligned to the store's clock.
-* **429:** ``block_for`` holds every process until the hinted time, and the next window starts
-  there.
-* **Calls in flight** are kept as reservations that expire (``inflight_seconds``), so a process
-  that dies holding one blocks nothing for longer than that; the whole hash expires after its
-  window, so a key nobody uses leaves nothing behind.
+* **Clock:** Redis's own ``TIME`` (a test may pass a fake clock instead), so the machines'
+  clocks do not matter. A ``sent_at`` of this process is moved onto the store's clock by the
+  offset measured at each operation.
+* **Window phase:** the server's, where the API reports a reset (the tightest bound any process
+  saw); for a counting API (EnDocs) the phase learned from 429s and the first success after a
+  probe, shared by every process; the calendar only as a first guess.
+* **Unknown budget, and 429s without a usable hint:** *one* probe for all processes per backoff
+  step; the backoff step (``probe_step``) is shared too.
+* **Calls in flight** are reservations that expire after ``inflight_seconds`` (the block's
+  timeout + 5 s: by then the call is over, answered or not), and so does a probe whose caller
+  vanished. A process that dies holding budget therefore blocks nobody for longer than its call
+  could have lasted, and its calls stop counting against the windows after that. The whole state
+  expires an hour after its window, so a key nobody uses leaves nothing behind.
 
-Not done here (the in-process budget's finer hint handling is the reference; port it into the
-script when needed): a clock offset taken from the server's ``Date`` header (reset hints are
-relative seconds, so only Exeoflow's epoch reset depends on the worker's clock), learning a
-counting API's window phase from its 429s (EnDocs windows follow the store's clock), and a
-single probe per backoff step after a 429 without a usable hint shared by all processes (each
-process counts its own backoff steps; when a block ends, every process may send again up to the
-learned limit).
+The server's ``Date`` clock offset (for Exeoflow's epoch resets) is learned by each process's
+dialect, not here: it relates the server's clock to *that machine's*, so it is not the same for
+workers on different machines, and each process has it from its first answer (until then a
+reset computed from it is only later than the true one, never earlier).
 
 Keys in Redis are named by a one-way fingerprint of the API, base URL and key, never the key.
-Every call is one round trip (about 0.1-0.3 ms on loopback); in the async client it blocks the
-event loop for that long, which is far below the time a rate-limited call waits anyway.
+An operation is two round trips (about 0.1-0.3 ms each on loopback) when it changes the state,
+one when it does not (a caller polling for the probe's answer); in the async client it blocks
+the event loop for that long, far below the time a rate-limited call waits anyway.
 """
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import itertools
 import json
+import math
 import os
 import threading
-from collections import deque
-from typing import Any
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from .budget import PROBE_POLL_SECONDS, BudgetHint
+from .budget import BudgetHint, RateBudget
 from .clock import Clock
 from .errors import APIConnectionError, ConfigurationError
 
@@ -57,134 +56,54 @@ from .errors import APIConnectionError, ConfigurationError
 KEY_PREFIX = "ppe:budget:"
 #: A reservation not released within this many seconds counts as lost (its process died).
 DEFAULT_INFLIGHT_SECONDS = 60.0
-#: Two reset hints further apart than this belong to different windows (as in the in-process budget).
-NEW_WINDOW_SLACK_SECONDS = 1.5
 #: How long the store keeps a key's state after its window (or last use) when nothing renews it.
 IDLE_EXPIRY_SECONDS = 3600.0
+#: Compare-and-set attempts before an operation gives up (only under absurd contention).
+MAX_ATTEMPTS = 1000
+#: Attributes of a RateBudget that belong to this process, not to the shared state.
+_LOCAL_ATTRIBUTES = frozenset({"_clock", "_lock"})
 
-# One script for the three operations, so every change of the picture is atomic in Redis.
-# KEYS: the state hash, the sorted set of reservations in flight (score: reserved at).
-# ARGV: op, now ('' = Redis TIME), token, configured limit, window seconds, aligned, probe,
-#       inflight seconds, hint remaining, hint reset_in, hint limit, block seconds, poll, slack, idle.
-_SCRIPT = """
-local state, flying = KEYS[1], KEYS[2]
-local op = ARGV[1]
-local now = tonumber(ARGV[2])
-if now == nil then
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) + tonumber(t[2]) / 1000000
-end
-local token = ARGV[3]
-local cfg_limit, window = tonumber(ARGV[4]), tonumber(ARGV[5])
-local aligned, probe = ARGV[6] == '1', ARGV[7] == '1'
-local inflight_seconds = tonumber(ARGV[8])
-local poll, slack, idle = tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15])
+_T = TypeVar("_T")
 
-redis.call('ZREMRANGEBYSCORE', flying, '-inf', now - inflight_seconds)
-local h = redis.call('HMGET', state, 'limit', 'learned', 'remaining', 'reset_at', 'blocked', 'provisional')
-local function num(v) if v then return tonumber(v) end return nil end
-local limit = num(h[1]) or cfg_limit
-local learned, remaining, reset_at = num(h[2]), num(h[3]), num(h[4])
-local blocked = num(h[5]) or 0
-local provisional = h[6] == '1'
-local counts_locally = window ~= nil and limit ~= nil
-local inflight = redis.call('ZCARD', flying)
-
-local function start_window()
-  remaining = limit or learned
-  provisional = limit == nil
-  reset_at = nil
-  if counts_locally then
-    if aligned then
-      reset_at = math.floor(now / window) * window + window
-    else
-      reset_at = now + window
-    end
-    if remaining then remaining = remaining - inflight end
-  end
-end
-
-local function save(result)
-  local fields = {'blocked', tostring(blocked), 'provisional', provisional and '1' or '0'}
-  if limit then table.insert(fields, 'limit'); table.insert(fields, tostring(limit)) end
-  if learned then table.insert(fields, 'learned'); table.insert(fields, tostring(learned)) end
-  redis.call('HSET', state, unpack(fields))
-  if remaining then redis.call('HSET', state, 'remaining', tostring(remaining))
-  else redis.call('HDEL', state, 'remaining') end
-  if reset_at then redis.call('HSET', state, 'reset_at', tostring(reset_at))
-  else redis.call('HDEL', state, 'reset_at') end
-  local horizon = math.max(blocked, reset_at or 0, now) - now + idle
-  redis.call('PEXPIRE', state, math.ceil(horizon * 1000))
-  redis.call('PEXPIRE', flying, math.ceil((inflight_seconds + 1) * 1000))
-  return tostring(result)
-end
-
-local function admit()
-  redis.call('ZADD', flying, now, token)
-  return save(0)
-end
-
-if op == 'reserve' then
-  if now < blocked then return tostring(blocked - now) end
-  if reset_at and now >= reset_at then start_window() end
-  if remaining == nil and counts_locally then start_window() end
-  if remaining == nil then
-    if probe and inflight > 0 then return tostring(poll) end
-    return admit()
-  end
-  if remaining <= 0 then
-    if reset_at == nil then
-      if inflight > 0 then return save(poll) end
-      return admit()
-    end
-    return save(math.max(reset_at - now, poll))
-  end
-  remaining = remaining - 1
-  return admit()
-end
-
-if op == 'release' then
-  if token ~= '' then redis.call('ZREM', flying, token) end
-  inflight = redis.call('ZCARD', flying)
-  local hint_remaining = tonumber(ARGV[9])
-  if hint_remaining == nil then return save(0) end
-  local hint_reset, hint_limit = tonumber(ARGV[10]), tonumber(ARGV[11])
-  if hint_limit then limit = hint_limit end
-  learned = math.max(learned or 0, hint_remaining + 1)
-  local candidate = nil
-  if hint_reset then candidate = now + math.max(hint_reset, 0) end
-  if reset_at and now >= reset_at then
-    if candidate and candidate <= reset_at + slack then return save(0) end
-    start_window()
-  end
-  local later = candidate and reset_at and candidate > reset_at + slack
-  if remaining == nil or later or provisional then
-    remaining = hint_remaining - inflight
-    reset_at = candidate
-    provisional = false
-  else
-    remaining = math.min(remaining, hint_remaining)
-    if candidate then
-      if reset_at then reset_at = math.min(reset_at, candidate) else reset_at = candidate end
-    end
-  end
-  return save(0)
-end
-
-if op == 'block' then
-  local seconds = math.max(tonumber(ARGV[12]) or 0, 0)
-  blocked = math.max(blocked, now + seconds)
-  remaining = 0
-  reset_at = blocked
-  return save(0)
-end
-
-if op == 'peek' then
-  return cjson.encode({remaining = remaining, reset_in = reset_at and math.max(reset_at - now, 0) or nil,
-                       inflight = inflight})
-end
-return redis.error_reply('unknown op ' .. op)
+# Read the state and the store's clock in one round trip.
+_READ = """
+local t = redis.call('TIME')
+return {t[1], t[2], redis.call('GET', KEYS[1]) or ''}
 """
+# Compare-and-set: write only if nobody changed the state since it was read.
+_WRITE = """
+if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1
+"""
+
+
+class _Instant:
+    """The store's time during one operation: what the in-process budget's logic runs on."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def time(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:  # pragma: no cover - the budget never sleeps
+        raise RuntimeError("a budget does not sleep")
+
+    async def asleep(self, seconds: float) -> None:  # pragma: no cover
+        raise RuntimeError("a budget does not sleep")
+
+
+def budget_state(budget: RateBudget) -> dict[str, Any]:
+    """The shared part of a RateBudget's picture, as JSON-ready values (the store keeps this)."""
+    state = {name: value for name, value in vars(budget).items() if name not in _LOCAL_ATTRIBUTES}
+    for name, value in state.items():
+        if value is not None and not isinstance(value, (bool, int, float, str)):
+            raise TypeError(f"RateBudget.{name} ({type(value).__name__}) cannot be kept in a shared store")
+    return state
 
 
 def store_fingerprint(api: str, base_url: str, secret: str) -> str:
@@ -221,6 +140,19 @@ def check_store_url(url: str, *, field: str = "rate_limit_store") -> str:
     return text
 
 
+class _Operation:
+    """One operation's view: the budget at the store's time, and the live reservations."""
+
+    def __init__(self, engine: RateBudget, now: float, offset: float, tokens: dict[str, float],
+                 probe_token: str | None) -> None:
+        self.engine, self.now, self.offset = engine, now, offset
+        self.tokens, self.probe_token = tokens, probe_token
+
+    def store_time(self, local: float | None) -> float | None:
+        """A moment of this process's clock on the store's clock."""
+        return None if local is None else local + self.offset
+
+
 class RedisBudget:
     """The budget of one API key, kept in Redis and shared by every process that uses the key."""
 
@@ -242,95 +174,161 @@ class RedisBudget:
 
         self._redis = client
         self._errors: tuple[type[BaseException], ...] = (redis.RedisError, OSError)
-        self._keys = [f"{KEY_PREFIX}{name}", f"{KEY_PREFIX}{name}:inflight"]
+        self._key = f"{KEY_PREFIX}{name}"
         self._api = api
         self._clock = clock
-        self._config = [
-            "" if limit is None else str(limit),
-            "" if window_seconds is None else repr(float(window_seconds)),
-            "1" if aligned else "0",
-            "1" if probe_when_unknown else "0",
-            repr(float(inflight_seconds)),
-        ]
+        self._options: dict[str, Any] = {"limit": limit, "window_seconds": window_seconds, "aligned": aligned,
+                                         "probe_when_unknown": probe_when_unknown}
+        self._inflight_seconds = inflight_seconds
         self._label = store_label
-        self._script = client.register_script(_SCRIPT)
-        self._tokens: deque[str] = deque()
-        self._lock = threading.Lock()
+        self._read = client.register_script(_READ)
+        self._write = client.register_script(_WRITE)
+        self._lock = threading.Lock()  # one operation of this process at a time: fewer lost compare-and-sets
         self._counter = itertools.count()
         self._prefix = f"{os.getpid()}:{id(self):x}:"
-        self._probe_step = 0
+        # Per flow of control (thread, asyncio task): its reservations, and its last answer's send time.
+        self._calls: contextvars.ContextVar[tuple[tuple[str, ...], tuple[float, float] | None]] = (
+            contextvars.ContextVar(f"redis_budget_{id(self):x}", default=((), None)))
 
     # -- the budget interface --------------------------------------------------------------
     def reserve(self) -> float:
         """Take one call from the shared budget: 0.0 means go, anything else is seconds to wait first."""
         token = f"{self._prefix}{next(self._counter)}"
-        wait = float(self._run("reserve", token))
+
+        def run(op: _Operation) -> float:
+            probing = op.engine._probe_inflight
+            wait = op.engine.reserve()
+            if wait <= 0:
+                op.tokens[token] = op.now
+                if op.engine._probe_inflight and not probing:
+                    op.probe_token = token  # this call is the probe everyone waits for
+            return wait
+
+        wait = self._transact(run)
         if wait <= 0:
-            with self._lock:
-                self._tokens.append(token)
+            tokens, last = self._calls.get()
+            self._calls.set(((*tokens, token), last))
         return wait
 
     def release(
         self, hint: BudgetHint | None = None, *, sent_at: float | None = None, limited: bool | None = None
     ) -> None:
-        """A reserved call is answered (or failed); ``hint`` is what the answer reported.
+        """A reserved call is answered (or failed); see :meth:`~.budget.RateBudget.release`."""
+        tokens, _ = self._calls.get()
+        token = tokens[-1] if tokens else ""
+        moved: list[float | None] = [None]
 
-        ``sent_at`` is accepted for the in-process budget's interface; the store orders answers
-        by its own clock. Any answer that is not a 429 ends this process's backoff steps."""
-        with self._lock:
-            token = self._tokens.popleft() if self._tokens else ""
-            if limited is False:
-                self._probe_step = 0
-        extra = ["", "", ""] if hint is None else [
-            str(hint.remaining),
-            "" if hint.reset_in is None else repr(float(hint.reset_in)),
-            "" if hint.limit is None else str(hint.limit),
-        ]
-        self._run("release", token, *extra)
+        def run(op: _Operation) -> None:
+            engine = op.engine
+            at = op.store_time(sent_at)
+            probe_sent = engine._probe_sent_at
+            if token and engine._probe_inflight and probe_sent is not None:
+                # Known by its token: the probe counts as the probe, and no other call is taken for it
+                # (the send times of two processes compare only up to the offset's error).
+                if token == op.probe_token:
+                    at = probe_sent if at is None else max(at, probe_sent)
+                else:
+                    at = probe_sent - 1e-6 if at is None else min(at, probe_sent - 1e-6)
+            op.tokens.pop(token, None)
+            engine._inflight = len(op.tokens) + 1
+            engine.release(hint, sent_at=at, limited=limited)
+            moved[0] = at
+
+        self._transact(run)
+        self._calls.set((tokens[:-1], None if sent_at is None or moved[0] is None else (sent_at, moved[0])))
 
     def block_for(self, seconds: float, *, sent_at: float | None = None, probe: bool = False) -> None:
-        """A 429 said: nothing before ``seconds`` from now, for every process using this key.
+        """A 429 said: nothing before ``seconds`` from now, for every process using this key."""
+        _, last = self._calls.get()
 
-        ``probe=True`` marks our own backoff after a 429 without a usable hint: it counts a
-        backoff step of this process (see ``probe_step``)."""
-        if probe:
-            with self._lock:
-                self._probe_step += 1
-        self._run("block", "", "", "", "", repr(float(seconds)))
+        def run(op: _Operation) -> None:
+            at = last[1] if last is not None and last[0] == sent_at else op.store_time(sent_at)
+            op.engine.block_for(seconds, sent_at=at, probe=probe)
+
+        self._transact(run)
 
     @property
     def probe_step(self) -> int:
-        """Consecutive 429s without a usable hint seen by this process (its backoff step)."""
-        return self._probe_step
+        """Consecutive 429s without a usable hint, for all processes: the shared backoff step."""
+        return self._transact(lambda op: op.engine.probe_step)
 
     # -- introspection (tests, benchmarks) ---------------------------------------------------
     def peek(self) -> dict[str, Any]:
         """The shared picture: remaining calls, seconds to the reset, reservations in flight."""
-        data: dict[str, Any] = json.loads(self._run("peek", ""))
-        return data
+        return self._transact(lambda op: {"remaining": op.engine.remaining, "reset_in": op.engine.reset_in,
+                                          "inflight": len(op.tokens)})
 
     @property
     def remaining(self) -> int | None:
-        value = self.peek().get("remaining")
-        return None if value is None else int(value)
+        value: int | None = self.peek()["remaining"]
+        return value
 
     @property
     def reset_in(self) -> float | None:
-        value = self.peek().get("reset_in")
-        return None if value is None else float(value)
+        value: float | None = self.peek()["reset_in"]
+        return value
 
-    def _run(self, op: str, token: str, *hint: str) -> str:
-        hint_args = list(hint) + [""] * (4 - len(hint))
-        now = "" if self._clock is None else repr(self._clock.time())
-        args = [op, now, token, *self._config, *hint_args,
-                repr(PROBE_POLL_SECONDS), repr(NEW_WINDOW_SLACK_SECONDS), repr(IDLE_EXPIRY_SECONDS)]
+    @property
+    def phase_uncertainty(self) -> float | None:
+        return self._transact(lambda op: op.engine.phase_uncertainty)
+
+    # -- one atomic change of the shared state ---------------------------------------------
+    def _transact(self, change: Callable[[_Operation], _T]) -> _T:
+        """Read the state, let ``change`` act on it at the store's time, write it back unless another
+        process wrote first (then again, from what that process wrote)."""
         try:
-            result = self._script(keys=self._keys, args=args)
+            with self._lock:
+                for _ in range(MAX_ATTEMPTS):
+                    before = self._local_now()
+                    seconds, micros, stored = self._read(keys=[self._key])
+                    local = (before + self._local_now()) / 2
+                    now = self._clock.time() if self._clock is not None else int(seconds) + int(micros) / 1e6
+                    raw = stored.decode() if isinstance(stored, bytes) else str(stored)
+                    op = self._load(raw, now, now - local)
+                    result = change(op)
+                    text = self._dump(op)
+                    if text == raw:
+                        return result
+                    ttl = math.ceil(1000 * (self._horizon(op) + IDLE_EXPIRY_SECONDS))
+                    if int(self._write(keys=[self._key], args=[raw, text, ttl])):
+                        return result
         except self._errors as exc:
             raise APIConnectionError(
                 f"the shared rate-limit store {self._label} failed: {type(exc).__name__}: {exc}", api=self._api or None
             ) from None
-        return result.decode() if isinstance(result, bytes) else str(result)
+        raise APIConnectionError(f"the shared rate-limit store {self._label} is too busy: "
+                                 f"{MAX_ATTEMPTS} changes of one key collided", api=self._api or None)
+
+    def _local_now(self) -> float:
+        return self._clock.monotonic() if self._clock is not None else time.monotonic()
+
+    def _load(self, raw: str, now: float, offset: float) -> _Operation:
+        instant = _Instant(now)
+        engine = RateBudget(instant, **self._options)
+        saved: dict[str, Any] = json.loads(raw) if raw else {}
+        for name, value in saved.get("budget", {}).items():
+            if name not in _LOCAL_ATTRIBUTES and hasattr(engine, name):
+                setattr(engine, name, value)
+        oldest = now - self._inflight_seconds
+        tokens = {token: at for token, at in saved.get("inflight", {}).items() if at > oldest}
+        engine._inflight = len(tokens)
+        probe_token = saved.get("probe")
+        if probe_token not in tokens:
+            probe_token = None
+            if engine._probe_inflight:
+                engine._probe_inflight = False  # its caller's reservation expired: the probe is lost
+        return _Operation(engine, now, offset, tokens, probe_token)
+
+    @staticmethod
+    def _dump(op: _Operation) -> str:
+        return json.dumps({"budget": budget_state(op.engine), "inflight": op.tokens, "probe": op.probe_token},
+                          sort_keys=True, separators=(",", ":"))
+
+    @staticmethod
+    def _horizon(op: _Operation) -> float:
+        """Seconds the state matters at least: until the window's reset or the block ends."""
+        blocked = float(getattr(op.engine, "_blocked_until", 0.0) or 0.0) - op.now
+        return max(op.engine.reset_in or 0.0, blocked, 0.0)
 
     def __repr__(self) -> str:
         return f"RedisBudget(api={self._api!r}, store={self._label!r})"

@@ -7,6 +7,8 @@ reservations); time is a fake clock passed to the script instead of Redis ``TIME
 
 from __future__ import annotations
 
+import json
+import statistics
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -16,16 +18,21 @@ import redis
 from pydantic import ValidationError
 
 from prefect_prosonata_exeoflow import APIConnectionError
-from prefect_prosonata_exeoflow._core.budget import PROBE_POLL_SECONDS, BudgetHint
+from prefect_prosonata_exeoflow._core import redis_budget
+from prefect_prosonata_exeoflow._core.budget import PHASE_PRECISION, PROBE_POLL_SECONDS, BudgetHint, RateBudget
 from prefect_prosonata_exeoflow._core.clock import FakeClock
+from prefect_prosonata_exeoflow._core.http import SyncClient
 from prefect_prosonata_exeoflow._core.redis_budget import (
     KEY_PREFIX,
     RedisBudget,
+    budget_state,
     reset_redis_budgets,
     shared_redis_budget,
 )
 from prefect_prosonata_exeoflow.endocs import EnDocsCredentials
 from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials
+
+from .fake_server import FakeServer, call, client_for, first_call_delays
 
 
 @pytest.fixture
@@ -103,9 +110,15 @@ def test_counting_api_windows_are_aligned_and_shared(store: redis.Redis) -> None
     assert admitted == [0.0] * 4
     for handle in (*handles, handles[0]):
         handle.release(None)
-    assert handles[1].reserve() == pytest.approx(50, abs=1e-3)  # the next calendar minute
-    clock.advance(50)
-    assert [h.reserve() for h in handles] == [0.0] * 3
+    # The calendar minute is only a first guess (as in the in-process budget): one process
+    # probes halfway to it, and every process waits for that probe.
+    assert handles[1].reserve() == pytest.approx(25, abs=1e-3)
+    clock.advance(25)
+    assert handles[2].reserve() == 0.0  # the probe
+    assert handles[0].reserve() == PROBE_POLL_SECONDS and handles[1].reserve() == PROBE_POLL_SECONDS
+    handles[2].release(None, sent_at=clock.monotonic(), limited=False)  # admitted: a boundary has passed
+    assert handles[0].phase_uncertainty == pytest.approx(25, abs=1e-3)  # next boundary in (now+35, now+60]
+    assert [h.reserve() for h in handles] == [0.0] * 3  # the window's other 3 calls, for everyone
 
 
 def test_concurrent_processes_never_exceed_the_limit(store: redis.Redis) -> None:
@@ -207,3 +220,127 @@ def test_the_old_concurrency_limit_guard_still_works_with_a_warning() -> None:
         settings = block.client_settings()
     assert isinstance(settings.guard, PrefectRateLimitGuard) and settings.guard.name == "prosonata-key"
     assert ProSonataCredentials(subdomain="a", api_key="k").client_settings().guard is None
+
+
+# -- the in-process budget's rules, across processes (issue 12's cases on the fake server) ----------------
+START = 1_800_000_000.0
+
+
+class OffsetClock(FakeClock):
+    """A process whose monotonic clock is nowhere near the store's (as on any real machine)."""
+
+    def monotonic(self) -> float:
+        return self.time() + 12_345.678
+
+
+def process_clients(server: FakeServer, redis_url: str, n: int, **fields: Any) -> list[SyncClient]:
+    """``n`` clients of one key, each with its own handle on the store: ``n`` processes."""
+    clients = []
+    for _ in range(n):
+        redis_budget._BUDGETS.clear()
+        clients.append(client_for(server, rate_limit_store=redis_url, **fields))
+    assert len({id(c.settings.budget) for c in clients}) == n
+    return clients
+
+
+@pytest.mark.parametrize("phase", [0.37, 1.3])
+@pytest.mark.parametrize("hint", ["default", "missing"])
+def test_processes_learn_the_servers_window_phase_together(store: redis.Redis, redis_url: str, phase: float,
+                                                            hint: str) -> None:
+    clock = OffsetClock(START + 0.01)
+    server = FakeServer("endocs", clock, limit=10, window=2.0, phase=phase, hint=hint)
+    clients = process_clients(server, redis_url, 3)
+    for i in range(10 * 24):
+        call(clients[i % 3], "endocs")
+    windows = server.windows()
+    assert all(w["admitted"] <= 10 for w in windows)
+    assert max(w["refused"] for w in windows[3:]) <= 1  # steady state: at most one 429 per window, for all
+    delays = first_call_delays(server)
+    assert max(delays) <= 1.5
+    assert statistics.mean(delays[-8:]) <= PHASE_PRECISION + 0.05  # the shared phase converged
+
+
+@pytest.mark.parametrize("api", ["exeoflow", "endocs"])
+def test_one_probe_per_backoff_step_for_all_processes(store: redis.Redis, api: str) -> None:
+    """Eight processes answered 429 without a usable hint: each step, one of them probes."""
+    clock = OffsetClock(START)
+    options: dict[str, Any] = {"limit": 8, "window_seconds": 60, "probe_when_unknown": False} if api == "endocs" else {}
+    handles = processes(store, 8, clock, **options)
+    if api != "endocs":
+        handles[0].reserve()
+        handles[0].release(BudgetHint(remaining=20, reset_in=None), sent_at=clock.monotonic(), limited=False)
+    sent = clock.monotonic()
+    assert [h.reserve() for h in handles] == [0.0] * 8
+    clock.advance(0.05)
+    for handle in handles:  # all eight refused with nothing usable: one step, not eight
+        handle.release(None, sent_at=sent, limited=True)
+        handle.block_for(0.5 * 2 ** handle.probe_step, sent_at=sent, probe=True)
+    assert handles[3].probe_step == 1
+    for step in (1, 2, 3):
+        step_wait = handles[step].reserve()
+        assert step_wait == pytest.approx(0.5 * 2 ** (step - 1), abs=1e-3)
+        clock.advance(step_wait)
+        grants = [h.reserve() for h in handles]
+        assert grants.count(0.0) == 1 and all(g == PROBE_POLL_SECONDS for g in grants if g)
+        prober = handles[grants.index(0.0)]
+        probe_sent = clock.monotonic()
+        clock.advance(0.05)
+        if step < 3:  # refused again: the shared step doubles, still one probe
+            prober.release(None, sent_at=probe_sent, limited=True)
+            prober.block_for(0.5 * 2 ** prober.probe_step, sent_at=probe_sent, probe=True)
+            assert handles[0].probe_step == step + 1
+    prober.release(None, sent_at=probe_sent, limited=False)  # the probe got through
+    assert handles[5].probe_step == 0
+    assert handles[6].reserve() == 0.0
+
+
+def test_a_process_that_dies_holding_the_probe_blocks_the_others_only_until_its_call_would_be_over(
+    store: redis.Redis,
+) -> None:
+    clock = FakeClock(START)
+    dead, alive = processes(store, 2, clock, inflight_seconds=20)
+    dead.block_for(1.0, sent_at=START - 0.1, probe=True)
+    clock.advance(1.0)
+    assert dead.reserve() == 0.0  # the probe; then its process is killed
+    assert alive.reserve() == PROBE_POLL_SECONDS
+    clock.advance(20.5)  # far below the in-process budget's PROBE_LOST_SECONDS
+    assert alive.reserve() == 0.0  # the next probe
+    alive.release(None, sent_at=clock.monotonic(), limited=False)
+    assert alive.probe_step == 0
+
+
+def test_a_dead_process_leaks_no_budget_past_the_window(store: redis.Redis) -> None:
+    """It reserved the whole window and died: the next window is whole again, for everyone."""
+    clock = FakeClock(START)  # counting API, windows of 30 s; calls time out after 25 s
+    dead, alive = processes(store, 2, clock, limit=4, window_seconds=30, aligned=True, inflight_seconds=25)
+    assert [dead.reserve() for _ in range(4)] == [0.0] * 4  # never released
+    assert alive.reserve() > 0
+    clock.advance(30)
+    assert [alive.reserve() for _ in range(4)] == [0.0] * 4
+    for _ in range(4):
+        alive.release(None, sent_at=clock.monotonic(), limited=False)
+    assert alive.peek()["inflight"] == 0  # the dead process's calls expired with the window
+
+
+@pytest.mark.parametrize("api", ["prosonata", "exeoflow"])
+def test_reporting_apis_shared_by_processes_never_hit_429_with_a_rival(store: redis.Redis, redis_url: str,
+                                                                        api: str) -> None:
+    clock = OffsetClock(START + 0.01)
+    server = FakeServer(api, clock, limit=10, window=2.0, phase=0.6, rival=6)
+    clients = process_clients(server, redis_url, 4)
+    for i in range(60):
+        call(clients[i % 4], api)
+    assert sum(w["refused"] for w in server.windows()) == 0
+    assert max(first_call_delays(server)) <= 1.5
+
+
+def test_every_part_of_the_in_process_budget_is_kept_in_the_store() -> None:
+    """The store holds the RateBudget's whole picture (nothing left per process), in JSON."""
+    clock = FakeClock(START)
+    budget = RateBudget(clock, limit=3, window_seconds=60, probe_when_unknown=False)
+    for _ in range(3):
+        budget.reserve()
+    budget.block_for(2.0, sent_at=START, probe=True)
+    state = budget_state(budget)
+    assert json.loads(json.dumps(state)) == state
+    assert set(state) == set(vars(budget)) - {"_clock", "_lock"}
