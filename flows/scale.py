@@ -13,6 +13,7 @@ failed or a group was executed twice. Everything it started is stopped, also on 
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import tempfile
 import time
@@ -27,13 +28,14 @@ from flows.runtime import ROOT, local_prefect_server, use_prefect_api
 #: Compressed windows, so that the jobs spend more than one window of every API in a few minutes.
 SANDBOX_LIMITS = {
     "prosonata": {"rate_limit": 20, "window_seconds": 10},
-    "exeoflow": {"rate_limit": 30, "window_seconds": 5, "execution_seconds": 0.5},
+    "exeoflow": {"rate_limit": 60, "window_seconds": 5, "execution_seconds": 0.5},
     "endocs": {"rate_limit": 10, "window_seconds": 5},
 }
 WORKERS = 3
 #: Flow runs one worker runs at once (`prefect worker start --limit`): the 17 runs are spread over all 3
-#: workers, and the local SQLite server is not asked for more than 12 at once.
-WORKER_LIMIT = 4
+#: workers, and the local SQLite server (and 2 cores) are not asked for more than 9 at once: 12 at
+#: once made SQLite answer "database is locked" to most of their first state changes.
+WORKER_LIMIT = 3
 MAIN_DAYS = 12
 SAME_DAY_EXTRA = 2
 ENDOCS_RUNS = 3
@@ -92,24 +94,32 @@ def projects_per_contract(server: Any) -> Counter[str]:
     return counts
 
 
-def run_jobs(server: Any, workers: Any) -> tuple[bool, list[UUID]]:
-    """Trigger the job runs, wait for them, print what happened; True when all is well."""
-    from flows.pool import trigger, wait_for_runs, worker_of_runs
+def trigger_jobs(server: Any) -> tuple[list[str], list[UUID]]:
+    """Create the job runs (scheduled now; the workers pick them up once they are online)."""
+    from flows.pool import trigger
 
     days = recent_days(server, MAIN_DAYS)
-    main = [(day, trigger("prosonata-time-to-exeoflow/pool", dict(start=day, end=day),
-                          name=f"day-{day}")) for day in days]
-    main += [(days[0], trigger("prosonata-time-to-exeoflow/pool", dict(start=days[0], end=days[0]),
-                               name=f"day-{days[0]}-again-{i + 1}")) for i in range(SAME_DAY_EXTRA)]
+    # The same day three times first, so that its runs are picked up together by different workers.
+    names = [f"day-{days[0]}"] + [f"day-{days[0]}-again-{i + 1}" for i in range(SAME_DAY_EXTRA)]
+    names += [f"day-{day}" for day in days[1:]]
+    main = [(name[4:14], trigger("prosonata-time-to-exeoflow/pool", dict(start=name[4:14], end=name[4:14]),
+                                 name=name)) for name in names]
     endocs = [trigger("endocs-contracts-to-prosonata/pool",
                       dict(since_id=0, create_missing_customers=True), name=f"contracts-{i + 1}")
               for i in range(ENDOCS_RUNS)]
     ids = [run_id for _, run_id in main] + endocs
-    _line(f"  triggered {len(main)} main runs ({len(days)} days, {SAME_DAY_EXTRA} more of {days[0]}) "
-          f"and {len(endocs)} EnDocs runs; waiting ...")
+    _line(f"        triggered {len(main)} main runs ({len(days)} days, {SAME_DAY_EXTRA} more of {days[0]}) "
+          f"and {len(endocs)} EnDocs runs")
+    return days, ids
+
+
+def run_jobs(server: Any, workers: Any, days: list[str], ids: list[UUID]) -> bool:
+    """Wait for the job runs, print what happened; True when all is well."""
+    from flows.pool import wait_for_runs, worker_of_runs
+
     started = time.monotonic()
     runs = wait_for_runs(ids, timeout=RUN_TIMEOUT, workers=workers)
-    _line(f"  all {len(ids)} runs final after {time.monotonic() - started:.0f} s")
+    _line(f"        all {len(ids)} runs final after {time.monotonic() - started:.0f} s")
     failed = [run for run in runs.values() if not run.state.is_completed()]
     per_worker = Counter(worker_of_runs(ids).values())
     executions = executions_per_group(server)
@@ -129,7 +139,7 @@ def run_jobs(server: Any, workers: Any) -> tuple[bool, list[UUID]]:
     _line(f"Projects per EnDocs contract: {len(projects)} contracts, more than one project: {len(doubled)}")
     _line("HTTP 429 answers: " + ", ".join(f"{api} {stats.get(f'{api}.429', 0)} of {stats.get(f'{api}.requests', 0)} "
                                           f"calls" for api in ("prosonata", "exeoflow", "endocs")))
-    return not failed and not twice and not doubled, ids
+    return not failed and not twice and not doubled
 
 
 def measure_budget(server: Any, redis_url: str, workers: Any) -> bool:
@@ -159,15 +169,15 @@ def _stop_on_sigterm(signum: int, frame: Any) -> None:
 
 def main() -> int:
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    # SQLite on a busy machine answers "503 database is locked" now and then: retry longer than 5 times.
+    os.environ.setdefault("PREFECT_CLIENT_MAX_RETRIES", "10")
     started = time.monotonic()
     _line("prefect-prosonata-exeoflow scale-out: a process work pool, 3 workers, one rate budget per key")
     with tempfile.TemporaryDirectory(prefix="ppe-scale-", ignore_cleanup_errors=True) as tmp:
         home = Path(tmp)
-        _line("  [1/5] starting a local Prefect server ...")
+        _line(f"  [1/5] starting a local Prefect server ... (at {time.monotonic() - started:.0f} s)")
         with local_prefect_server(home=home, timeout=300) as api_url:
             use_prefect_api(api_url)
-            import os
-
             os.environ["PREFECT_HOME"] = str(home)
             warnings.filterwarnings("ignore")
             logging.getLogger("prefect").setLevel(logging.WARNING)
@@ -180,19 +190,25 @@ def _run(api_url: str, home: Path, started: float) -> int:
     from flows.redis_runtime import local_redis_server
     from prefect_prosonata_exeoflow.sandbox import SandboxServer
 
-    _line("  [2/5] starting the API sandbox and a local Redis (the shared rate budget) ...")
+    def step(number: int, text: str) -> None:
+        _line(f"  [{number}/5] {text} ... (at {time.monotonic() - started:.0f} s)")
+
+    step(2, "starting the API sandbox and a local Redis (the shared rate budget)")
     with SandboxServer(**SANDBOX_LIMITS) as server, local_redis_server() as redis_url:
         _line(f"        sandbox {server.url}, Redis {redis_url}; windows: " + ", ".join(
             f"{api} {o['rate_limit']}/{o['window_seconds']}s" for api, o in SANDBOX_LIMITS.items()))
-        _line("  [3/5] saving sandbox blocks with rate_limit_store, deploying both flows to a process pool ...")
+        step(3, "saving sandbox blocks with rate_limit_store, deploying both flows to a process pool, "
+                "triggering the runs")
         register_block_types()
         save_blocks(build_blocks(sandbox_url=server.url, rate_limit_store=redis_url))
         deploy_samples()
-        _line(f"  [4/5] starting {WORKERS} workers (prefect worker start --pool ...) and running the jobs ...")
+        # Created before the workers start: the server is not asked for new runs while 12 others write.
+        days, ids = trigger_jobs(server)
+        step(4, f"starting {WORKERS} workers (prefect worker start --pool ...); they run the jobs")
         with pool_workers(WORKERS, api_url, home, extra_env={"PYTHONPATH": str(ROOT)},
                           limit=WORKER_LIMIT) as workers:
-            ok, _ = run_jobs(server, workers)
-            _line("  [5/5] measuring the shared budget through the same workers ...")
+            ok = run_jobs(server, workers, days, ids)
+            step(5, "measuring the shared budget through the same workers")
             budget_ok = measure_budget(server, redis_url, workers)
         _line()
     _line(f"Elapsed: {time.monotonic() - started:.0f} s. "

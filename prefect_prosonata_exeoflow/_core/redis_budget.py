@@ -98,10 +98,14 @@ class _Instant:
 
 
 def budget_state(budget: RateBudget) -> dict[str, Any]:
-    """The shared part of a RateBudget's picture, as JSON-ready values (the store keeps this)."""
+    """The shared part of a RateBudget's picture, as JSON-ready values (the store keeps this).
+
+    Values are numbers, strings, booleans, None, or tuples of those (stored as JSON lists and
+    read back as tuples); anything else raises, so a new kind of state cannot be lost silently."""
     state = {name: value for name, value in vars(budget).items() if name not in _LOCAL_ATTRIBUTES}
     for name, value in state.items():
-        if value is not None and not isinstance(value, (bool, int, float, str)):
+        parts = value if isinstance(value, tuple) else (value,)
+        if not all(part is None or isinstance(part, (bool, int, float, str)) for part in parts):
             raise TypeError(f"RateBudget.{name} ({type(value).__name__}) cannot be kept in a shared store")
     return state
 
@@ -221,6 +225,9 @@ class RedisBudget:
         def run(op: _Operation) -> None:
             engine = op.engine
             at = op.store_time(sent_at)
+            reserved = op.tokens.get(token)
+            if at is not None and reserved is not None:
+                at = max(at, reserved)  # never sent before it was reserved, whatever the offset's error
             probe_sent = engine._probe_sent_at
             if token and engine._probe_inflight and probe_sent is not None:
                 # Known by its token: the probe counts as the probe, and no other call is taken for it
@@ -308,16 +315,18 @@ class RedisBudget:
         saved: dict[str, Any] = json.loads(raw) if raw else {}
         for name, value in saved.get("budget", {}).items():
             if name not in _LOCAL_ATTRIBUTES and hasattr(engine, name):
-                setattr(engine, name, value)
+                setattr(engine, name, tuple(value) if isinstance(value, list) else value)
+        saved_tokens: dict[str, float] = saved.get("inflight", {})
         oldest = now - self._inflight_seconds
-        tokens = {token: at for token, at in saved.get("inflight", {}).items() if at > oldest}
+        tokens = {token: at for token, at in saved_tokens.items() if at > oldest}
+        engine._inflight = len(saved_tokens)
+        for at in sorted(at for token, at in saved_tokens.items() if token not in tokens):
+            # Reserved so long ago that the call is over, answered or not (its process died):
+            # the budget hears so as of any call without an answer, a lost probe included.
+            engine.release(None, sent_at=at, limited=None)
         engine._inflight = len(tokens)
         probe_token = saved.get("probe")
-        if probe_token not in tokens:
-            probe_token = None
-            if engine._probe_inflight:
-                engine._probe_inflight = False  # its caller's reservation expired: the probe is lost
-        return _Operation(engine, now, offset, tokens, probe_token)
+        return _Operation(engine, now, offset, tokens, probe_token if probe_token in tokens else None)
 
     @staticmethod
     def _dump(op: _Operation) -> str:

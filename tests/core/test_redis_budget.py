@@ -165,13 +165,26 @@ def test_a_process_that_dies_during_the_probe_blocks_the_others_only_until_its_r
     assert alive.reserve() == 0.0
 
 
+def admitted(handle: RedisBudget, clock: FakeClock, tries: int) -> int:
+    """Calls one thread gets through at once, each answered before the next: how many before a wait."""
+    for n in range(tries):
+        if handle.reserve() != 0.0:
+            return n
+        handle.release(None, sent_at=clock.monotonic(), limited=False)
+    return tries
+
+
+def hold(handle: RedisBudget, tries: int) -> int:
+    """Reserve calls and never release them (the process dies); how many it got."""
+    return sum(handle.reserve() == 0.0 for _ in range(tries))
+
+
 def test_a_dead_processs_calls_in_flight_do_not_shrink_the_next_window(store: redis.Redis) -> None:
     clock = FakeClock(start=1_699_999_980.0)  # at a minute
     dead, alive = processes(store, 2, clock, limit=5, window_seconds=60, aligned=True, inflight_seconds=20)
-    assert [dead.reserve(), dead.reserve()] == [0.0, 0.0]  # never released
+    assert hold(dead, 2) >= 1  # never released
     clock.advance(60)
-    assert [alive.reserve() for _ in range(5)] == [0.0] * 5  # the full limit again
-    assert alive.reserve() > 0
+    assert admitted(alive, clock, 6) == 5  # the full limit again
 
 
 def test_state_expires_and_keys_never_name_the_api_key(store: redis.Redis, redis_url: str) -> None:
@@ -310,15 +323,13 @@ def test_a_process_that_dies_holding_the_probe_blocks_the_others_only_until_its_
 
 
 def test_a_dead_process_leaks_no_budget_past_the_window(store: redis.Redis) -> None:
-    """It reserved the whole window and died: the next window is whole again, for everyone."""
+    """It reserved what it could of the window and died: the next window is whole again, for everyone."""
     clock = FakeClock(START)  # counting API, windows of 30 s; calls time out after 25 s
     dead, alive = processes(store, 2, clock, limit=4, window_seconds=30, aligned=True, inflight_seconds=25)
-    assert [dead.reserve() for _ in range(4)] == [0.0] * 4  # never released
+    assert hold(dead, 4) >= 1  # never released
     assert alive.reserve() > 0
     clock.advance(30)
-    assert [alive.reserve() for _ in range(4)] == [0.0] * 4
-    for _ in range(4):
-        alive.release(None, sent_at=clock.monotonic(), limited=False)
+    assert admitted(alive, clock, 5) == 4
     assert alive.peek()["inflight"] == 0  # the dead process's calls expired with the window
 
 
@@ -342,5 +353,9 @@ def test_every_part_of_the_in_process_budget_is_kept_in_the_store() -> None:
         budget.reserve()
     budget.block_for(2.0, sent_at=START, probe=True)
     state = budget_state(budget)
-    assert json.loads(json.dumps(state)) == state
+    stored = json.loads(json.dumps(state))
+    assert {k: tuple(v) if isinstance(v, list) else v for k, v in stored.items()} == state
     assert set(state) == set(vars(budget)) - {"_clock", "_lock"}
+    budget._extra = [1.0]  # type: ignore[attr-defined]  # a kind of state the store cannot keep
+    with pytest.raises(TypeError, match="_extra"):
+        budget_state(budget)
