@@ -100,10 +100,11 @@ def trigger_jobs(server: Any) -> tuple[list[str], list[UUID]]:
 
     days = recent_days(server, MAIN_DAYS)
     # The same day three times first, so that its runs are picked up together by different workers.
-    names = [f"day-{days[0]}"] + [f"day-{days[0]}-again-{i + 1}" for i in range(SAME_DAY_EXTRA)]
-    names += [f"day-{day}" for day in days[1:]]
-    main = [(name[4:14], trigger("prosonata-time-to-exeoflow/pool", dict(start=name[4:14], end=name[4:14]),
-                                 name=name)) for name in names]
+    planned = [(days[0], f"day-{days[0]}")]
+    planned += [(days[0], f"day-{days[0]}-again-{i + 1}") for i in range(SAME_DAY_EXTRA)]
+    planned += [(day, f"day-{day}") for day in days[1:]]
+    main = [(day, trigger("prosonata-time-to-exeoflow/pool", dict(start=day, end=day), name=name))
+            for day, name in planned]
     endocs = [trigger("endocs-contracts-to-prosonata/pool",
                       dict(since_id=0, create_missing_customers=True), name=f"contracts-{i + 1}")
               for i in range(ENDOCS_RUNS)]
