@@ -11,7 +11,7 @@ export PREFECT_HOME := $(CURDIR)/.prefect-home
 export PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL ?= WARNING
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install test demo ui bench soak lint docs reset clean scale
+.PHONY: install test demo ui bench bench-pool soak lint docs reset clean scale
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ ui: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks
+
+# Benchmark 5 alone: one key spent by 4 flow runs on 4 workers of a process work pool.
+bench-pool: $(STAMP)
+	$(PY) -m benchmarks.shared_budget
 
 docs: $(STAMP)
 	$(PY) docs/render_tasks.py

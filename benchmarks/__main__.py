@@ -39,9 +39,10 @@ NOTES = [
     "plain run is mostly waiting. Prefect share = (flow - plain) / flow, on a warm process (a dry run "
     "goes first).",
     "5: each API 20 calls / 4 s, 50 calls from 4 concurrent flow runs (2 threads each) of a Prefect process work "
-    "pool with 2 workers (`prefect worker start`), so 4 processes on one key; the runs wait at a barrier before "
-    "each phase, so process start-up is not timed. 'ours' = the blocks' rate_limit_store (a local Redis, one "
-    "Lua script per reservation); 'none' = in-process budgets only (ProSonata and Exeoflow learn the others' "
+    "pool with 4 workers (`prefect worker start --limit 1`), so 4 processes on 4 workers, one key; the runs wait "
+    "at a barrier before each phase, so process start-up is not timed. 'ours' = the blocks' rate_limit_store (a "
+    "local Redis, one compare-and-set of the budget state per change); 'none' = in-process budgets only "
+    "(ProSonata and Exeoflow learn the others' "
     "spending from the remaining count the server reports, EnDocs cannot); 'gcl' (ProSonata only) = the old "
     "Prefect global concurrency limit (1 slot, decay (limit - 1) / window per second) through rate_limit(), "
     "whose polling of the Prefect server makes acquisitions slower than the decay allows.",

@@ -147,10 +147,13 @@ def plan_for(apis: tuple[str, ...], modes: tuple[str, ...], *, limit: int, windo
             for api in apis for mode in modes if mode != "gcl" or api == "prosonata"]
 
 
-def run(sb: SandboxProcess, api_url: str, *, runs: int = 4, workers: int = 2, threads: int = 2, limit: int = 20,
+def run(sb: SandboxProcess, api_url: str, *, runs: int = 4, workers: int = 4, threads: int = 2, limit: int = 20,
         window: float = 4.0, windows: float = 2.5, apis: tuple[str, ...] = APIS,
         modes: tuple[str, ...] = ("store", "none", "gcl"), progress: Callable[[str], None] = print) -> list[Row]:
-    """Every API in every mode on one pool; a local Redis is started for the store and the barrier."""
+    """Every API in every mode on one pool; a local Redis is started for the store and the barrier.
+
+    With as many workers as runs, each worker runs one of them (``--limit``): every run is on a
+    worker of its own."""
     from flows.pool import pool_workers
     from flows.redis_runtime import local_redis_server
 
@@ -160,7 +163,8 @@ def run(sb: SandboxProcess, api_url: str, *, runs: int = 4, workers: int = 2, th
         ensure_limit(name, limit, window)
     try:
         with local_redis_server() as redis_url, _home() as home, \
-                pool_workers(workers, api_url, home, prefix="bench-worker") as pool:
+                pool_workers(workers, api_url, home, prefix="bench-worker",
+                             limit=math.ceil(runs / workers)) as pool:
             results = measure(sb, redis_url, plan, pool, runs=runs, threads=threads, progress=progress)
     finally:
         _delete_limit(name)
@@ -189,3 +193,45 @@ def rows(results: list[dict[str, Any]], *, runs: int, workers: int, threads: int
              "429s": {("ours" if m == "store" else m): r["429s"] for m, r in by_mode.items()}},
         ))
     return out
+
+
+#: Figure of the old way measured before the pool existed (4 bare processes, idle machine), shown beside.
+OLD_GCL_BARE_PROCESSES = 1.745
+
+
+def main() -> int:
+    """``python -m benchmarks.shared_budget`` (= ``make bench-pool``): benchmark 5 alone, 4 workers."""
+    import os
+    import time
+
+    from ._env import prefect_server, sandbox_process
+    from ._report import table
+
+    started = time.perf_counter()
+
+    def progress(line: str) -> None:
+        print(f"[{time.perf_counter() - started:6.1f}s] {line}", flush=True)
+
+    with sandbox_process() as sb:
+        progress(f"sandbox on {sb.url}; starting a local Prefect server (load average {_load()})")
+        with prefect_server() as api_url:
+            progress("4 flow runs on 4 pool workers, one key: shared Redis budget, none, Prefect GCL")
+            found = run(sb, api_url, progress=progress)
+    print()
+    print(table(found))
+    print(f"\nOld Prefect GCL (rate_limit()) with 4 bare processes on an idle machine: {OLD_GCL_BARE_PROCESSES} x ideal."
+          f"\n{os.cpu_count()} CPUs, load average {_load()}, whole run {time.perf_counter() - started:.0f} s.")
+    missed = [row.case for row in found if row.ok is False]
+    if missed:
+        print("missed <= 1.15 x ideal with 0 x 429: " + "; ".join(missed))
+    return 0
+
+
+def _load() -> str:
+    import os
+
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

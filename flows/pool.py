@@ -127,6 +127,25 @@ class Workers:
             if process.poll() is not None:
                 raise RuntimeError(f"{name} exited with {process.returncode}")
 
+    def dump_stacks(self) -> None:
+        """SIGABRT to the flow runs still going: with PYTHONFAULTHANDLER=1 each prints every thread's
+        stack to its worker's log before it dies (for a run that hangs)."""
+        import signal
+
+        import psutil
+
+        for process in self.processes:
+            try:
+                children = psutil.Process(process.pid).children(recursive=True)
+            except psutil.NoSuchProcess:
+                continue
+            for child in children:
+                try:
+                    child.send_signal(signal.SIGABRT)
+                except psutil.NoSuchProcess:
+                    pass
+        time.sleep(2)
+
     def stop(self) -> None:
         """SIGTERM to every worker and to the flow-run processes they started (own sessions), then SIGKILL."""
         import psutil

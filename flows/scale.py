@@ -40,6 +40,15 @@ MAIN_DAYS = 12
 SAME_DAY_EXTRA = 2
 ENDOCS_RUNS = 3
 RUN_TIMEOUT = 360
+#: Server services this throw-away server does not need (no schedules, automations, pauses or event
+#: feed here): each one is another writer on the SQLite file, where concurrent writers answer 503.
+#: The repossessor stays (it frees the leases of a killed mutex holder), and so do the task-run
+#: recorder and the foreman.
+QUIET_SERVICES = {f"PREFECT_SERVER_SERVICES_{name}_ENABLED": "false" for name in (
+    "SCHEDULER", "LATE_RUNS", "PAUSE_EXPIRATIONS", "CANCELLATION_CLEANUP", "TRIGGERS", "EVENT_LOGGER",
+    "EVENT_PERSISTER", "DB_VACUUM", "CLEANUP_RECONCILER")}
+#: Where the server's and the workers' logs of the last run are kept (the run's home is thrown away).
+LOG_COPY = ROOT / ".prefect-home" / "scale-logs"
 #: The budget check after the jobs: 4 runs spend 2.5 windows of 20 calls per 4 s on each API.
 BUDGET = {"runs": 4, "threads": 2, "limit": 20, "window": 4.0, "windows": 2.5}
 
@@ -119,7 +128,12 @@ def run_jobs(server: Any, workers: Any, days: list[str], ids: list[UUID]) -> boo
     from flows.pool import wait_for_runs, worker_of_runs
 
     started = time.monotonic()
-    runs = wait_for_runs(ids, timeout=RUN_TIMEOUT, workers=workers)
+    try:
+        runs = wait_for_runs(ids, timeout=RUN_TIMEOUT, workers=workers)
+    except TimeoutError:
+        workers.dump_stacks()  # where the stragglers hang, into the workers' logs
+        _line(f"        the server's and workers' logs are kept in {LOG_COPY.relative_to(ROOT)}/")
+        raise
     _line(f"        all {len(ids)} runs final after {time.monotonic() - started:.0f} s")
     failed = [run for run in runs.values() if not run.state.is_completed()]
     per_worker = Counter(worker_of_runs(ids).values())
@@ -177,12 +191,26 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="ppe-scale-", ignore_cleanup_errors=True) as tmp:
         home = Path(tmp)
         _line(f"  [1/5] starting a local Prefect server ... (at {time.monotonic() - started:.0f} s)")
-        with local_prefect_server(home=home, timeout=300) as api_url:
-            use_prefect_api(api_url)
-            os.environ["PREFECT_HOME"] = str(home)
-            warnings.filterwarnings("ignore")
-            logging.getLogger("prefect").setLevel(logging.WARNING)
-            return _run(api_url, home, started)
+        try:
+            with local_prefect_server(home=home, timeout=300, settings=QUIET_SERVICES) as api_url:
+                use_prefect_api(api_url)
+                os.environ["PREFECT_HOME"] = str(home)
+                warnings.filterwarnings("ignore")
+                logging.getLogger("prefect").setLevel(logging.WARNING)
+                return _run(api_url, home, started)
+        finally:
+            keep_logs(home)
+
+
+def keep_logs(home: Path) -> None:
+    """Copy the server's and workers' logs out of the throw-away home (to look into a failure)."""
+    import shutil
+
+    shutil.rmtree(LOG_COPY, ignore_errors=True)
+    LOG_COPY.mkdir(parents=True, exist_ok=True)
+    for log in [home / "server.log", *sorted((home / "workers").glob("*.log"))]:
+        if log.is_file():
+            shutil.copy(log, LOG_COPY / log.name)
 
 
 def _run(api_url: str, home: Path, started: float) -> int:
@@ -206,14 +234,15 @@ def _run(api_url: str, home: Path, started: float) -> int:
         # Created before the workers start: the server is not asked for new runs while 12 others write.
         days, ids = trigger_jobs(server)
         step(4, f"starting {WORKERS} workers (prefect worker start --pool ...); they run the jobs")
-        with pool_workers(WORKERS, api_url, home, extra_env={"PYTHONPATH": str(ROOT)},
+        with pool_workers(WORKERS, api_url, home, extra_env={"PYTHONPATH": str(ROOT), "PYTHONFAULTHANDLER": "1"},
                           limit=WORKER_LIMIT) as workers:
             ok = run_jobs(server, workers, days, ids)
             step(5, "measuring the shared budget through the same workers")
             budget_ok = measure_budget(server, redis_url, workers)
         _line()
     _line(f"Elapsed: {time.monotonic() - started:.0f} s. "
-          + ("All runs completed, every group executed once." if ok else "FAILED: see above."))
+          + ("All runs completed, every group executed once." if ok else
+             f"FAILED: see above; the server's and workers' logs are in {LOG_COPY.relative_to(ROOT)}/."))
     if not budget_ok:
         _line("The shared budget missed its target (reported, not a failure of make scale).")
     return 0 if ok else 1
