@@ -104,6 +104,9 @@ class Workers:
                     [sys.executable, "-m", "prefect", "worker", "start", "--pool", pool, "--name", name,
                      "--type", "process", *(["--limit", str(limit)] if limit else [])],
                     env=dict(env), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                    # Out of the terminal's process group: a Ctrl-C reaches only us, and stop()
+                    # still finds each worker alive with its flow runs (which it could orphan).
+                    start_new_session=True,
                 ))
 
     def wait_online(self, timeout: float = 300) -> None:
