@@ -28,7 +28,7 @@ from flows.runtime import ROOT, local_prefect_server, use_prefect_api
 #: Compressed windows, so that the jobs spend more than one window of every API in a few minutes.
 SANDBOX_LIMITS = {
     "prosonata": {"rate_limit": 20, "window_seconds": 10},
-    "exeoflow": {"rate_limit": 60, "window_seconds": 5, "execution_seconds": 0.5},
+    "exeoflow": {"rate_limit": 150, "window_seconds": 5, "execution_seconds": 0.5},
     "endocs": {"rate_limit": 10, "window_seconds": 5},
 }
 WORKERS = 3
