@@ -47,6 +47,8 @@ RUN_TIMEOUT = 360
 QUIET_SERVICES = {f"PREFECT_SERVER_SERVICES_{name}_ENABLED": "false" for name in (
     "SCHEDULER", "LATE_RUNS", "PAUSE_EXPIRATIONS", "CANCELLATION_CLEANUP", "TRIGGERS", "EVENT_LOGGER",
     "EVENT_PERSISTER", "DB_VACUUM", "CLEANUP_RECONCILER")}
+#: The EnDocs deployment runs one run at a time (its limit of 1); the others retry every 5 s, not 30 s.
+SERVER_SETTINGS = {**QUIET_SERVICES, "PREFECT_SERVER_DEPLOYMENTS_CONCURRENCY_SLOT_WAIT_SECONDS": "5"}
 #: Where the server's and the workers' logs of the last run are kept (the run's home is thrown away).
 LOG_COPY = ROOT / ".prefect-home" / "scale-logs"
 #: The budget check after the jobs: 4 runs spend 2.5 windows of 20 calls per 4 s on each API.
@@ -107,6 +109,10 @@ def trigger_jobs(server: Any) -> tuple[list[str], list[UUID]]:
     """Create the job runs (scheduled now; the workers pick them up once they are online)."""
     from flows.pool import trigger
 
+    # The EnDocs runs first: they run one after the other (their deployment's limit), alongside the main runs.
+    endocs = [trigger("endocs-contracts-to-prosonata/pool",
+                      dict(since_id=0, create_missing_customers=True), name=f"contracts-{i + 1}")
+              for i in range(ENDOCS_RUNS)]
     days = recent_days(server, MAIN_DAYS)
     # The same day three times first, so that its runs are picked up together by different workers.
     planned = [(days[0], f"day-{days[0]}")]
@@ -114,9 +120,6 @@ def trigger_jobs(server: Any) -> tuple[list[str], list[UUID]]:
     planned += [(day, f"day-{day}") for day in days[1:]]
     main = [(day, trigger("prosonata-time-to-exeoflow/pool", dict(start=day, end=day), name=name))
             for day, name in planned]
-    endocs = [trigger("endocs-contracts-to-prosonata/pool",
-                      dict(since_id=0, create_missing_customers=True), name=f"contracts-{i + 1}")
-              for i in range(ENDOCS_RUNS)]
     ids = [run_id for _, run_id in main] + endocs
     _line(f"        triggered {len(main)} main runs ({len(days)} days, {SAME_DAY_EXTRA} more of {days[0]}) "
           f"and {len(endocs)} EnDocs runs")
@@ -192,7 +195,7 @@ def main() -> int:
         home = Path(tmp)
         _line(f"  [1/5] starting a local Prefect server ... (at {time.monotonic() - started:.0f} s)")
         try:
-            with local_prefect_server(home=home, timeout=300, settings=QUIET_SERVICES) as api_url:
+            with local_prefect_server(home=home, timeout=300, settings=SERVER_SETTINGS) as api_url:
                 use_prefect_api(api_url)
                 os.environ["PREFECT_HOME"] = str(home)
                 warnings.filterwarnings("ignore")
