@@ -237,6 +237,9 @@ def _run(api_url: str, home: Path, started: float) -> int:
         # Created before the workers start: the server is not asked for new runs while 12 others write.
         days, ids = trigger_jobs(server)
         step(4, f"starting {WORKERS} workers (prefect worker start --pool ...); they run the jobs")
+        # Prefect's deploy replaced the Ctrl-C handler (a SIGINT then left the workers running, the
+        # main thread retrying a dead server): Ctrl-C unwinds this function again, stopping everything.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         with pool_workers(WORKERS, api_url, home, extra_env={"PYTHONPATH": str(ROOT), "PYTHONFAULTHANDLER": "1"},
                           limit=WORKER_LIMIT) as workers:
             ok = run_jobs(server, workers, days, ids)
