@@ -35,6 +35,7 @@ from prefect_prosonata_exeoflow.exeoflow import (
 )
 from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, between, list_project_times
 
+from flows.forms import plain_optional_parameters
 from flows.shutdown import current_stop_event, stop_event
 from flows.time_groups import GroupBy, TimeGroup, group_entries, total_hours
 
@@ -52,8 +53,7 @@ DONE: frozenset[str] = frozenset({"success", "adopted", "already-done", "retried
 _FROM_HOW = {"started": "success", "adopted": "adopted", "already-done": "already-done",
              "retried-after-failure": "retried-after-failure"}
 
-#: An optional date or id. The schema keeps its null type: the Prefect UI sends null for an empty
-#: field and refuses a run whose null the schema does not allow (it then shows a type picker).
+#: An optional date or id: one plain field in the run form (see flows/forms.py), None when left empty.
 OptionalDate = dt.date | None
 OptionalId = Annotated[int | None, Field(ge=1)]
 
@@ -245,6 +245,7 @@ def _run_groups(exeoflow: ExeoflowCredentials, workflow_id: str, groups: list[Ti
         return [_outcome(g, f) for g, f in zip(groups, futures, strict=True)], interrupted
 
 
+@plain_optional_parameters
 @flow(name="prosonata-time-to-exeoflow", task_runner=ThreadPoolTaskRunner(max_workers=8))
 def prosonata_time_to_exeoflow(
     prosonata_block: str = "prosonata",

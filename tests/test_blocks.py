@@ -73,26 +73,33 @@ from prefect_prosonata_exeoflow import ConfigurationError  # noqa: E402
 from prefect_prosonata_exeoflow.endocs import EnDocsCredentials  # noqa: E402
 from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials  # noqa: E402
 
+# What the UI form can send: ProSonata's one address field is base_url (a subdomain or a URL).
 FORM_CASES: list[tuple[type[Block], dict[str, object], bool]] = [
-    (ProSonataCredentials, {"subdomain": "meine-agentur", "api_key": "k"}, True),
+    (ProSonataCredentials, {"base_url": "meine-agentur", "api_key": "k"}, True),
+    (ProSonataCredentials, {"base_url": " Meine-Agentur ", "api_key": "k"}, True),
     (ProSonataCredentials, {"base_url": "http://localhost:8765/prosonata/api/v1", "api_key": "k"}, True),
-    (ProSonataCredentials, {"subdomain": "a", "base_url": "https://ps.example.com/api/v1/", "api_key": "k"}, True),
-    (ProSonataCredentials, {"api_key": "k"}, False),  # neither subdomain nor base_url
-    (ProSonataCredentials, {"subdomain": None, "base_url": None, "api_key": "k"}, False),  # the UI's empty fields
-    (ProSonataCredentials, {"subdomain": "meine agentur", "api_key": "k"}, False),
-    (ProSonataCredentials, {"subdomain": "-agentur", "api_key": "k"}, False),
+    (ProSonataCredentials, {"base_url": "https://ps.example.com/api/v1/", "api_key": "k", "app_id": "a"}, True),
+    (ProSonataCredentials, {"api_key": "k"}, False),  # no address
+    (ProSonataCredentials, {"base_url": None, "api_key": "k"}, False),
+    (ProSonataCredentials, {"base_url": "meine agentur", "api_key": "k"}, False),
+    (ProSonataCredentials, {"base_url": "-agentur", "api_key": "k"}, False),
+    (ProSonataCredentials, {"base_url": "localhost:8765", "api_key": "k"}, False),
     (ProSonataCredentials, {"base_url": "https://ps.example.com/v1", "api_key": "k"}, False),  # not .../api/v1
     (ProSonataCredentials, {"base_url": "ftp://ps.example.com/api/v1", "api_key": "k"}, False),
     (ProSonataCredentials, {"base_url": "https://ps.example.com/api/v1?key=s3cret", "api_key": "k"}, False),
     (ProSonataCredentials, {"base_url": "https://user:pw@ps.example.com/api/v1", "api_key": "k"}, False),
-    (ProSonataCredentials, {"subdomain": "agentur", "api_key": ""}, False),
-    (ProSonataCredentials, {"subdomain": "agentur", "api_key": "   "}, False),
-    (ProSonataCredentials, {"subdomain": "agentur"}, False),
-    (ExeoflowCredentials, {"api_key": "k"}, True),
+    (ProSonataCredentials, {"base_url": "agentur", "api_key": ""}, False),
+    (ProSonataCredentials, {"base_url": "agentur", "api_key": "   "}, False),
+    (ProSonataCredentials, {"base_url": "agentur"}, False),
+    (ProSonataCredentials, {"base_url": "agentur", "api_key": "k", "timeout": 0}, False),
+    # An empty optional field: left out by the default UI, null from an API client; both are fine.
+    (ProSonataCredentials, {"base_url": "agentur", "api_key": "k", "app_id": None, "rate_limit_store": None}, True),
+(ExeoflowCredentials, {"api_key": "k"}, True),
     (ExeoflowCredentials, {"api_key": "k", "base_url": "http://127.0.0.1:8765/exeoflow/v1"}, True),
     (ExeoflowCredentials, {"api_key": "k", "base_url": "api.exeoflow.com/v1"}, False),
     (ExeoflowCredentials, {"api_key": "k", "base_url": "https://h.example/v1#x"}, False),
     (ExeoflowCredentials, {"api_key": ""}, False),
+    (ExeoflowCredentials, {"api_key": "k", "concurrency_limit_name": None}, True),
     (EnDocsCredentials, {"token": "t"}, True),
     (EnDocsCredentials, {"token": "t", "base_url": "http://localhost:8765/endocs"}, True),
     (EnDocsCredentials, {"token": "t", "base_url": "https://endocs.example/api?token=t"}, False),
@@ -133,7 +140,7 @@ def test_loading_a_block_saved_invalid_names_the_problem(prefect_harness: None) 
     with pytest.raises(ConfigurationError) as caught:
         ProSonataCredentials.load("test-prosonata-invalid")
     message = str(caught.value)
-    assert "'test-prosonata-invalid'" in message and "set either subdomain or base_url" in message
+    assert "'test-prosonata-invalid'" in message and "base_url is missing" in message
     assert "validate=False" not in message and "k-invalid-0001" not in message
 
 
