@@ -189,7 +189,7 @@ def test_the_block_form_refuses_a_prosonata_block_without_an_address_and_saves_a
         browser, page = _browser_page(playwright)
         page.goto(f"{ui.url}/blocks/catalog/prosonata-credentials/create", wait_until="networkidle")
         page.locator(".block-schema-create-form input").first.fill(name)  # Block Name
-        api_key, _ = _block_input(page, "Api Key")
+        api_key, _ = _block_input(page, "API Key")
         api_key.fill("ui-form-key-0001")
         base_url, base_url_field = _block_input(page, "Base URL")
 

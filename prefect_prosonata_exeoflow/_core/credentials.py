@@ -74,7 +74,8 @@ def describe_validation_error(error: ValidationError) -> str:
     for item in error.errors():
         where = ".".join(str(part) for part in item["loc"])
         message = str(item["msg"]).removeprefix("Value error, ")
-        parts.append(f"{where}: {message}" if where else message)  # a rule of the whole block names its fields
+        # A message that already names its field (or a rule of the whole block) is not prefixed again.
+        parts.append(message if not where or message.startswith(where) else f"{where}: {message}")
     return "; ".join(parts)
 
 

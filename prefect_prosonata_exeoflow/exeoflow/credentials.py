@@ -44,11 +44,13 @@ class ExeoflowCredentials(ServiceCredentials):
     _async_client = AsyncExeoflowClient
 
     api_key: SecretStr = Field(
+        title="API Key",
         description="Exeoflow API key (Settings > API Keys); it is shown only once when created.",
         json_schema_extra=NOT_BLANK,
     )
     base_url: str = Field(
         default=DEFAULT_BASE_URL,
+        title="Base URL",
         description="API base URL: the cloud default, https://your-domain/api/v1 on premises, or the sandbox.",
         json_schema_extra={"pattern": BASE_URL_PATTERN},
     )

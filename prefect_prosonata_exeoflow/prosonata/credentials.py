@@ -74,11 +74,12 @@ class ProSonataCredentials(ServiceCredentials):
         json_schema_extra={"pattern": rf"^\s*(?:{_LABEL}|https?://[^\s/?#@]+(/[^\s?#@]*)?/api/[^\s?#@]*)\s*$"},
     )
     api_key: SecretStr = Field(
+        title="API Key",
         description="API key of a user or of an app integration (System > Integrationen).",
         json_schema_extra=NOT_BLANK,
     )
     app_id: SecretStr | None = Field(
-        default=None, description="App ID of an app integration (sent as X-APP-ID); leave empty for a user key."
+        default=None, title="App ID", description="App ID of an app integration (sent as X-APP-ID); leave empty for a user key."
     )
 
     @field_validator("subdomain")
