@@ -31,7 +31,7 @@ class ExeoflowCredentials(ServiceCredentials):
         @flow
         def run_import():
             credentials = ExeoflowCredentials.load("exeoflow")
-            execution = execute_workflow_and_wait(credentials, "wf_123456", input={"user_id": "12345"})
+            execution = execute_workflow_and_wait(credentials, "wf_100001", input={"hours": 7.5})
             return execution.output
         ```
     """
