@@ -211,19 +211,20 @@ def test_prosonata_subdomain_stays_a_python_field_the_form_shows_one_address() -
     assert on_premises.base_url == "https://ps.example.com/api/v1"  # base_url wins, as before
 
 
-@pytest.mark.parametrize(("saved", "problem"), [
-    ({"subdomain": None, "base_url": None}, "base_url is missing"),  # as the UI could save it before
-    ({"base_url": "my agency"}, "base_url (9 characters) is neither a subdomain nor a URL"),  # the UI checks no pattern
+@pytest.mark.parametrize(("cls", "saved", "problem"), [
+    (ProSonataCredentials, {"subdomain": None, "base_url": None}, "base_url is missing"),  # as the UI saved it before
+    (ProSonataCredentials, {"base_url": "my agency"}, "base_url (9 characters) is neither a subdomain nor a URL"),
+    (ExeoflowCredentials, {"base_url": "api.exeoflow.com/v1"}, "must start with https://"),  # the UI checks no pattern
+    (EnDocsCredentials, {"base_url": "https://x.test:99999"}, "has an invalid port"),
 ])
-def test_loading_a_block_saved_invalid_names_the_problem(prefect_harness: None, saved: dict[str, Any],
-                                                         problem: str) -> None:
-    ProSonataCredentials.model_construct(api_key=SecretStr("k-invalid-0001"), **saved).save(
-        "test-prosonata-invalid", overwrite=True
-    )
+def test_loading_a_block_saved_invalid_names_the_problem(prefect_harness: None, cls: type[Block],
+                                                         saved: dict[str, Any], problem: str) -> None:
+    key = "token" if cls is EnDocsCredentials else "api_key"
+    cls.model_construct(**{key: SecretStr("k-invalid-0001")}, **saved).save("test-invalid", overwrite=True)
     with pytest.raises(ConfigurationError) as caught:
-        ProSonataCredentials.load("test-prosonata-invalid")
+        cls.load("test-invalid")
     message = str(caught.value)
-    assert f"ProSonata Credentials block 'test-prosonata-invalid' cannot be used: {problem}" in message
+    assert f"{cls.get_block_type_name()} block 'test-invalid' cannot be used: " in message and problem in message
     assert "validate=False" not in message and "k-invalid-0001" not in message
 
 
