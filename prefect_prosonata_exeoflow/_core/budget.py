@@ -17,6 +17,19 @@ its answer; both bounds carry over to the next window (``+ window``). While the 
 are further apart than :data:`PHASE_PRECISION`, one request per window probes their midpoint,
 so steady state costs at most one 429 per window and waits at most the remaining uncertainty.
 
+Each new local window opens with *one* call; the others wait for its answer, so a learned phase
+that is wrong costs one 429, not one per worker.
+
+Whole-second hints leave up to a second of doubt: the true reset lies in
+``(reset_in - resolution, reset_in]`` of each answer. To learn where inside that second the
+windows turn over without provoking a 429, the budget *holds back* the last
+:data:`HELD_PROBES` calls of a spent window and sends them one by one inside the doubt: each is
+admitted either way (the window still had them), and its answer says on which side of the
+reset it landed (an answer about a new window: the reset was before it). The bounds learned
+this way carry over to later windows relative to their hint; a call is held only when its
+probe time is within :data:`HOLD_HORIZON_SECONDS`, so a workload that fits one window is not
+kept waiting for long.
+
 Without a usable hint after a 429, the budget blocks every caller for the backoff step and
 then lets exactly *one* request probe; the others wait for its answer (``probe=True``).
 
@@ -49,6 +62,10 @@ NEW_WINDOW_SLACK_SECONDS = 1.5
 PROBE_LOST_SECONDS = 120.0
 #: A learned window phase closer than this needs no more probing.
 PHASE_PRECISION = 0.05
+#: Calls of a spent window kept back to find its reset inside a whole-second hint (see above).
+HELD_PROBES = 2
+#: A call is held back for a probe only when its probe time is at most this far away.
+HOLD_HORIZON_SECONDS = 1.5
 
 
 @dataclass(frozen=True)
@@ -56,8 +73,11 @@ class BudgetHint:
     """What one response said about the budget."""
 
     remaining: int
-    reset_in: float | None  # seconds from now until the window resets
+    reset_in: float | None  # seconds from now until the window resets (an upper bound)
     limit: int | None = None
+    #: The server rounds its reset up to this many seconds (whole seconds: 1.0; more when its
+    #: clock is only known to a second): the true reset lies in ``(reset_in - resolution, reset_in]``.
+    resolution: float = 0.0
 
 
 class Budget(Protocol):
@@ -114,6 +134,14 @@ class RateBudget:
         self._probe_sent_at: float | None = None
         self._phase_probe = False
         self._probe_step = 0
+        # APIs that report their budget: the current window's reset lies in (reset_low, reset_at].
+        self._reset_low: float | None = None
+        # Learned: a reset lies in (bound - slack[1], bound - slack[0]] of its window's bound.
+        self._slack: tuple[float, float] | None = None
+        self._hold_sent: float | None = None  # a held-back call probing the reset is in flight
+        # Local windows open with one call; the others wait for its answer.
+        self._opening = False
+        self._opener_sent: float | None = None
 
     # -- sending -------------------------------------------------------------------------
     def reserve(self) -> float:
@@ -133,9 +161,23 @@ class RateBudget:
                     return PROBE_POLL_SECONDS
                 self._inflight += 1
                 return 0.0
+            if self._opening and self._remaining > 0:
+                if self._opener_sent is not None and now - self._opener_sent < PROBE_LOST_SECONDS:
+                    return PROBE_POLL_SECONDS
+                self._opener_sent = now  # this call opens the window; it is taken below
+            elif not self._counts_locally and 0 < self._remaining <= HELD_PROBES:
+                if self._holding(now):
+                    return PROBE_POLL_SECONDS
+                probe_at = self._held_probe_at(now)
+                if probe_at is not None:
+                    if now < probe_at:
+                        return max(probe_at - now, PROBE_POLL_SECONDS)
+                    self._hold_sent = now  # this call probes the reset; it is taken below
             if self._remaining <= 0:
                 if self._reset_at is None:
                     return PROBE_POLL_SECONDS if self._inflight else 0.0
+                if self._holding(now):
+                    return PROBE_POLL_SECONDS  # its answer may open the next window early
                 probe_at = self._phase_probe_at()
                 if probe_at is not None:
                     if now >= probe_at:
@@ -165,9 +207,16 @@ class RateBudget:
                     self._probe_succeeded(now, sent_at)
             if limited is False and not self._probe_mode:
                 self._probe_step = 0
+            held = self._hold_sent is not None and (sent_at is None or sent_at >= self._hold_sent)
+            if held:
+                self._hold_sent = None
+            if self._opener_sent is not None and (sent_at is None or sent_at >= self._opener_sent):
+                self._opener_sent = None
+                if limited is False:
+                    self._opening = False  # admitted: the others may follow
             if hint is not None:
                 self._reported = True
-                self._observe(now, hint)
+                self._observe(now, hint, sent_at, held=held and sent_at is not None and limited is False)
 
     def block_for(self, seconds: float, *, sent_at: float | None = None, probe: bool = False) -> None:
         """A 429 said: nothing before ``seconds`` from now (``probe``: our own guess, not a hint)."""
@@ -195,6 +244,7 @@ class RateBudget:
             else:
                 self._remaining = 0
                 self._reset_at = max(self._blocked_until, until)
+                self._reset_low, self._hold_sent = None, None
             self._blocked_until = max(self._blocked_until, until)
             self._phase_probe = False
             if probe:
@@ -235,6 +285,29 @@ class RateBudget:
     @property
     def _phase_learning(self) -> bool:
         return self._counts_locally and not self._reported
+
+    def _holding(self, now: float) -> bool:
+        """A held-back call is probing the reset (and was not lost by a cancelled caller)."""
+        return self._hold_sent is not None and now - self._hold_sent < PROBE_LOST_SECONDS
+
+    def _held_probe_at(self, now: float) -> float | None:
+        """When to send the next held-back call: inside the doubt about this window's reset
+        (its midpoint, or the learned reset once that is narrow); None when nothing is left to
+        learn or that moment is too far away to keep a call waiting."""
+        if self._reset_at is None or self._reset_low is None:
+            return None
+        upper = self._reset_at
+        low, high = self._reset_low, upper
+        if self._slack is not None:
+            learned_low, learned_high = upper - self._slack[1], upper - self._slack[0]
+            if max(low, learned_low) < min(high, learned_high):
+                low, high = max(low, learned_low), min(high, learned_high)
+            else:
+                self._slack = None  # contradicted by this window's answers: learn again
+        if upper - low <= PHASE_PRECISION:
+            return None
+        at = high if high - low <= PHASE_PRECISION else (low + high) / 2
+        return at if at - now <= HOLD_HORIZON_SECONDS else None
 
     def _take_probe(self, now: float) -> float:
         lost = self._probe_sent_at is not None and now - self._probe_sent_at > PROBE_LOST_SECONDS
@@ -277,6 +350,10 @@ class RateBudget:
         self._provisional = self._limit is None
         self._window_probed = False
         self._spent_at = None
+        self._reset_low, self._hold_sent = None, None
+        if self._phase_learning and self._reset_at is not None:
+            # A window begun where we believe the server's begins: one call checks that first.
+            self._opening, self._opener_sent = True, None
         if not self._counts_locally:
             self._reset_at = None
         else:
@@ -299,11 +376,26 @@ class RateBudget:
             if self._remaining is not None:
                 self._remaining -= self._inflight
 
-    def _observe(self, now: float, hint: BudgetHint) -> None:
+    def _observe(self, now: float, hint: BudgetHint, sent_at: float | None = None, *, held: bool = False) -> None:
         if hint.limit is not None:
             self._limit = hint.limit
         self._learned_limit = max(self._learned_limit or 0, hint.remaining + 1)
         candidate = None if hint.reset_in is None else now + max(hint.reset_in, 0.0)
+        low = None if candidate is None else (now if sent_at is None else sent_at) + max(hint.reset_in or 0.0, 0.0)
+        low = None if low is None else low - hint.resolution
+        if held and candidate is not None and self._reset_at is not None and sent_at is not None:
+            upper = self._reset_at
+            fresh = hint.remaining > max(self._remaining or 0, 0) + self._inflight and candidate > upper
+            if fresh or candidate > upper + NEW_WINDOW_SLACK_SECONDS:
+                # The held call landed in the next window: its reset was in (low, now].
+                known_low = self._reset_low if self._reset_low is not None else upper - max(hint.resolution, 1.0)
+                self._slack = (max(upper - now, 0.0), max(upper - known_low, 0.0))
+                self._remaining = hint.remaining - self._inflight
+                self._reset_at, self._reset_low = candidate, low
+                self._provisional = False
+                return
+            # Still the old window: its reset is later than this call was sent.
+            self._reset_low = sent_at if self._reset_low is None else max(self._reset_low, sent_at)
         if self._reset_at is not None and now >= self._reset_at:
             if candidate is not None and candidate <= self._reset_at + NEW_WINDOW_SLACK_SECONDS:
                 return  # an answer about the window that has just ended
@@ -316,7 +408,7 @@ class RateBudget:
         if self._remaining is None or later_window or self._provisional:
             # First news of this window: calls still in flight may not be counted yet.
             self._remaining = hint.remaining - self._inflight
-            self._reset_at = candidate
+            self._reset_at, self._reset_low = candidate, low
             self._provisional = False
             return
         # Our own count is exact for this process; the server's is lower only when others
@@ -324,6 +416,8 @@ class RateBudget:
         self._remaining = min(self._remaining, hint.remaining)
         if candidate is not None:
             self._reset_at = candidate if self._reset_at is None else min(self._reset_at, candidate)
+        if low is not None:
+            self._reset_low = low if self._reset_low is None else max(self._reset_low, low)
 
 
 _REGISTRY: dict[tuple[str, ...], RateBudget] = {}

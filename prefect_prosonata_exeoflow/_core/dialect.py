@@ -103,6 +103,8 @@ class Dialect:
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
         self._clock_offset: float | None = None  # lower bound of (server clock - ours), from Date
+        #: Seconds of doubt the last :meth:`server_now` added (1.0 when it came from a ``Date``).
+        self.clock_doubt = 0.0
 
     def decode(self, response: httpx.Response) -> Any:
         """The body as JSON, None when empty; a MalformedResponseError for anything else."""
@@ -141,13 +143,17 @@ class Dialect:
         """
         now = self.clock.time()
         date = parse_http_date(response.headers.get("date"))
+        self.clock_doubt = 0.0
         if date is None:
             return now
         bound = date - now
         known = self._clock_offset
         if known is None or bound > known or bound < known - CLOCK_JUMP_SECONDS:
             self._clock_offset = known = bound  # tighter, or the server's clock was reset
-        return now + (0.0 if -1.0 < known <= 0.0 else known)
+        if -1.0 < known <= 0.0:
+            return now
+        self.clock_doubt = 1.0
+        return now + known
 
     def retry_after(self, response: httpx.Response, body: Any) -> float | None:
         """Seconds a 429 asks us to wait; None when it gives no usable hint."""
