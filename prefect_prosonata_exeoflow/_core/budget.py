@@ -62,10 +62,17 @@ NEW_WINDOW_SLACK_SECONDS = 1.5
 PROBE_LOST_SECONDS = 120.0
 #: A learned window phase closer than this needs no more probing.
 PHASE_PRECISION = 0.05
+#: A 429's wait counts whole seconds (``Retry-After``, maybe read against a whole-second ``Date``):
+#: the reset it names lies at most this much before it.
+HINT_RESOLUTION = 2.0
+#: While a local window's phase is learned and 429s carry a wait, a probe goes at most this long
+#: after the earliest possible reset: its 429 then names the reset to within
+#: :data:`HINT_RESOLUTION`, instead of a probe at the midpoint of a long window arriving far too late.
+PHASE_STEP_SECONDS = 1.0
 #: Calls of a spent window kept back to find its reset inside a whole-second hint (see above).
-HELD_PROBES = 2
+HELD_PROBES = 3
 #: A call is held back for a probe only when its probe time is at most this far away.
-HOLD_HORIZON_SECONDS = 1.5
+HOLD_HORIZON_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -142,6 +149,7 @@ class RateBudget:
         # Local windows open with one call; the others wait for its answer.
         self._opening = False
         self._opener_sent: float | None = None
+        self._hintless_429 = False  # a 429 without a usable wait was seen: probes bisect
 
     # -- sending -------------------------------------------------------------------------
     def reserve(self) -> float:
@@ -237,7 +245,10 @@ class RateBudget:
                     self._reset_at = now + self._window
                 if not probe:
                     self._reset_at = min(self._reset_at, until)
-                elif self._window_probed:
+                    self._floor = max(self._floor, floor + seconds - HINT_RESOLUTION)
+                else:
+                    self._hintless_429 = True
+                if probe and self._window_probed:
                     until = self._reset_at  # this window's one early probe is spent: wait for its end
                 until = min(until, self._reset_at)
                 self._remaining = 0
@@ -325,7 +336,8 @@ class RateBudget:
         low = max(self._floor if self._floor is not None else -math.inf, self._spent_at or -math.inf)
         if low == -math.inf or self._reset_at - low <= PHASE_PRECISION:
             return None
-        return (low + self._reset_at) / 2
+        step = (self._reset_at - low) / 2
+        return low + (step if self._hintless_429 else min(step, PHASE_STEP_SECONDS))
 
     def _probe_succeeded(self, now: float, sent_at: float | None) -> None:
         """The lone probe was admitted: a window boundary lies before ``now``."""
