@@ -82,19 +82,26 @@ class Outcome:
 class Target:
     early: int
     ratio: float
+    delay: float | None  # None: not a target (no hint to converge on)
 
     def met(self, o: Outcome) -> bool:
-        return (o.early <= self.early and o.over_wait <= MAX_OVER_WAIT and o.delay <= MAX_DELAY
-                and o.ratio <= self.ratio)
+        return (o.early <= self.early and o.over_wait <= MAX_OVER_WAIT and o.ratio <= self.ratio
+                and (self.delay is None or o.delay <= self.delay))
+
+    def describe(self) -> str:
+        delay = f"; delay <= {self.delay:g} s" if self.delay is not None else ""
+        return f"early <= {self.early}; over-wait <= {MAX_OVER_WAIT:g} s{delay}; <= {self.ratio:.2f} x"
 
 
 def target(api: str, scenario: str, mode: str, windows: int) -> Target:
-    """0 429s where the API reports its budget; EnDocs: one probe per window, plus the calls already
-    in flight from the other workers when a rival's unseen spending is discovered."""
+    """Where the API reports its budget: 0 429s, and whole-second hints converge (mean delay).
+    EnDocs reports nothing, not even on success, so a window's first call can only be placed by
+    its own probes: one 429 per window, plus the calls already in flight from the other workers
+    when a rival's unseen spending is discovered; its delay is shown, the target is the over-wait."""
     if api != "endocs":
-        return Target(0, 1.05)
+        return Target(0, 1.05, MAX_DELAY)
     workers = 1 if mode == "1 thread" else 8
-    return Target(windows + (workers - 1 if scenario == "rival at start" else 0), 1.10)
+    return Target(windows + (workers - 1 if scenario == "rival at start" else 0), 1.10, None)
 
 
 @dataclass
@@ -241,8 +248,7 @@ def run(sb: SandboxProcess, *, windows: float = 2.5, window: float = 2.0, scale_
                     f"{NAMES[api]}, {scenario}, {mode} ({int(limit * windows)} calls, {limit}/{window:g}s)",
                     f"{o.early} early; over-wait {o.over_wait:.2f} s; delay {o.delay:.2f} s; {o.ratio:.3f} x ideal",
                     f"the server's own window record; sleep overshoot p95 {o.overshoot * 1000:.0f} ms",
-                    f"early <= {goal.early}; over-wait <= {MAX_OVER_WAIT:g} s; delay <= {MAX_DELAY:g} s; "
-                    f"<= {goal.ratio:.2f} x",
+                    goal.describe(),
                     goal.met(o),
                     {"ratio": o.ratio, "early": o.early, "windows": o.windows, "over_wait": o.over_wait,
                      "delay": o.delay, "overshoot": o.overshoot, "api": api, "scenario": scenario, "mode": mode},
@@ -271,9 +277,9 @@ def grid(rows: list[Row], samples: list[float], load: tuple[float, float]) -> li
     lines.append(f"sleep overshoot over the whole run: p50 {statistics.median(samples or [0]) * 1000:.1f} ms, "
                  f"p95 {p95(samples) * 1000:.1f} ms, max {max(samples, default=0) * 1000:.0f} ms; "
                  f"load average {load[0]:.1f} -> {load[1]:.1f}")
-    lines.append(f"summary: {met} of {len(rows)} cells met every target (0 429s where the API reports its "
-                 f"budget, EnDocs <= 1 per window; over-wait <= {MAX_OVER_WAIT:g} s; mean delay <= {MAX_DELAY:g} s; "
-                 "<= 1.05 x ideal, EnDocs <= 1.10 x)")
+    lines.append(f"summary: {met} of {len(rows)} cells met every target (over-wait <= {MAX_OVER_WAIT:g} s; "
+                 f"ProSonata, Exeoflow: 0 429s, mean delay <= {MAX_DELAY:g} s, <= 1.05 x ideal; EnDocs: <= 1 429 per "
+                 "window (+ calls in flight when a rival is discovered), <= 1.10 x ideal)")
     return lines
 
 

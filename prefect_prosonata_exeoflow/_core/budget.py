@@ -25,10 +25,12 @@ Whole-second hints leave up to a second of doubt: the true reset lies in
 windows turn over without provoking a 429, the budget *holds back* the last
 :data:`HELD_PROBES` calls of a spent window and sends them one by one inside the doubt: each is
 admitted either way (the window still had them), and its answer says on which side of the
-reset it landed (an answer about a new window: the reset was before it). The bounds learned
-this way carry over to later windows relative to their hint; a call is held only when its
-probe time is within :data:`HOLD_HORIZON_SECONDS`, so a workload that fits one window is not
-kept waiting for long.
+reset it landed (an answer about a new window: the reset was before it, everyone may go). A
+call is held only when its probe time is within :data:`HOLD_HORIZON_SECONDS` (a workload that
+fits one window is not kept waiting for long) and when one call is worth less time than the
+search can save: a held call landing in the next window leaves this window's last calls
+unused, which for long windows with few calls (real ones: 50 per 15 minutes) costs more than a
+second's delay, so there the budget simply waits for the hinted reset.
 
 Without a usable hint after a 429, the budget blocks every caller for the backoff step and
 then lets exactly *one* request probe; the others wait for its answer (``probe=True``).
@@ -143,8 +145,7 @@ class RateBudget:
         self._probe_step = 0
         # APIs that report their budget: the current window's reset lies in (reset_low, reset_at].
         self._reset_low: float | None = None
-        # Learned: a reset lies in (bound - slack[1], bound - slack[0]] of its window's bound.
-        self._slack: tuple[float, float] | None = None
+        self._longest_reset = 0.0  # the longest reset hint seen: about one window
         self._hold_sent: float | None = None  # a held-back call probing the reset is in flight
         # Local windows open with one call; the others wait for its answer.
         self._opening = False
@@ -302,22 +303,19 @@ class RateBudget:
         return self._hold_sent is not None and now - self._hold_sent < PROBE_LOST_SECONDS
 
     def _held_probe_at(self, now: float) -> float | None:
-        """When to send the next held-back call: inside the doubt about this window's reset
-        (its midpoint, or the learned reset once that is narrow); None when nothing is left to
-        learn or that moment is too far away to keep a call waiting."""
+        """When to send the next held-back call: inside the doubt about this window's reset; None when nothing is left to learn, that moment is too far away to keep a call
+        waiting, or a call is worth more than what the search can save (a held call that lands
+        in the next window leaves this window's last calls unused: with long windows and few
+        calls, a second's delay is the cheaper loss)."""
         if self._reset_at is None or self._reset_low is None:
             return None
-        upper = self._reset_at
-        low, high = self._reset_low, upper
-        if self._slack is not None:
-            learned_low, learned_high = upper - self._slack[1], upper - self._slack[0]
-            if max(low, learned_low) < min(high, learned_high):
-                low, high = max(low, learned_low), min(high, learned_high)
-            else:
-                self._slack = None  # contradicted by this window's answers: learn again
-        if upper - low <= PHASE_PRECISION:
+        doubt = self._reset_at - self._reset_low
+        limit = self._limit or self._learned_limit or 0
+        if doubt <= PHASE_PRECISION or limit <= 0 or self._longest_reset / limit >= doubt / 4:
             return None
-        at = high if high - low <= PHASE_PRECISION else (low + high) / 2
+        # k calls left: the first goes at 1/(k + 1) of the doubt (an answer about the next window
+        # ends the search, so early steps are short): expected delay doubt / 8 for three calls.
+        at = self._reset_low + doubt / ((self._remaining or 1) + 1)
         return at if at - now <= HOLD_HORIZON_SECONDS else None
 
     def _take_probe(self, now: float) -> float:
@@ -393,15 +391,14 @@ class RateBudget:
             self._limit = hint.limit
         self._learned_limit = max(self._learned_limit or 0, hint.remaining + 1)
         candidate = None if hint.reset_in is None else now + max(hint.reset_in, 0.0)
+        self._longest_reset = max(self._longest_reset, hint.reset_in or 0.0)
         low = None if candidate is None else (now if sent_at is None else sent_at) + max(hint.reset_in or 0.0, 0.0)
         low = None if low is None else low - hint.resolution
         if held and candidate is not None and self._reset_at is not None and sent_at is not None:
             upper = self._reset_at
             fresh = hint.remaining > max(self._remaining or 0, 0) + self._inflight and candidate > upper
             if fresh or candidate > upper + NEW_WINDOW_SLACK_SECONDS:
-                # The held call landed in the next window: its reset was in (low, now].
-                known_low = self._reset_low if self._reset_low is not None else upper - max(hint.resolution, 1.0)
-                self._slack = (max(upper - now, 0.0), max(upper - known_low, 0.0))
+                # The held call landed in the next window: everyone may go.
                 self._remaining = hint.remaining - self._inflight
                 self._reset_at, self._reset_low = candidate, low
                 self._provisional = False
