@@ -303,10 +303,11 @@ class RateBudget:
         return self._hold_sent is not None and now - self._hold_sent < PROBE_LOST_SECONDS
 
     def _held_probe_at(self, now: float) -> float | None:
-        """When to send the next held-back call: inside the doubt about this window's reset; None when nothing is left to learn, that moment is too far away to keep a call
-        waiting, or a call is worth more than what the search can save (a held call that lands
-        in the next window leaves this window's last calls unused: with long windows and few
-        calls, a second's delay is the cheaper loss)."""
+        """When to send the next held-back call: inside the doubt about this window's reset.
+        None when nothing is left to learn, that moment is too far away to keep a call waiting,
+        or a call is worth more than what the search can save (a held call that lands in the
+        next window leaves this window's last calls unused: with long windows and few calls, a
+        second's delay is the cheaper loss)."""
         if self._reset_at is None or self._reset_low is None:
             return None
         doubt = self._reset_at - self._reset_low
