@@ -12,9 +12,11 @@ keeps the smallest bound seen in the window, which converges on the real reset t
 For APIs that report nothing (EnDocs), the budget counts calls itself in fixed windows of a
 configured length whose *phase* is unknown: nothing says where the server's windows start.
 It learns the phase: a boundary is known to lie in ``(floor, reset]``; a 429 at ``t`` moves the floor to ``t``
-(and its ``Retry-After`` lowers the reset); the first success after a probe lowers the reset to
-its answer; both bounds carry over to the next window (``+ window``). While the two bounds
-are further apart than :data:`PHASE_PRECISION`, one request per window probes their midpoint,
+(and its ``Retry-After`` lowers the reset and, to within :data:`HINT_RESOLUTION`, raises the
+floor); the first success after a probe lowers the reset to its answer; both bounds carry over
+to the next window (``+ window``). While the two bounds are further apart than
+:data:`PHASE_PRECISION`, one request per window probes between them: at most
+:data:`PHASE_STEP_SECONDS` past the floor while 429s name a wait, at their midpoint otherwise,
 so steady state costs at most one 429 per window and waits at most the remaining uncertainty.
 
 Each new local window opens with *one* call; the others wait for its answer, so a learned phase
