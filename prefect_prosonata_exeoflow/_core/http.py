@@ -440,6 +440,9 @@ def _clean_params(params: Mapping[str, Any] | None) -> dict[str, Any] | None:
 class SyncClient(_ClientBase):
     """Blocking client: one connection pool, closed with ``close()`` or a ``with`` block."""
 
+    #: Declared endpoints (:mod:`.endpoints`) send with ``self.call`` and return its result.
+    asynchronous = False
+
     def __init__(self, settings: ClientSettings, *, transport: httpx.BaseTransport | None = None) -> None:
         self.settings = settings
         self._http = httpx.Client(**self._build_kwargs(transport))
@@ -507,6 +510,9 @@ class SyncClient(_ClientBase):
 
 class AsyncClient(_ClientBase):
     """Asyncio client with the same behaviour as :class:`SyncClient`."""
+
+    #: Declared endpoints (:mod:`.endpoints`) send with ``self.call`` and return its awaitable.
+    asynchronous = True
 
     def __init__(self, settings: ClientSettings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.settings = settings

@@ -112,7 +112,7 @@ def find_plan(workflow_id: str, key: str, since: DateLike | None, memo: KeyMemo)
     failed: Execution | None = None
     page = 1
     while True:
-        listing = yield Calls.list_executions(page, MAX_PAGE_SIZE, workflow_id, None, since)
+        listing = yield Calls.list_executions_page(page, MAX_PAGE_SIZE, workflow_id, None, since)
         for item in listing.items:
             if item.workflow_id not in (None, workflow_id):
                 continue

@@ -159,7 +159,7 @@ def adopt_plan(workflow_id: str, input: Mapping[str, Any], since: float, error: 
     """The id of the one execution our unanswered execute call started, or re-raise ``error``."""
     found: list[str] = []
     try:
-        listing = yield Calls.list_executions(
+        listing = yield Calls.list_executions_page(
             limit=MAX_PAGE_SIZE, workflow_id=workflow_id, date_from=epoch_timestamp(since)
         )
         candidates = [
