@@ -94,7 +94,7 @@ class Endpoint(Generic[T]):
         self.build, self.api, self.method, self.path = build, api, method, path
         self.returns, self.parse, self.idempotent, self.empty_ok = returns, parse, idempotent, empty_ok
         self.use_budget, self.paging, self.example = use_budget, paging, example
-        self.name = build.__name__
+        self.name = self.__name__ = build.__name__
         self.__doc__ = build.__doc__
         self.__signature__ = inspect.signature(build)
         self.__wrapped__ = build
