@@ -92,18 +92,17 @@ def public_factories(owner: type) -> dict[str, Callable[..., Any]]:
 
 def prosonata_probes() -> list[Probe]:
     """A one-row listing and a read of that row for every ProSonata resource that allows them."""
-    from ..prosonata.client import ResourceCalls
-    from ..prosonata.resources import RESOURCES
+    from ..prosonata.client import ACCESSORS
 
     probes = []
-    for resource in RESOURCES:
-        calls: ResourceCalls[Any] = ResourceCalls(resource)
+    for accessor in ACCESSORS.values():
+        resource = accessor.resource
         listing = f"list_{resource.plural}"
         if resource.supports("list"):
-            probes.append(Probe("prosonata", listing, partial(calls.page, page=1, per_page=1, order_by=None, filters={})))
+            probes.append(Probe("prosonata", listing, partial(accessor.page, page=1, per_page=1)))
         if resource.supports("get"):
             source = IdFrom(listing if resource.supports("list") else None, resource.id_field, 1)
-            probes.append(Probe("prosonata", f"get_{resource.singular}", calls.get, {"item_id": source}))
+            probes.append(Probe("prosonata", f"get_{resource.singular}", vars(accessor)["get"], {"item_id": source}))
     return sorted(probes, key=lambda probe: bool(probe.needs))
 
 
