@@ -251,3 +251,28 @@ def declared(owner: type) -> dict[str, Endpoint[Any]]:
             if isinstance(value, Endpoint):
                 found[name] = value
     return found
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class Operation:
+    """A client method built on declared endpoints that is a task of its own (e.g. execute-and-wait)."""
+
+    task: str
+    sends: tuple[str, ...]
+    retry_safe: bool = False
+    example: str = ""
+    #: The module of the API whose task is written by hand (it takes arguments the method does not).
+    written_in: str = ""
+
+
+def operation(task: str, *, sends: tuple[str, ...], example: str = "", written_in: str = "") -> Callable[[F], F]:
+    """Mark a client method as the task ``task``, which sends the endpoints ``sends`` (never retried)."""
+
+    def mark(method: F) -> F:
+        method.__operation__ = Operation(task, sends, False, example, written_in)  # type: ignore[attr-defined]
+        return method
+
+    return mark

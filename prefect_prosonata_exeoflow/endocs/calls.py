@@ -186,9 +186,23 @@ def _upsert(model: type[M]) -> Callable[[Reply], m.UpsertResult[M]]:
 endpoint = declarer(API_NAME, _one)
 
 
-def _feed_request(model: type[M], since_id: int, rid: str | None) -> Request:
-    cursor = check_cursor(since_id)
-    return Request(path={"since_id": cursor, "request_id": request_tag(rid)}, parse=_feed(model, cursor))
+def _feed_endpoint(key: str, model: type[BaseModel], name: str, summary: str) -> Endpoint[Any]:
+    """One "new since" feed: the records above ``since_id``, each once, with the cursor to store."""
+
+    def build(since_id: int = 0, *, request_id: str | None = None) -> Request:
+        cursor = check_cursor(since_id)
+        return Request(path={"since_id": cursor, "request_id": request_tag(request_id)},
+                       parse=_feed(model, cursor))
+
+    build.__name__ = build.__qualname__ = name
+    build.__doc__ = f"""{summary} Store ``next_since_id`` for the next run.
+
+    Args:
+        since_id: The largest id already processed (0 for everything).
+        request_id: The ``RequestID`` the vendor logs the call under (default: a fresh UUID).
+    """
+    declared: Endpoint[Any] = endpoint("GET", PATHS[key], m.Feed[model], example="since_id=0")(build)
+    return declared
 
 
 class Endpoints:
@@ -204,45 +218,15 @@ class Endpoints:
         """The account's users."""
         return Request()
 
-    @endpoint("GET", PATHS["non_form_documents"], m.Feed[m.NonFormDocument], example="since_id=0")
-    def get_non_form_documents(since_id: int = 0, *, request_id: str | None = None) -> Request:
-        """Recognised scans with an id above ``since_id``; store ``next_since_id`` for the next run.
-
-        Args:
-            since_id: The largest id already processed (0 for everything).
-            request_id: The ``RequestID`` the vendor logs the call under (default: a fresh UUID).
-        """
-        return _feed_request(m.NonFormDocument, since_id, request_id)
-
-    @endpoint("GET", PATHS["new_contracts"], m.Feed[m.Contract], example="since_id=0")
-    def get_new_contracts(since_id: int = 0, *, request_id: str | None = None) -> Request:
-        """Contracts created in EnDocs that 1C has not taken yet; store ``next_since_id`` for the next run.
-
-        Args:
-            since_id: The largest id already processed (0 for everything).
-            request_id: The ``RequestID`` the vendor logs the call under (default: a fresh UUID).
-        """
-        return _feed_request(m.Contract, since_id, request_id)
-
-    @endpoint("GET", PATHS["new_invoices"], m.Feed[m.Document], example="since_id=0")
-    def get_new_invoices(since_id: int = 0, *, request_id: str | None = None) -> Request:
-        """Incoming invoices (Счет входящий) not yet in 1C; store ``next_since_id`` for the next run.
-
-        Args:
-            since_id: The largest id already processed (0 for everything).
-            request_id: The ``RequestID`` the vendor logs the call under (default: a fresh UUID).
-        """
-        return _feed_request(m.Document, since_id, request_id)
-
-    @endpoint("GET", PATHS["new_inputs"], m.Feed[m.Document], example="since_id=0")
-    def get_new_inputs(since_id: int = 0, *, request_id: str | None = None) -> Request:
-        """Purchase receipts (Поступление) not yet in 1C; store ``next_since_id`` for the next run.
-
-        Args:
-            since_id: The largest id already processed (0 for everything).
-            request_id: The ``RequestID`` the vendor logs the call under (default: a fresh UUID).
-        """
-        return _feed_request(m.Document, since_id, request_id)
+    # The four "new since" feeds: one shape, records above a cursor (see :func:`_feed_endpoint`).
+    get_non_form_documents = _feed_endpoint("non_form_documents", m.NonFormDocument, "get_non_form_documents",
+                                            "Recognised scans with an id above ``since_id``.")
+    get_new_contracts = _feed_endpoint("new_contracts", m.Contract, "get_new_contracts",
+                                       "Contracts created in EnDocs that 1C has not taken yet.")
+    get_new_invoices = _feed_endpoint("new_invoices", m.Document, "get_new_invoices",
+                                      "Incoming invoices (Счет входящий) not yet in 1C.")
+    get_new_inputs = _feed_endpoint("new_inputs", m.Document, "get_new_inputs",
+                                    "Purchase receipts (Поступление) not yet in 1C.")
 
     @endpoint("GET", PATHS["files"], list[FileContent], parse=_files, example='305, "NonFormID"')
     def download_files(item_id: int | str, kind: FileKind | str) -> Request:

@@ -232,7 +232,9 @@ class Endpoints:
     @endpoint("GET", "workflows", ListPage[Workflow], parse=_page("workflows", Workflow),
               paging=_paging("workflow listing"), example='status="active"')
     def list_workflows_page(page: int = 1, limit: int = DEFAULT_PAGE_SIZE, status: str | None = None) -> Request:
-        """One page of workflows, with ``pagination`` (``total``, ``pages``).
+        """One page of workflows, optionally only the active or only the inactive ones.
+
+        The page's ``pagination`` holds ``total`` and ``pages``.
 
         Args:
             page: The page number, from 1.

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Awaitable, Mapping
 from typing import Any, TypeVar
 
+from .._core.endpoints import operation
 from .._core.http import AsyncClient, SyncClient
 from .calls import DateLike, Endpoints
 from .models import Execution
@@ -37,23 +38,56 @@ class _Operations(Endpoints):
                  stop: threading.Event | None = None) -> Any:
         raise NotImplementedError
 
+    @operation("wait_for_execution", sends=("get_execution", "cancel_execution"), example='"exec_100001"')
     def wait_for_execution(self, execution_id: str, *, timeout: float = 600.0, poll_interval: float = 0.5,
                            max_poll_interval: float = 10.0, raise_on_failure: bool = True) -> Execution:
-        """Poll until the execution ends; see :mod:`.waiting` for timeouts and cancellation."""
+        """Wait for a started execution to end (as execute_workflow_and_wait does after starting it).
+
+        Polls back off from ``poll_interval`` to ``max_poll_interval``; at ``timeout`` the execution
+        is cancelled and ExecutionTimeoutError raised. If the wait is abandoned (the run is
+        cancelled), the execution is cancelled too.
+
+        Args:
+            execution_id: The execution's id (``exec_…``).
+            timeout: Seconds to wait for the end before cancelling the execution.
+            poll_interval: Seconds before the first poll; each next wait doubles.
+            max_poll_interval: The longest wait between two polls, in seconds.
+            raise_on_failure: Raise ExecutionFailedError (or ExecutionCancelledError) when it did not succeed.
+        """
         watch = Watch()
         plan = wait_plan(watch, execution_id,
                          _policy(timeout, poll_interval, max_poll_interval), self.settings.clock, raise_on_failure)
         return self.run_plan(plan, watch)
 
+    @operation("execute_workflow_and_wait",
+               sends=("execute_workflow", "get_execution", "list_executions_page", "cancel_execution"),
+               example='"wf_100001", {"day": "2026-11-22"}, timeout=300')
     def execute_and_wait(self, workflow_id: str, input: Mapping[str, Any] | None = None, *,
                          timeout: float = 600.0, poll_interval: float = 0.5, max_poll_interval: float = 10.0,
                          raise_on_failure: bool = True) -> Execution:
-        """Start the workflow once and return its final execution (raises if it failed)."""
+        """Run a workflow to its end and return the final execution (output and steps).
+
+        Execute is sent once; if its answer is lost, the execution it started is adopted. Fails
+        with ExecutionFailedError (the server's error code and message) when the run fails, and
+        with ExecutionTimeoutError after ``timeout`` seconds, having cancelled the run. If the
+        Prefect run is cancelled meanwhile, the Exeoflow execution is cancelled too.
+
+        Args:
+            workflow_id: The workflow's id (``wf_…``).
+            input: The run's input, a JSON object.
+            timeout: Seconds to wait for the end before cancelling the execution.
+            poll_interval: Seconds before the first poll; each next wait doubles.
+            max_poll_interval: The longest wait between two polls, in seconds.
+            raise_on_failure: Raise ExecutionFailedError (or ExecutionCancelledError) when it did not succeed.
+        """
         watch = Watch()
         plan = execute_plan(watch, workflow_id, input, _policy(timeout, poll_interval, max_poll_interval),
                             self.settings.clock, raise_on_failure)
         return self.run_plan(plan, watch)
 
+    @operation("execute_workflow_once",
+               sends=("list_executions_page", "get_execution", "execute_workflow", "cancel_execution"),
+               written_in="once_tasks")
     def execute_once(self, workflow_id: str, input: Mapping[str, Any] | None, key: str, *,
                      since: DateLike | None = None, lock: Any = None, timeout: float = 600.0,
                      poll_interval: float = 0.5, max_poll_interval: float = 10.0, raise_on_failure: bool = True,

@@ -143,8 +143,8 @@ ACCESSORS: dict[str, type[ResourceAccessor[Any]]] = {
 }
 
 
-class ProSonataClient(SyncClient):
-    """Blocking ProSonata client; ``client.<resource>`` for each of the 14 resources."""
+class _Resources:
+    """What both clients share: ``client.<resource>``, made on first use from :data:`ACCESSORS`."""
 
     projects: ResourceAccessor[m.Project]
     project_times: ResourceAccessor[m.ProjectTime]
@@ -165,7 +165,7 @@ class ProSonataClient(SyncClient):
         accessor_class = ACCESSORS.get(name)
         if accessor_class is None:
             raise AttributeError(name)
-        accessor: ResourceAccessor[Any] = accessor_class(self)
+        accessor: ResourceAccessor[Any] = accessor_class(self)  # type: ignore[arg-type]
         self.__dict__[name] = accessor
         return accessor
 
@@ -174,34 +174,12 @@ class ProSonataClient(SyncClient):
         return getattr(self, _BY_PATH[path].plural)  # type: ignore[no-any-return]
 
 
-class AsyncProSonataClient(AsyncClient):
-    """Asyncio ProSonata client; ``client.<resource>`` for each of the 14 resources."""
+class ProSonataClient(_Resources, SyncClient):
+    """Blocking ProSonata client; ``client.<resource>`` for each of the 14 resources."""
 
-    projects: ResourceAccessor[m.Project]
-    project_times: ResourceAccessor[m.ProjectTime]
-    time_categories: ResourceAccessor[m.TimeCategory]
-    project_tasks: ResourceAccessor[m.ProjectTask]
-    working_times: ResourceAccessor[m.WorkingTime]
-    customers: ResourceAccessor[m.Customer]
-    addresses: ResourceAccessor[m.Address]
-    contacts: ResourceAccessor[m.Contact]
-    crm_events: ResourceAccessor[m.CrmEvent]
-    service_templates: ResourceAccessor[m.ServiceTemplate]
-    external_costs: ResourceAccessor[m.ExternalCost]
-    quotations: ResourceAccessor[m.Quotation]
-    invoices: ResourceAccessor[m.Invoice]
-    users: ResourceAccessor[m.User]
 
-    def __getattr__(self, name: str) -> ResourceAccessor[Any]:
-        accessor_class = ACCESSORS.get(name)
-        if accessor_class is None:
-            raise AttributeError(name)
-        accessor: ResourceAccessor[Any] = accessor_class(self)
-        self.__dict__[name] = accessor
-        return accessor
-
-    def resource(self, path: str) -> ResourceAccessor[Any]:
-        return getattr(self, _BY_PATH[path].plural)  # type: ignore[no-any-return]
+class AsyncProSonataClient(_Resources, AsyncClient):
+    """Asyncio ProSonata client; ``client.<resource>`` for each of the 14 resources (methods awaited)."""
 
 
 _BY_PATH = {resource.path: resource for resource in RESOURCES}
