@@ -24,9 +24,8 @@ import inspect
 import re
 import sys
 import textwrap
-import types
 import typing
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from prefect_prosonata_exeoflow._core.endpoints import Endpoint, Operation, declared  # noqa: E402
+from prefect_prosonata_exeoflow._core.endpoints import Operation, declared  # noqa: E402
 from prefect_prosonata_exeoflow.endocs import calls as endocs_calls  # noqa: E402
 from prefect_prosonata_exeoflow.endocs import models as endocs_models  # noqa: E402
 from prefect_prosonata_exeoflow.endocs.client import EnDocsClient  # noqa: E402
@@ -122,7 +121,7 @@ def _params(signature: inspect.Signature, described: dict[str, str], where: str)
 
 def _type_text(value: Any) -> str:
     """An annotation for a declared return model (``list[Webhook]``, ``Feed[Document]``, ``None``)."""
-    if value is None:
+    if value is None or value is type(None):
         return "None"
     meta = getattr(value, "__pydantic_generic_metadata__", None)
     if meta and meta.get("origin") is not None:
@@ -170,7 +169,7 @@ def _endpoint_specs(api: str, owner: type, client: type) -> list[Spec]:
                 continue
             summary, described = _doc_parts(method.__doc__, attribute)
             sends = [(endpoints[n].method, endpoints[n].path) for n in marked.sends]
-            spec = Spec(marked.task, summary, [], _type_text_hint(method), "", [f"client.{attribute}"], sends,
+            spec = Spec(marked.task, summary, [], marked.returns, "", [f"client.{attribute}"], sends,
                         marked.retry_safe, marked.example)
             spec.written_in = marked.written_in
             if not marked.written_in:
@@ -179,10 +178,6 @@ def _endpoint_specs(api: str, owner: type, client: type) -> list[Spec]:
                 spec.call = f"{attribute}({args})"
             specs.append(spec)
     return specs
-
-
-def _type_text_hint(method: Callable[..., Any]) -> str:
-    return str(inspect.signature(method).return_annotation)
 
 
 PROSONATA_VERBS = ("list", "get", "create", "update", "delete")
@@ -254,6 +249,7 @@ def _imports(api: Api, specs: list[Spec]) -> list[str]:
     wanted: dict[str, set[str]] = {}
     text = " ".join(p.annotation for spec in specs if spec.call or spec.paged for p in spec.params)
     text += " " + " ".join(spec.returns for spec in specs if spec.call or spec.paged)
+    text += " Any" if any(spec.paged for spec in specs) else ""
     for name in sorted(set(re.findall(r"(?<![.\w])[A-Za-z_]\w*", text))):
         if name in ("None", "m") or hasattr(builtins, name):
             continue
@@ -261,8 +257,8 @@ def _imports(api: Api, specs: list[Spec]) -> list[str]:
         module = getattr(value, "__module__", None)
         if value is None:
             raise ValueError(f"{api.key}: cannot import {name!r} for an annotation")
-        if not isinstance(value, type) and module not in ("typing", "collections.abc") or module is None:
-            module = api.globals["__name__"]  # an alias defined there (DateLike)
+        if module is None or (not isinstance(value, type) and module not in ("typing", "collections.abc")):
+            module = _defining_module(api, name)  # an alias (DateLike, FileLike)
         if module == "typing" or module == "collections.abc":
             wanted.setdefault(module, set()).add(name)
         elif module.startswith(PACKAGE + "."):
@@ -281,6 +277,15 @@ def _imports(api: Api, specs: list[Spec]) -> list[str]:
     return [line for group in groups if group for line in [*group, ""]][:-1]
 
 
+def _defining_module(api: Api, name: str) -> str:
+    """The module of the API's subpackage that assigns ``name`` (a type alias has no ``__module__``)."""
+    for module_name, module in sorted(sys.modules.items()):
+        source = getattr(module, "__file__", None) if module_name.startswith(f"{PACKAGE}.{api.key}.") else None
+        if source and re.search(rf"^{name}\b.*=", Path(source).read_text(encoding="utf-8"), re.MULTILINE):
+            return module_name
+    raise ValueError(f"{api.key}: no module defines {name!r}")
+
+
 def _docstring(api: Api, spec: Spec, asynchronous: bool) -> str:
     name = ("a" if asynchronous else "") + spec.name
     lines = [*textwrap.wrap(spec.summary, 100), "", "Args:", f"    credentials: {CREDENTIALS_ARG.format(title=api.title)}"]
@@ -289,11 +294,9 @@ def _docstring(api: Api, spec: Spec, asynchronous: bool) -> str:
     returns = "Nothing." if spec.returns == "None" else f"{spec.returns}: the parsed answer."
     lines += ["", "Returns:", f"    {returns}", "", "Example:", "    ```python", "    from prefect import flow",
               f"    from {PACKAGE}.{api.key} import {api.credentials}, {name}", "", "    @flow"]
-    arguments = f'{api.credentials}.load("{api.key}")' + (f", {spec.example}" if spec.example else "")
-    if asynchronous:
-        lines += [f"    async def example():", f"        return await {name}({arguments})"]
-    else:
-        lines += [f"    def example():", f"        return {name}({arguments})"]
+    arguments = "credentials" + (f", {spec.example}" if spec.example else "")
+    lines += ["    def example():", f'        credentials = {api.credentials}.load("{api.key}")',
+              f"        return {name}({arguments})"]
     lines += ["    ```"]
     body = "\n".join(("    " + line) if line else "" for line in lines)
     return f'    """{body.lstrip()}\n    """'
@@ -322,17 +325,26 @@ def _task(api: Api, spec: Spec, asynchronous: bool) -> str:
         params = _signature(api, spec).split(", ")
         header = f"{a}def {name}(\n" + "".join(f"    {p},\n" for p in params) + f") -> {spec.returns}:"
     if spec.paged:
-        filters = ", ".join(f"{f}={f}" for f in spec.filters)
-        page_args = ", ".join(["page", "page_size"] + [f"{f}={f}" for f in spec.filters])
-        body = (f"        if page is not None:\n"
-                f"            return ({wait}client.{spec.paged}({page_args})).items\n"
-                f"        return {wait}client.{spec.name}({filters + ', ' if filters else ''}limit=limit)")
+        chosen = textwrap.wrap("filters: dict[str, Any] = {" + ", ".join(f'"{f}": {f}' for f in spec.filters) + "}",
+                               100, initial_indent=" " * 8, subsequent_indent=" " * 12)
+        body = ("\n".join(chosen) + "\n"
+                f"        if page is not None:\n"
+                f"            result: {spec.returns} = ({wait}client.{spec.paged}(page, page_size, **filters)).items\n"
+                f"        else:\n"
+                f"            result = {wait}client.{spec.name}(**filters, limit=limit)")
+    elif spec.returns == "None":
+        body = f"        {wait}client.{spec.call}"
     else:
-        body = f"        return {wait}client.{spec.call}"
+        body = f"        result: {spec.returns} = {wait}client.{spec.call}"
+        if len(body) > 110:
+            method, _, args = spec.call.partition("(")
+            wrapped = textwrap.wrap(args.removesuffix(")"), 100, initial_indent=" " * 12, subsequent_indent=" " * 12)
+            body = f"        result: {spec.returns} = {wait}client.{method}(\n" + "\n".join(wrapped) + "\n        )"
     options = ("" if spec.retry_safe else ", safe_to_retry=False") + (f", twin_of={spec.name}" if asynchronous else "")
     doc = "" if asynchronous else _docstring(api, spec, False) + "\n"
     return (f'@api_task("{api.key}-{name}"{options})\n{header}\n{doc}'
-            f"    {a}with credentials.{opener}() as client:\n{body}\n")
+            f"    {a}with credentials.{opener}() as client:\n{body}\n"
+            f"    return {'None' if spec.returns == 'None' else 'result'}\n")
 
 
 def render_module(api: Api) -> str:
@@ -340,7 +352,8 @@ def render_module(api: Api) -> str:
     by_hand = [spec for spec in api.specs if spec.written_in]
     names = sorted(n for spec in specs + by_hand for n in (spec.name, "a" + spec.name))
     out = [
-        f'"""{api.title} tasks, each with its async twin (``a`` prefix), written from {api.source}.',
+        *textwrap.wrap(f'"""{api.title} tasks, each with its async twin (``a`` prefix), written from {api.source}.',
+                       100),
         "",
         *textwrap.wrap(f"Regenerate with ``make docs``; tests/test_task_catalogue.py fails when this is stale. "
                        f"{api.retries}", 100),

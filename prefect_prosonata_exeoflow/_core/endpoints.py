@@ -30,12 +30,12 @@ A paged endpoint (``paging=Paging(...)``) also makes the walk over every page
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator, Callable, Hashable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from .dialect import Reply
-from .http import ANY_SUCCESS, Call
+from .http import ANY_SUCCESS, AsyncClient, Call, SyncClient
 from .pagination import Page, aiterate_pages, iterate_pages
 from .paths import fill
 from .policy import is_idempotent
@@ -121,6 +121,19 @@ class Endpoint(Generic[T]):
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.attribute = name
+
+    if TYPE_CHECKING:
+        @overload
+        def __get__(self, obj: None, owner: type | None = None) -> Endpoint[T]: ...
+
+        @overload
+        def __get__(self, obj: SyncClient, owner: type | None = None) -> Callable[..., T]: ...
+
+        @overload
+        def __get__(self, obj: AsyncClient, owner: type | None = None) -> Callable[..., Awaitable[T]]: ...
+
+        @overload
+        def __get__(self, obj: Any, owner: type | None = None) -> Any: ...
 
     def __get__(self, obj: Any, owner: type | None = None) -> Any:
         """On a client: the method that sends the call (sync or async as the client is)."""
@@ -218,25 +231,33 @@ class Walk:
         return collect if self.collect else walk
 
 
-def declarer(api: str, model_parser: Callable[[type[Any]], Callable[[Reply], Any]]) -> Callable[..., Any]:
+class Declarer:
     """The ``@endpoint(method, path, returns, ...)`` decorator of one API.
 
-    ``returns`` is the answer's model; it is read with ``model_parser(returns)`` unless the
-    declaration passes its own ``parse``.
+    ``returns`` is the answer's model (``type(None)`` for no answer); it is read with
+    ``model_parser(returns)`` unless the declaration passes its own ``parse``.
     """
 
-    def endpoint(method: str, path: str, returns: Any, *, parse: Callable[[Reply], Any] | None = None,
+    def __init__(self, api: str, model_parser: Callable[[type[Any]], Callable[[Reply], Any]]) -> None:
+        self.api, self.model_parser = api, model_parser
+
+    def __call__(self, method: str, path: str, returns: type[T], *, parse: Callable[[Reply], T] | None = None,
                  idempotent: bool | None = None, empty_ok: frozenset[int] = _NOTHING, use_budget: bool = True,
-                 paging: Paging | None = None, example: str = "") -> Callable[[Callable[..., Request]], Endpoint[Any]]:
-        def declare(build: Callable[..., Request]) -> Endpoint[Any]:
-            reader = parse if parse is not None else (_nothing if returns is None else model_parser(returns))
-            return Endpoint(build, api=api, method=method, path=path, returns=returns, parse=reader,
-                            idempotent=idempotent, empty_ok=ANY_SUCCESS if returns is None else empty_ok,
+                 paging: Paging | None = None, example: str = "") -> Callable[[Callable[..., Request]], Endpoint[T]]:
+        nothing = returns is type(None)
+        reader = parse if parse is not None else (_nothing if nothing else self.model_parser(returns))
+
+        def declare(build: Callable[..., Request]) -> Endpoint[T]:
+            return Endpoint(build, api=self.api, method=method, path=path, returns=returns, parse=reader,
+                            idempotent=idempotent, empty_ok=ANY_SUCCESS if nothing else empty_ok,
                             use_budget=use_budget, paging=paging, example=example)
 
         return declare
 
-    return endpoint
+
+def declarer(api: str, model_parser: Callable[[type[Any]], Callable[[Reply], Any]]) -> Declarer:
+    """The ``@endpoint`` decorator of one API (see :class:`Declarer`)."""
+    return Declarer(api, model_parser)
 
 
 def _nothing(reply: Reply) -> None:
@@ -266,13 +287,16 @@ class Operation:
     example: str = ""
     #: The module of the API whose task is written by hand (it takes arguments the method does not).
     written_in: str = ""
+    #: What the sync method returns (the async one: an awaitable of it).
+    returns: str = ""
 
 
-def operation(task: str, *, sends: tuple[str, ...], example: str = "", written_in: str = "") -> Callable[[F], F]:
+def operation(task: str, *, sends: tuple[str, ...], returns: str, example: str = "",
+              written_in: str = "") -> Callable[[F], F]:
     """Mark a client method as the task ``task``, which sends the endpoints ``sends`` (never retried)."""
 
     def mark(method: F) -> F:
-        method.__operation__ = Operation(task, sends, False, example, written_in)  # type: ignore[attr-defined]
+        method.__operation__ = Operation(task, sends, False, example, written_in, returns)  # type: ignore[attr-defined]
         return method
 
     return mark

@@ -70,7 +70,9 @@ class _Stepper(Generic[A, T]):
     """Where a driver is in its plan: the last outcome or failure, to hand in at the next step."""
 
     def __init__(self, plan: Generator[A, Any, T]) -> None:
-        self.plan, self.outcome, self.failure = plan, None, None  # type: ignore[var-annotated]
+        self.plan = plan
+        self.outcome: Any = None
+        self.failure: BaseException | None = None
 
     def next(self) -> A | Finished[T]:
         action = advance(self.plan, self.outcome, self.failure)

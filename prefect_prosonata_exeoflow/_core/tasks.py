@@ -28,7 +28,7 @@ def retry_transient_only(task: Task[..., Any], task_run: TaskRun, state: State[A
     return isinstance(exc, (ServerError, APIConnectionError))
 
 
-def api_task(name: str, *, safe_to_retry: bool = True, twin_of: Task[..., Any] | None = None,
+def api_task(name: str, *, safe_to_retry: bool = True, twin_of: Any = None,
              **options: Any) -> Callable[[F], F]:
     """Decorate one endpoint's task function.
 
@@ -52,7 +52,8 @@ def api_task(name: str, *, safe_to_retry: bool = True, twin_of: Task[..., Any] |
         return decorator
 
     def decorate(fn: F) -> F:
-        fn.__doc__ = fn.__doc__ or twin_doc(twin_of.fn.__doc__ or "", twin_of.fn.__name__)
+        sync = getattr(twin_of, "fn", twin_of)  # the sync Task (typed as its function by this decorator)
+        fn.__doc__ = fn.__doc__ or twin_doc(sync.__doc__ or "", sync.__name__)
         return decorator(fn)
 
     return decorate
@@ -61,7 +62,7 @@ def api_task(name: str, *, safe_to_retry: bool = True, twin_of: Task[..., Any] |
 def twin_doc(doc: str, sync_name: str) -> str:
     """The sync task's docstring for its async twin: the example defines an async flow and awaits."""
     head, marker, example = doc.partition("Example:")
-    example = re.sub(rf"\bdef (\w+)\(\):", r"async def \1():", example)
+    example = re.sub(r"\bdef (\w+)\(\):", r"async def \1():", example)
     example = re.sub(rf"\b{sync_name}\(", f"await a{sync_name}(", example)
     example = re.sub(rf"import (.*)\b{sync_name}\b", rf"import \1a{sync_name}", example)
     return head + marker + example

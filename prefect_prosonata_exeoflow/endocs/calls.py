@@ -117,11 +117,29 @@ def _nested_contract(contract: m.ContractInput | None, what: str) -> None:
         raise _invalid(f"{what}.contract needs ext_id and name (EnDocs overwrites the stored contract with them)")
 
 
-def _body(model: BaseModel, rid: str, files: Iterable[FileLike] | None) -> dict[str, Any]:
-    body: dict[str, Any] = {"RequestID": rid, **model.to_wire()}  # type: ignore[attr-defined]
+def _upsert_key(item: BaseModel) -> None:
+    """A keyed upsert must carry its key, so that a repeat updates instead of duplicating."""
+    if isinstance(item, m.ExternalDocumentInput) and not (item.ext_id or item.meta_id or item.edi_id):
+        raise _invalid("document needs ext_id (or meta_id / edi_id) so that a repeat updates instead of duplicating")
+    if isinstance(item, m.LocalDocumentInput) and not item.ext_id:
+        raise _invalid("document needs ext_id: local documents are found by it alone")
+    if isinstance(item, m.ContractInput):
+        missing = [name for name in ("name", "organization", "contractor") if getattr(item, name) is None]
+        if missing:
+            raise _invalid(f"contract needs {', '.join(missing)}")
+        if not (item.ext_id or item.contract_id):
+            raise _invalid("contract needs ext_id (or contract_id) so that a repeat updates instead of duplicating")
+    else:
+        _nested_contract(item.contract, "document")  # type: ignore[attr-defined]
+
+
+def _upsert_request(item: BaseModel, files: Iterable[FileLike] | None, rid: str | None) -> Request:
+    """The body of the three keyed upserts: the record on the wire, its files, the log tag."""
+    _upsert_key(item)
+    body: dict[str, Any] = {"RequestID": request_tag(rid), **item.to_wire()}  # type: ignore[attr-defined]
     if files is not None:
         body["Binaries"] = encode_files(files)
-    return body
+    return Request(json=body)
 
 
 # -- parsing -----------------------------------------------------------------------------------------
@@ -201,7 +219,7 @@ def _feed_endpoint(key: str, model: type[BaseModel], name: str, summary: str) ->
         since_id: The largest id already processed (0 for everything).
         request_id: The ``RequestID`` the vendor logs the call under (default: a fresh UUID).
     """
-    declared: Endpoint[Any] = endpoint("GET", PATHS[key], m.Feed[model], example="since_id=0")(build)
+    declared: Endpoint[Any] = endpoint("GET", PATHS[key], m.Feed[model], example="since_id=0")(build)  # type: ignore[valid-type]
     return declared
 
 
@@ -302,7 +320,7 @@ class Endpoints:
         return Request(json=body)
 
     # Idempotent in effect: a repeat finds the scan already declined (NotFoundError), no second notice.
-    @endpoint("POST", PATHS["decline_non_form_document"], None, idempotent=True, example='306, approver="Петрова"')
+    @endpoint("POST", PATHS["decline_non_form_document"], type(None), idempotent=True, example='306, approver="Петрова"')
     def decline_non_form_document(
         non_form_id: int, *, approver: str | None = None, comment: str | None = None, request_id: str | None = None
     ) -> Request:
@@ -339,11 +357,7 @@ class Endpoints:
             files: Files to attach (each a ``(name, bytes)`` pair, a path or a FileContent).
             request_id: The ``RequestID`` the vendor logs the call under (default: a fresh UUID).
         """
-        doc = _model(m.ExternalDocumentInput, document, "document")
-        if not (doc.ext_id or doc.meta_id or doc.edi_id):
-            raise _invalid("document needs ext_id (or meta_id / edi_id) so that a repeat updates instead of duplicating")
-        _nested_contract(doc.contract, "document")
-        return Request(json=_body(doc, request_tag(request_id), files))
+        return _upsert_request(_model(m.ExternalDocumentInput, document, "document"), files, request_id)
 
     @endpoint("POST", PATHS["upsert_local_document"], m.UpsertResult[m.Document], parse=_upsert(m.Document),
               idempotent=True, empty_ok=NO_CONTENT, example="document")
@@ -360,11 +374,7 @@ class Endpoints:
             files: Files to attach (each a ``(name, bytes)`` pair, a path or a FileContent).
             request_id: The ``RequestID`` the vendor logs the call under (default: a fresh UUID).
         """
-        doc = _model(m.LocalDocumentInput, document, "document")
-        if not doc.ext_id:
-            raise _invalid("document needs ext_id: local documents are found by it alone")
-        _nested_contract(doc.contract, "document")
-        return Request(json=_body(doc, request_tag(request_id), files))
+        return _upsert_request(_model(m.LocalDocumentInput, document, "document"), files, request_id)
 
     @endpoint("POST", PATHS["upsert_contract"], m.UpsertResult[m.Contract], parse=_upsert(m.Contract),
               idempotent=True, empty_ok=NO_CONTENT, example="contract")
@@ -383,13 +393,7 @@ class Endpoints:
             files: Files to attach (each a ``(name, bytes)`` pair, a path or a FileContent).
             request_id: The ``RequestID`` the vendor logs the call under (default: a fresh UUID).
         """
-        item = _model(m.ContractInput, contract, "contract")
-        missing = [name for name in ("name", "organization", "contractor") if getattr(item, name) is None]
-        if missing:
-            raise _invalid(f"contract needs {', '.join(missing)}")
-        if not (item.ext_id or item.contract_id):
-            raise _invalid("contract needs ext_id (or contract_id) so that a repeat updates instead of duplicating")
-        return Request(json=_body(item, request_tag(request_id), files))
+        return _upsert_request(_model(m.ContractInput, contract, "contract"), files, request_id)
 
 
 #: The "new since" feeds by the name :meth:`EnDocsClient.iter_feed` takes.

@@ -10,9 +10,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .._core.tasks import api_task
-from .calls import FileKind, FileLike
+from .calls import FileKind
 from .credentials import EnDocsCredentials
-from .files import FileContent
+from .files import FileContent, FileLike
 from .models import ClientInfo, Contract, Document, Feed, NonFormDocument, UpsertResult, User
 from . import models as m
 
@@ -43,17 +43,20 @@ def get_client_info(credentials: EnDocsCredentials) -> ClientInfo:
 
         @flow
         def example():
-            return get_client_info(EnDocsCredentials.load("endocs"))
+            credentials = EnDocsCredentials.load("endocs")
+            return get_client_info(credentials)
         ```
     """
     with credentials.get_client() as client:
-        return client.get_client_info()
+        result: ClientInfo = client.get_client_info()
+    return result
 
 
 @api_task("endocs-aget_client_info", twin_of=get_client_info)
 async def aget_client_info(credentials: EnDocsCredentials) -> ClientInfo:
     async with credentials.get_async_client() as client:
-        return await client.get_client_info()
+        result: ClientInfo = await client.get_client_info()
+    return result
 
 
 @api_task("endocs-get_client_users")
@@ -73,17 +76,20 @@ def get_client_users(credentials: EnDocsCredentials) -> list[User]:
 
         @flow
         def example():
-            return get_client_users(EnDocsCredentials.load("endocs"))
+            credentials = EnDocsCredentials.load("endocs")
+            return get_client_users(credentials)
         ```
     """
     with credentials.get_client() as client:
-        return client.get_client_users()
+        result: list[User] = client.get_client_users()
+    return result
 
 
 @api_task("endocs-aget_client_users", twin_of=get_client_users)
 async def aget_client_users(credentials: EnDocsCredentials) -> list[User]:
     async with credentials.get_async_client() as client:
-        return await client.get_client_users()
+        result: list[User] = await client.get_client_users()
+    return result
 
 
 @api_task("endocs-get_non_form_documents")
@@ -109,11 +115,13 @@ def get_non_form_documents(
 
         @flow
         def example():
-            return get_non_form_documents(EnDocsCredentials.load("endocs"), since_id=0)
+            credentials = EnDocsCredentials.load("endocs")
+            return get_non_form_documents(credentials, since_id=0)
         ```
     """
     with credentials.get_client() as client:
-        return client.get_non_form_documents(since_id, request_id=request_id)
+        result: Feed[NonFormDocument] = client.get_non_form_documents(since_id, request_id=request_id)
+    return result
 
 
 @api_task("endocs-aget_non_form_documents", twin_of=get_non_form_documents)
@@ -123,7 +131,8 @@ async def aget_non_form_documents(
     request_id: str | None = None,
 ) -> Feed[NonFormDocument]:
     async with credentials.get_async_client() as client:
-        return await client.get_non_form_documents(since_id, request_id=request_id)
+        result: Feed[NonFormDocument] = await client.get_non_form_documents(since_id, request_id=request_id)
+    return result
 
 
 @api_task("endocs-get_new_contracts")
@@ -149,11 +158,13 @@ def get_new_contracts(
 
         @flow
         def example():
-            return get_new_contracts(EnDocsCredentials.load("endocs"), since_id=0)
+            credentials = EnDocsCredentials.load("endocs")
+            return get_new_contracts(credentials, since_id=0)
         ```
     """
     with credentials.get_client() as client:
-        return client.get_new_contracts(since_id, request_id=request_id)
+        result: Feed[Contract] = client.get_new_contracts(since_id, request_id=request_id)
+    return result
 
 
 @api_task("endocs-aget_new_contracts", twin_of=get_new_contracts)
@@ -163,7 +174,8 @@ async def aget_new_contracts(
     request_id: str | None = None,
 ) -> Feed[Contract]:
     async with credentials.get_async_client() as client:
-        return await client.get_new_contracts(since_id, request_id=request_id)
+        result: Feed[Contract] = await client.get_new_contracts(since_id, request_id=request_id)
+    return result
 
 
 @api_task("endocs-get_new_invoices")
@@ -189,11 +201,13 @@ def get_new_invoices(
 
         @flow
         def example():
-            return get_new_invoices(EnDocsCredentials.load("endocs"), since_id=0)
+            credentials = EnDocsCredentials.load("endocs")
+            return get_new_invoices(credentials, since_id=0)
         ```
     """
     with credentials.get_client() as client:
-        return client.get_new_invoices(since_id, request_id=request_id)
+        result: Feed[Document] = client.get_new_invoices(since_id, request_id=request_id)
+    return result
 
 
 @api_task("endocs-aget_new_invoices", twin_of=get_new_invoices)
@@ -203,7 +217,8 @@ async def aget_new_invoices(
     request_id: str | None = None,
 ) -> Feed[Document]:
     async with credentials.get_async_client() as client:
-        return await client.get_new_invoices(since_id, request_id=request_id)
+        result: Feed[Document] = await client.get_new_invoices(since_id, request_id=request_id)
+    return result
 
 
 @api_task("endocs-get_new_inputs")
@@ -229,11 +244,13 @@ def get_new_inputs(
 
         @flow
         def example():
-            return get_new_inputs(EnDocsCredentials.load("endocs"), since_id=0)
+            credentials = EnDocsCredentials.load("endocs")
+            return get_new_inputs(credentials, since_id=0)
         ```
     """
     with credentials.get_client() as client:
-        return client.get_new_inputs(since_id, request_id=request_id)
+        result: Feed[Document] = client.get_new_inputs(since_id, request_id=request_id)
+    return result
 
 
 @api_task("endocs-aget_new_inputs", twin_of=get_new_inputs)
@@ -243,7 +260,8 @@ async def aget_new_inputs(
     request_id: str | None = None,
 ) -> Feed[Document]:
     async with credentials.get_async_client() as client:
-        return await client.get_new_inputs(since_id, request_id=request_id)
+        result: Feed[Document] = await client.get_new_inputs(since_id, request_id=request_id)
+    return result
 
 
 @api_task("endocs-download_files")
@@ -269,11 +287,13 @@ def download_files(
 
         @flow
         def example():
-            return download_files(EnDocsCredentials.load("endocs"), 305, "NonFormID")
+            credentials = EnDocsCredentials.load("endocs")
+            return download_files(credentials, 305, "NonFormID")
         ```
     """
     with credentials.get_client() as client:
-        return client.download_files(item_id, kind)
+        result: list[FileContent] = client.download_files(item_id, kind)
+    return result
 
 
 @api_task("endocs-adownload_files", twin_of=download_files)
@@ -283,7 +303,8 @@ async def adownload_files(
     kind: FileKind | str,
 ) -> list[FileContent]:
     async with credentials.get_async_client() as client:
-        return await client.download_files(item_id, kind)
+        result: list[FileContent] = await client.download_files(item_id, kind)
+    return result
 
 
 @api_task("endocs-download_files_by_ext_id")
@@ -305,17 +326,20 @@ def download_files_by_ext_id(credentials: EnDocsCredentials, ext_id: str | int) 
 
         @flow
         def example():
-            return download_files_by_ext_id(EnDocsCredentials.load("endocs"), "1c-doc-10444")
+            credentials = EnDocsCredentials.load("endocs")
+            return download_files_by_ext_id(credentials, "1c-doc-10444")
         ```
     """
     with credentials.get_client() as client:
-        return client.download_files_by_ext_id(ext_id)
+        result: list[FileContent] = client.download_files_by_ext_id(ext_id)
+    return result
 
 
 @api_task("endocs-adownload_files_by_ext_id", twin_of=download_files_by_ext_id)
 async def adownload_files_by_ext_id(credentials: EnDocsCredentials, ext_id: str | int) -> list[FileContent]:
     async with credentials.get_async_client() as client:
-        return await client.download_files_by_ext_id(ext_id)
+        result: list[FileContent] = await client.download_files_by_ext_id(ext_id)
+    return result
 
 
 @api_task("endocs-download_document_files")
@@ -336,17 +360,20 @@ def download_document_files(credentials: EnDocsCredentials, document_id: int) ->
 
         @flow
         def example():
-            return download_document_files(EnDocsCredentials.load("endocs"), 10440)
+            credentials = EnDocsCredentials.load("endocs")
+            return download_document_files(credentials, 10440)
         ```
     """
     with credentials.get_client() as client:
-        return client.download_document_files(document_id)
+        result: list[FileContent] = client.download_document_files(document_id)
+    return result
 
 
 @api_task("endocs-adownload_document_files", twin_of=download_document_files)
 async def adownload_document_files(credentials: EnDocsCredentials, document_id: int) -> list[FileContent]:
     async with credentials.get_async_client() as client:
-        return await client.download_document_files(document_id)
+        result: list[FileContent] = await client.download_document_files(document_id)
+    return result
 
 
 @api_task("endocs-download_contract_files")
@@ -367,17 +394,20 @@ def download_contract_files(credentials: EnDocsCredentials, contract_id: int) ->
 
         @flow
         def example():
-            return download_contract_files(EnDocsCredentials.load("endocs"), 77)
+            credentials = EnDocsCredentials.load("endocs")
+            return download_contract_files(credentials, 77)
         ```
     """
     with credentials.get_client() as client:
-        return client.download_contract_files(contract_id)
+        result: list[FileContent] = client.download_contract_files(contract_id)
+    return result
 
 
 @api_task("endocs-adownload_contract_files", twin_of=download_contract_files)
 async def adownload_contract_files(credentials: EnDocsCredentials, contract_id: int) -> list[FileContent]:
     async with credentials.get_async_client() as client:
-        return await client.download_contract_files(contract_id)
+        result: list[FileContent] = await client.download_contract_files(contract_id)
+    return result
 
 
 @api_task("endocs-upload_non_form_document", safe_to_retry=False)
@@ -410,11 +440,16 @@ def upload_non_form_document(
 
         @flow
         def example():
-            return upload_non_form_document(EnDocsCredentials.load("endocs"), ("scan.pdf", b"%PDF-1.4 ..."), organization_id=5)
+            credentials = EnDocsCredentials.load("endocs")
+            return upload_non_form_document(credentials, ("scan.pdf", b"%PDF-1.4 ..."), organization_id=5)
         ```
     """
     with credentials.get_client() as client:
-        return client.upload_non_form_document(file, organization_id=organization_id, sender=sender, comment=comment, request_id=request_id)
+        result: NonFormDocument = client.upload_non_form_document(
+            file, organization_id=organization_id, sender=sender, comment=comment,
+            request_id=request_id
+        )
+    return result
 
 
 @api_task("endocs-aupload_non_form_document", safe_to_retry=False, twin_of=upload_non_form_document)
@@ -427,7 +462,11 @@ async def aupload_non_form_document(
     request_id: str | None = None,
 ) -> NonFormDocument:
     async with credentials.get_async_client() as client:
-        return await client.upload_non_form_document(file, organization_id=organization_id, sender=sender, comment=comment, request_id=request_id)
+        result: NonFormDocument = await client.upload_non_form_document(
+            file, organization_id=organization_id, sender=sender, comment=comment,
+            request_id=request_id
+        )
+    return result
 
 
 @api_task("endocs-decline_non_form_document")
@@ -458,11 +497,13 @@ def decline_non_form_document(
 
         @flow
         def example():
-            return decline_non_form_document(EnDocsCredentials.load("endocs"), 306, approver="Петрова")
+            credentials = EnDocsCredentials.load("endocs")
+            return decline_non_form_document(credentials, 306, approver="Петрова")
         ```
     """
     with credentials.get_client() as client:
-        return client.decline_non_form_document(non_form_id, approver=approver, comment=comment, request_id=request_id)
+        client.decline_non_form_document(non_form_id, approver=approver, comment=comment, request_id=request_id)
+    return None
 
 
 @api_task("endocs-adecline_non_form_document", twin_of=decline_non_form_document)
@@ -474,7 +515,8 @@ async def adecline_non_form_document(
     request_id: str | None = None,
 ) -> None:
     async with credentials.get_async_client() as client:
-        return await client.decline_non_form_document(non_form_id, approver=approver, comment=comment, request_id=request_id)
+        await client.decline_non_form_document(non_form_id, approver=approver, comment=comment, request_id=request_id)
+    return None
 
 
 @api_task("endocs-upsert_external_document")
@@ -503,11 +545,15 @@ def upsert_external_document(
 
         @flow
         def example():
-            return upsert_external_document(EnDocsCredentials.load("endocs"), document)
+            credentials = EnDocsCredentials.load("endocs")
+            return upsert_external_document(credentials, document)
         ```
     """
     with credentials.get_client() as client:
-        return client.upsert_external_document(document, files, request_id=request_id)
+        result: UpsertResult[Document] = client.upsert_external_document(
+            document, files, request_id=request_id
+        )
+    return result
 
 
 @api_task("endocs-aupsert_external_document", twin_of=upsert_external_document)
@@ -519,7 +565,10 @@ async def aupsert_external_document(
     request_id: str | None = None,
 ) -> UpsertResult[Document]:
     async with credentials.get_async_client() as client:
-        return await client.upsert_external_document(document, files, request_id=request_id)
+        result: UpsertResult[Document] = await client.upsert_external_document(
+            document, files, request_id=request_id
+        )
+    return result
 
 
 @api_task("endocs-upsert_local_document")
@@ -548,11 +597,13 @@ def upsert_local_document(
 
         @flow
         def example():
-            return upsert_local_document(EnDocsCredentials.load("endocs"), document)
+            credentials = EnDocsCredentials.load("endocs")
+            return upsert_local_document(credentials, document)
         ```
     """
     with credentials.get_client() as client:
-        return client.upsert_local_document(document, files, request_id=request_id)
+        result: UpsertResult[Document] = client.upsert_local_document(document, files, request_id=request_id)
+    return result
 
 
 @api_task("endocs-aupsert_local_document", twin_of=upsert_local_document)
@@ -564,7 +615,10 @@ async def aupsert_local_document(
     request_id: str | None = None,
 ) -> UpsertResult[Document]:
     async with credentials.get_async_client() as client:
-        return await client.upsert_local_document(document, files, request_id=request_id)
+        result: UpsertResult[Document] = await client.upsert_local_document(
+            document, files, request_id=request_id
+        )
+    return result
 
 
 @api_task("endocs-upsert_contract")
@@ -593,11 +647,13 @@ def upsert_contract(
 
         @flow
         def example():
-            return upsert_contract(EnDocsCredentials.load("endocs"), contract)
+            credentials = EnDocsCredentials.load("endocs")
+            return upsert_contract(credentials, contract)
         ```
     """
     with credentials.get_client() as client:
-        return client.upsert_contract(contract, files, request_id=request_id)
+        result: UpsertResult[Contract] = client.upsert_contract(contract, files, request_id=request_id)
+    return result
 
 
 @api_task("endocs-aupsert_contract", twin_of=upsert_contract)
@@ -609,4 +665,5 @@ async def aupsert_contract(
     request_id: str | None = None,
 ) -> UpsertResult[Contract]:
     async with credentials.get_async_client() as client:
-        return await client.upsert_contract(contract, files, request_id=request_id)
+        result: UpsertResult[Contract] = await client.upsert_contract(contract, files, request_id=request_id)
+    return result

@@ -18,8 +18,7 @@ from typing import Any, TypeVar
 from .._core.endpoints import operation
 from .._core.http import AsyncClient, SyncClient
 from .calls import DateLike, Endpoints
-from .models import Execution
-from .once import KeyMemo, OnceResult, once_plan
+from .once import KeyMemo, once_plan
 from .waiting import Plan, PollPolicy, Watch, arun_plan, execute_plan, run_plan, wait_plan
 
 T = TypeVar("T")
@@ -30,7 +29,11 @@ def _policy(timeout: float, poll_interval: float, max_poll_interval: float) -> P
 
 
 class _Operations(Endpoints):
-    """What both clients share: the endpoints, and the waits built on them (async: awaitables)."""
+    """What both clients share: the endpoints, and the waits built on them.
+
+    A wait returns what its ``@operation`` says (an Execution, a OnceResult) on the blocking
+    client and an awaitable of it on the async one, hence ``Any`` in the signatures.
+    """
 
     settings: Any
 
@@ -38,9 +41,10 @@ class _Operations(Endpoints):
                  stop: threading.Event | None = None) -> Any:
         raise NotImplementedError
 
-    @operation("wait_for_execution", sends=("get_execution", "cancel_execution"), example='"exec_100001"')
+    @operation("wait_for_execution", sends=("get_execution", "cancel_execution"), returns="Execution",
+               example='"exec_100001"')
     def wait_for_execution(self, execution_id: str, *, timeout: float = 600.0, poll_interval: float = 0.5,
-                           max_poll_interval: float = 10.0, raise_on_failure: bool = True) -> Execution:
+                           max_poll_interval: float = 10.0, raise_on_failure: bool = True) -> Any:
         """Wait for a started execution to end (as execute_workflow_and_wait does after starting it).
 
         Polls back off from ``poll_interval`` to ``max_poll_interval``; at ``timeout`` the execution
@@ -61,10 +65,10 @@ class _Operations(Endpoints):
 
     @operation("execute_workflow_and_wait",
                sends=("execute_workflow", "get_execution", "list_executions_page", "cancel_execution"),
-               example='"wf_100001", {"day": "2026-11-22"}, timeout=300')
+               returns="Execution", example='"wf_100001", {"day": "2026-11-22"}, timeout=300')
     def execute_and_wait(self, workflow_id: str, input: Mapping[str, Any] | None = None, *,
                          timeout: float = 600.0, poll_interval: float = 0.5, max_poll_interval: float = 10.0,
-                         raise_on_failure: bool = True) -> Execution:
+                         raise_on_failure: bool = True) -> Any:
         """Run a workflow to its end and return the final execution (output and steps).
 
         Execute is sent once; if its answer is lost, the execution it started is adopted. Fails
@@ -87,11 +91,11 @@ class _Operations(Endpoints):
 
     @operation("execute_workflow_once",
                sends=("list_executions_page", "get_execution", "execute_workflow", "cancel_execution"),
-               written_in="once_tasks")
+               returns="OnceResult", written_in="once_tasks")
     def execute_once(self, workflow_id: str, input: Mapping[str, Any] | None, key: str, *,
                      since: DateLike | None = None, lock: Any = None, timeout: float = 600.0,
                      poll_interval: float = 0.5, max_poll_interval: float = 10.0, raise_on_failure: bool = True,
-                     stop: threading.Event | None = None) -> OnceResult:
+                     stop: threading.Event | None = None) -> Any:
         """Run the workflow for ``key`` at most once (adopting or skipping what exists); see :mod:`.once`.
 
         ``since`` bounds the lookup (executions started earlier are not searched); ``lock`` is a

@@ -42,7 +42,8 @@ from .._core.logs import current_logger
 from .calls import MAX_PAGE_SIZE, Calls, DateLike
 from .dialect import API_NAME
 from .models import SUCCESS, Execution
-from .waiting import Hold, Plan, PollPolicy, Watch, start_plan, wait_plan
+from .._core.plans import Hold
+from .waiting import Plan, PollPolicy, Watch, start_plan, wait_plan
 
 #: The ``input`` field that carries the caller's key in every execution started once.
 IDEMPOTENCY_KEY = "idempotency_key"

@@ -64,9 +64,10 @@ def execute_workflow_once(credentials: ExeoflowCredentials, workflow_id: str, in
         ```
     """
     with credentials.get_client() as client:
-        return client.execute_once(workflow_id, input, key, since=since, lock=_lock(client, workflow_id, key, use_lock),
-                                   timeout=timeout, poll_interval=poll_interval,
-                                   max_poll_interval=max_poll_interval, raise_on_failure=raise_on_failure)
+        result: OnceResult = client.execute_once(
+            workflow_id, input, key, since=since, lock=_lock(client, workflow_id, key, use_lock), timeout=timeout,
+            poll_interval=poll_interval, max_poll_interval=max_poll_interval, raise_on_failure=raise_on_failure)
+    return result
 
 
 @api_task("exeoflow-aexecute_workflow_once", safe_to_retry=False, twin_of=execute_workflow_once)
@@ -75,7 +76,7 @@ async def aexecute_workflow_once(credentials: ExeoflowCredentials, workflow_id: 
                                  use_lock: bool = True, timeout: float = 600.0, poll_interval: float = 0.5,
                                  max_poll_interval: float = 10.0, raise_on_failure: bool = True) -> OnceResult:
     async with credentials.get_async_client() as client:
-        return await client.execute_once(workflow_id, input, key, since=since,
-                                         lock=_lock(client, workflow_id, key, use_lock), timeout=timeout,
-                                         poll_interval=poll_interval, max_poll_interval=max_poll_interval,
-                                         raise_on_failure=raise_on_failure)
+        result: OnceResult = await client.execute_once(
+            workflow_id, input, key, since=since, lock=_lock(client, workflow_id, key, use_lock), timeout=timeout,
+            poll_interval=poll_interval, max_poll_interval=max_poll_interval, raise_on_failure=raise_on_failure)
+    return result

@@ -1,4 +1,5 @@
-"""Exeoflow tasks, each with its async twin (``a`` prefix), written from ``calls.Endpoints`` and the client's ``@operation`` methods.
+"""Exeoflow tasks, each with its async twin (``a`` prefix), written from ``calls.Endpoints`` and the
+client's ``@operation`` methods.
 
 Regenerate with ``make docs``; tests/test_task_catalogue.py fails when this is stale. Creates,
 executes and invokes are never retried by Prefect.
@@ -54,13 +55,17 @@ def list_workflows(
 
         @flow
         def example():
-            return list_workflows(ExeoflowCredentials.load("exeoflow"), status="active")
+            credentials = ExeoflowCredentials.load("exeoflow")
+            return list_workflows(credentials, status="active")
         ```
     """
     with credentials.get_client() as client:
+        filters: dict[str, Any] = {"status": status}
         if page is not None:
-            return (client.list_workflows_page(page, page_size, status=status)).items
-        return client.list_workflows(status=status, limit=limit)
+            result: list[Workflow] = (client.list_workflows_page(page, page_size, **filters)).items
+        else:
+            result = client.list_workflows(**filters, limit=limit)
+    return result
 
 
 @api_task("exeoflow-alist_workflows", twin_of=list_workflows)
@@ -72,9 +77,12 @@ async def alist_workflows(
     page_size: int = 20,
 ) -> list[Workflow]:
     async with credentials.get_async_client() as client:
+        filters: dict[str, Any] = {"status": status}
         if page is not None:
-            return (await client.list_workflows_page(page, page_size, status=status)).items
-        return await client.list_workflows(status=status, limit=limit)
+            result: list[Workflow] = (await client.list_workflows_page(page, page_size, **filters)).items
+        else:
+            result = await client.list_workflows(**filters, limit=limit)
+    return result
 
 
 @api_task("exeoflow-get_workflow")
@@ -95,17 +103,20 @@ def get_workflow(credentials: ExeoflowCredentials, workflow_id: str) -> Workflow
 
         @flow
         def example():
-            return get_workflow(ExeoflowCredentials.load("exeoflow"), "wf_100001")
+            credentials = ExeoflowCredentials.load("exeoflow")
+            return get_workflow(credentials, "wf_100001")
         ```
     """
     with credentials.get_client() as client:
-        return client.get_workflow(workflow_id)
+        result: Workflow = client.get_workflow(workflow_id)
+    return result
 
 
 @api_task("exeoflow-aget_workflow", twin_of=get_workflow)
 async def aget_workflow(credentials: ExeoflowCredentials, workflow_id: str) -> Workflow:
     async with credentials.get_async_client() as client:
-        return await client.get_workflow(workflow_id)
+        result: Workflow = await client.get_workflow(workflow_id)
+    return result
 
 
 @api_task("exeoflow-create_workflow", safe_to_retry=False)
@@ -137,11 +148,13 @@ def create_workflow(
 
         @flow
         def example():
-            return create_workflow(ExeoflowCredentials.load("exeoflow"), "Nightly export")
+            credentials = ExeoflowCredentials.load("exeoflow")
+            return create_workflow(credentials, "Nightly export")
         ```
     """
     with credentials.get_client() as client:
-        return client.create_workflow(name, description, nodes, connections)
+        result: Workflow = client.create_workflow(name, description, nodes, connections)
+    return result
 
 
 @api_task("exeoflow-acreate_workflow", safe_to_retry=False, twin_of=create_workflow)
@@ -155,7 +168,8 @@ async def acreate_workflow(
     Any]] | None = None,
 ) -> Workflow:
     async with credentials.get_async_client() as client:
-        return await client.create_workflow(name, description, nodes, connections)
+        result: Workflow = await client.create_workflow(name, description, nodes, connections)
+    return result
 
 
 @api_task("exeoflow-update_workflow")
@@ -189,11 +203,15 @@ def update_workflow(
 
         @flow
         def example():
-            return update_workflow(ExeoflowCredentials.load("exeoflow"), "wf_100001", name="Nightly export v2")
+            credentials = ExeoflowCredentials.load("exeoflow")
+            return update_workflow(credentials, "wf_100001", name="Nightly export v2")
         ```
     """
     with credentials.get_client() as client:
-        return client.update_workflow(workflow_id, name=name, description=description, nodes=nodes, connections=connections)
+        result: Workflow = client.update_workflow(
+            workflow_id, name=name, description=description, nodes=nodes, connections=connections
+        )
+    return result
 
 
 @api_task("exeoflow-aupdate_workflow", twin_of=update_workflow)
@@ -208,7 +226,10 @@ async def aupdate_workflow(
     Any]] | None = None,
 ) -> Workflow:
     async with credentials.get_async_client() as client:
-        return await client.update_workflow(workflow_id, name=name, description=description, nodes=nodes, connections=connections)
+        result: Workflow = await client.update_workflow(
+            workflow_id, name=name, description=description, nodes=nodes, connections=connections
+        )
+    return result
 
 
 @api_task("exeoflow-delete_workflow")
@@ -229,17 +250,20 @@ def delete_workflow(credentials: ExeoflowCredentials, workflow_id: str) -> Delet
 
         @flow
         def example():
-            return delete_workflow(ExeoflowCredentials.load("exeoflow"), "wf_100001")
+            credentials = ExeoflowCredentials.load("exeoflow")
+            return delete_workflow(credentials, "wf_100001")
         ```
     """
     with credentials.get_client() as client:
-        return client.delete_workflow(workflow_id)
+        result: DeletedWorkflow = client.delete_workflow(workflow_id)
+    return result
 
 
 @api_task("exeoflow-adelete_workflow", twin_of=delete_workflow)
 async def adelete_workflow(credentials: ExeoflowCredentials, workflow_id: str) -> DeletedWorkflow:
     async with credentials.get_async_client() as client:
-        return await client.delete_workflow(workflow_id)
+        result: DeletedWorkflow = await client.delete_workflow(workflow_id)
+    return result
 
 
 @api_task("exeoflow-set_workflow_status")
@@ -261,17 +285,20 @@ def set_workflow_status(credentials: ExeoflowCredentials, workflow_id: str, stat
 
         @flow
         def example():
-            return set_workflow_status(ExeoflowCredentials.load("exeoflow"), "wf_100001", "active")
+            credentials = ExeoflowCredentials.load("exeoflow")
+            return set_workflow_status(credentials, "wf_100001", "active")
         ```
     """
     with credentials.get_client() as client:
-        return client.set_workflow_status(workflow_id, status)
+        result: Workflow = client.set_workflow_status(workflow_id, status)
+    return result
 
 
 @api_task("exeoflow-aset_workflow_status", twin_of=set_workflow_status)
 async def aset_workflow_status(credentials: ExeoflowCredentials, workflow_id: str, status: str) -> Workflow:
     async with credentials.get_async_client() as client:
-        return await client.set_workflow_status(workflow_id, status)
+        result: Workflow = await client.set_workflow_status(workflow_id, status)
+    return result
 
 
 @api_task("exeoflow-execute_workflow", safe_to_retry=False)
@@ -298,11 +325,13 @@ def execute_workflow(
 
         @flow
         def example():
-            return execute_workflow(ExeoflowCredentials.load("exeoflow"), "wf_100001", {"day": "2026-11-22"})
+            credentials = ExeoflowCredentials.load("exeoflow")
+            return execute_workflow(credentials, "wf_100001", {"day": "2026-11-22"})
         ```
     """
     with credentials.get_client() as client:
-        return client.execute_workflow(workflow_id, input)
+        result: ExecutionStarted = client.execute_workflow(workflow_id, input)
+    return result
 
 
 @api_task("exeoflow-aexecute_workflow", safe_to_retry=False, twin_of=execute_workflow)
@@ -313,7 +342,8 @@ async def aexecute_workflow(
     Any] | None = None,
 ) -> ExecutionStarted:
     async with credentials.get_async_client() as client:
-        return await client.execute_workflow(workflow_id, input)
+        result: ExecutionStarted = await client.execute_workflow(workflow_id, input)
+    return result
 
 
 @api_task("exeoflow-list_executions")
@@ -350,13 +380,18 @@ def list_executions(
 
         @flow
         def example():
-            return list_executions(ExeoflowCredentials.load("exeoflow"), workflow_id="wf_100001", status="failed")
+            credentials = ExeoflowCredentials.load("exeoflow")
+            return list_executions(credentials, workflow_id="wf_100001", status="failed")
         ```
     """
     with credentials.get_client() as client:
+        filters: dict[str, Any] = {"workflow_id": workflow_id, "status": status, "date_from":
+            date_from, "date_to": date_to}
         if page is not None:
-            return (client.list_executions_page(page, page_size, workflow_id=workflow_id, status=status, date_from=date_from, date_to=date_to)).items
-        return client.list_executions(workflow_id=workflow_id, status=status, date_from=date_from, date_to=date_to, limit=limit)
+            result: list[Execution] = (client.list_executions_page(page, page_size, **filters)).items
+        else:
+            result = client.list_executions(**filters, limit=limit)
+    return result
 
 
 @api_task("exeoflow-alist_executions", twin_of=list_executions)
@@ -371,9 +406,13 @@ async def alist_executions(
     page_size: int = 20,
 ) -> list[Execution]:
     async with credentials.get_async_client() as client:
+        filters: dict[str, Any] = {"workflow_id": workflow_id, "status": status, "date_from":
+            date_from, "date_to": date_to}
         if page is not None:
-            return (await client.list_executions_page(page, page_size, workflow_id=workflow_id, status=status, date_from=date_from, date_to=date_to)).items
-        return await client.list_executions(workflow_id=workflow_id, status=status, date_from=date_from, date_to=date_to, limit=limit)
+            result: list[Execution] = (await client.list_executions_page(page, page_size, **filters)).items
+        else:
+            result = await client.list_executions(**filters, limit=limit)
+    return result
 
 
 @api_task("exeoflow-get_execution")
@@ -394,17 +433,20 @@ def get_execution(credentials: ExeoflowCredentials, execution_id: str) -> Execut
 
         @flow
         def example():
-            return get_execution(ExeoflowCredentials.load("exeoflow"), "exec_100001")
+            credentials = ExeoflowCredentials.load("exeoflow")
+            return get_execution(credentials, "exec_100001")
         ```
     """
     with credentials.get_client() as client:
-        return client.get_execution(execution_id)
+        result: Execution = client.get_execution(execution_id)
+    return result
 
 
 @api_task("exeoflow-aget_execution", twin_of=get_execution)
 async def aget_execution(credentials: ExeoflowCredentials, execution_id: str) -> Execution:
     async with credentials.get_async_client() as client:
-        return await client.get_execution(execution_id)
+        result: Execution = await client.get_execution(execution_id)
+    return result
 
 
 @api_task("exeoflow-cancel_execution")
@@ -425,17 +467,20 @@ def cancel_execution(credentials: ExeoflowCredentials, execution_id: str) -> Exe
 
         @flow
         def example():
-            return cancel_execution(ExeoflowCredentials.load("exeoflow"), "exec_100001")
+            credentials = ExeoflowCredentials.load("exeoflow")
+            return cancel_execution(credentials, "exec_100001")
         ```
     """
     with credentials.get_client() as client:
-        return client.cancel_execution(execution_id)
+        result: Execution = client.cancel_execution(execution_id)
+    return result
 
 
 @api_task("exeoflow-acancel_execution", twin_of=cancel_execution)
 async def acancel_execution(credentials: ExeoflowCredentials, execution_id: str) -> Execution:
     async with credentials.get_async_client() as client:
-        return await client.cancel_execution(execution_id)
+        result: Execution = await client.cancel_execution(execution_id)
+    return result
 
 
 @api_task("exeoflow-create_webhook", safe_to_retry=False)
@@ -465,11 +510,15 @@ def create_webhook(
 
         @flow
         def example():
-            return create_webhook(ExeoflowCredentials.load("exeoflow"), "wf_100001", "From the shop")
+            credentials = ExeoflowCredentials.load("exeoflow")
+            return create_webhook(credentials, "wf_100001", "From the shop")
         ```
     """
     with credentials.get_client() as client:
-        return client.create_webhook(workflow_id, name, method=method, authentication=authentication)
+        result: Webhook = client.create_webhook(
+            workflow_id, name, method=method, authentication=authentication
+        )
+    return result
 
 
 @api_task("exeoflow-acreate_webhook", safe_to_retry=False, twin_of=create_webhook)
@@ -481,7 +530,10 @@ async def acreate_webhook(
     authentication: bool = True,
 ) -> Webhook:
     async with credentials.get_async_client() as client:
-        return await client.create_webhook(workflow_id, name, method=method, authentication=authentication)
+        result: Webhook = await client.create_webhook(
+            workflow_id, name, method=method, authentication=authentication
+        )
+    return result
 
 
 @api_task("exeoflow-list_webhooks")
@@ -502,17 +554,20 @@ def list_webhooks(credentials: ExeoflowCredentials, workflow_id: str | None = No
 
         @flow
         def example():
-            return list_webhooks(ExeoflowCredentials.load("exeoflow"), "wf_100001")
+            credentials = ExeoflowCredentials.load("exeoflow")
+            return list_webhooks(credentials, "wf_100001")
         ```
     """
     with credentials.get_client() as client:
-        return client.list_webhooks(workflow_id)
+        result: list[Webhook] = client.list_webhooks(workflow_id)
+    return result
 
 
 @api_task("exeoflow-alist_webhooks", twin_of=list_webhooks)
 async def alist_webhooks(credentials: ExeoflowCredentials, workflow_id: str | None = None) -> list[Webhook]:
     async with credentials.get_async_client() as client:
-        return await client.list_webhooks(workflow_id)
+        result: list[Webhook] = await client.list_webhooks(workflow_id)
+    return result
 
 
 @api_task("exeoflow-invoke_webhook", safe_to_retry=False)
@@ -543,11 +598,13 @@ def invoke_webhook(
 
         @flow
         def example():
-            return invoke_webhook(ExeoflowCredentials.load("exeoflow"), webhook, {"order": 42})
+            credentials = ExeoflowCredentials.load("exeoflow")
+            return invoke_webhook(credentials, webhook, {"order": 42})
         ```
     """
     with credentials.get_client() as client:
-        return client.invoke_webhook(webhook, payload, token=token, method=method)
+        result: ExecutionStarted = client.invoke_webhook(webhook, payload, token=token, method=method)
+    return result
 
 
 @api_task("exeoflow-ainvoke_webhook", safe_to_retry=False, twin_of=invoke_webhook)
@@ -560,7 +617,8 @@ async def ainvoke_webhook(
     method: str | None = None,
 ) -> ExecutionStarted:
     async with credentials.get_async_client() as client:
-        return await client.invoke_webhook(webhook, payload, token=token, method=method)
+        result: ExecutionStarted = await client.invoke_webhook(webhook, payload, token=token, method=method)
+    return result
 
 
 @api_task("exeoflow-wait_for_execution", safe_to_retry=False)
@@ -593,11 +651,16 @@ def wait_for_execution(
 
         @flow
         def example():
-            return wait_for_execution(ExeoflowCredentials.load("exeoflow"), "exec_100001")
+            credentials = ExeoflowCredentials.load("exeoflow")
+            return wait_for_execution(credentials, "exec_100001")
         ```
     """
     with credentials.get_client() as client:
-        return client.wait_for_execution(execution_id, timeout=timeout, poll_interval=poll_interval, max_poll_interval=max_poll_interval, raise_on_failure=raise_on_failure)
+        result: Execution = client.wait_for_execution(
+            execution_id, timeout=timeout, poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval, raise_on_failure=raise_on_failure
+        )
+    return result
 
 
 @api_task("exeoflow-await_for_execution", safe_to_retry=False, twin_of=wait_for_execution)
@@ -610,7 +673,11 @@ async def await_for_execution(
     raise_on_failure: bool = True,
 ) -> Execution:
     async with credentials.get_async_client() as client:
-        return await client.wait_for_execution(execution_id, timeout=timeout, poll_interval=poll_interval, max_poll_interval=max_poll_interval, raise_on_failure=raise_on_failure)
+        result: Execution = await client.wait_for_execution(
+            execution_id, timeout=timeout, poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval, raise_on_failure=raise_on_failure
+        )
+    return result
 
 
 @api_task("exeoflow-execute_workflow_and_wait", safe_to_retry=False)
@@ -646,11 +713,16 @@ def execute_workflow_and_wait(
 
         @flow
         def example():
-            return execute_workflow_and_wait(ExeoflowCredentials.load("exeoflow"), "wf_100001", {"day": "2026-11-22"}, timeout=300)
+            credentials = ExeoflowCredentials.load("exeoflow")
+            return execute_workflow_and_wait(credentials, "wf_100001", {"day": "2026-11-22"}, timeout=300)
         ```
     """
     with credentials.get_client() as client:
-        return client.execute_and_wait(workflow_id, input, timeout=timeout, poll_interval=poll_interval, max_poll_interval=max_poll_interval, raise_on_failure=raise_on_failure)
+        result: Execution = client.execute_and_wait(
+            workflow_id, input, timeout=timeout, poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval, raise_on_failure=raise_on_failure
+        )
+    return result
 
 
 @api_task("exeoflow-aexecute_workflow_and_wait", safe_to_retry=False, twin_of=execute_workflow_and_wait)
@@ -665,4 +737,8 @@ async def aexecute_workflow_and_wait(
     raise_on_failure: bool = True,
 ) -> Execution:
     async with credentials.get_async_client() as client:
-        return await client.execute_and_wait(workflow_id, input, timeout=timeout, poll_interval=poll_interval, max_poll_interval=max_poll_interval, raise_on_failure=raise_on_failure)
+        result: Execution = await client.execute_and_wait(
+            workflow_id, input, timeout=timeout, poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval, raise_on_failure=raise_on_failure
+        )
+    return result

@@ -253,9 +253,9 @@ def run_plan(client: SyncClient, plan: Plan[T], watch: Watch, *, lock: Any = Non
             try:
                 client.call(Calls.cancel_execution(execution_id))
             except Exception as cancel_error:  # noqa: BLE001 - best effort, the first error matters
-                _cancelled(watch, cancel_error)
+                _cancelled(watch, execution_id, cancel_error)
             else:
-                _cancelled(watch, None)
+                _cancelled(watch, execution_id, None)
         raise
     finally:
         held.close()
@@ -291,9 +291,9 @@ async def arun_plan(client: AsyncClient, plan: Plan[T], watch: Watch, *, lock: A
             try:
                 await asyncio.shield(cancelling)
             except BaseException as cancel_error:  # noqa: BLE001 - best effort
-                _cancelled(watch, cancel_error)
+                _cancelled(watch, execution_id, cancel_error)
             else:
-                _cancelled(watch, None)
+                _cancelled(watch, execution_id, None)
         raise
     finally:
         await held.aclose()
@@ -311,16 +311,15 @@ def _to_cancel(watch: Watch, exc: BaseException) -> str | None:
     return watch.execution_id
 
 
-def _cancelled(watch: Watch, error: BaseException | None) -> None:
+def _cancelled(watch: Watch, execution_id: str, error: BaseException | None) -> None:
     """Log (and send the event of) the cancel of an abandoned wait's execution, or why it failed."""
-    execution_id = watch.execution_id
     if error is not None:
         return _log_cancel_failed(execution_id, error)
     current_logger().warning("%s: execution %s cancelled", API_NAME, execution_id)
     events.execution_event("cancelled", watch.base_url, None, execution_id, reason="wait abandoned")
 
 
-def _log_cancel_failed(execution_id: str | None, exc: BaseException) -> None:
+def _log_cancel_failed(execution_id: str, exc: BaseException) -> None:
     if isinstance(exc, BadRequestError):  # "not running": it ended on its own meanwhile
         current_logger().info("%s: execution %s had already ended (%s)", API_NAME, execution_id, exc.code)
         return

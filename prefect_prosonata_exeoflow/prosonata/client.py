@@ -18,9 +18,9 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 
 from .._core.dialect import Reply
-from .._core.endpoints import Endpoint, Paging, Request, declarer
+from .._core.endpoints import Paging, Request, declarer
 from .._core.errors import InvalidRequestError, MalformedResponseError
-from .._core.http import ANY_SUCCESS, NO_CONTENT, AsyncClient, SyncClient
+from .._core.http import NO_CONTENT, AsyncClient, SyncClient
 from .._core.pagination import Page
 from .dialect import API_NAME, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from .encoding import OrderBy, check_id, check_page_args, encode_body, encode_filters, encode_order
@@ -116,7 +116,7 @@ def declare(resource: Resource) -> dict[str, Any]:
         path = item(item_id)
         return Request(path=path, json=encode_body(resource, _merge(data, fields), creating=False))
 
-    @endpoint("DELETE", one, None)
+    @endpoint("DELETE", one, type(None))
     def delete(item_id: int | str) -> Request:
         """Delete one row by its id."""
         _require(resource, "delete")
@@ -130,7 +130,14 @@ class ResourceAccessor(Generic[M]):
     """The calls of one resource on one client, e.g. ``client.project_times`` (async: awaitables)."""
 
     resource: Resource
-    page: Endpoint[ListPage]
+    # Declared per resource by declare(); sync or async as the client is, hence Any here.
+    page: Any
+    iter: Any
+    list: Any
+    get: Any
+    create: Any
+    update: Any
+    delete: Any
 
     def __init__(self, client: SyncClient | AsyncClient) -> None:
         self.call, self.settings, self.asynchronous = client.call, client.settings, client.asynchronous

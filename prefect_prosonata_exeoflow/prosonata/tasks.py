@@ -1,4 +1,5 @@
-"""ProSonata tasks, each with its async twin (``a`` prefix), written from the rows of ``resources.RESOURCES``.
+"""ProSonata tasks, each with its async twin (``a`` prefix), written from the rows of
+``resources.RESOURCES``.
 
 Regenerate with ``make docs``; tests/test_task_catalogue.py fails when this is stale. Creates are
 never retried by Prefect.
@@ -70,11 +71,13 @@ def list_projects(
 
         @flow
         def example():
-            return list_projects(ProSonataCredentials.load("prosonata"), limit=10)
+            credentials = ProSonataCredentials.load("prosonata")
+            return list_projects(credentials, limit=10)
         ```
     """
     with credentials.get_client() as client:
-        return client.projects.list(limit=limit, order_by=order_by, **(filters or {}))
+        result: list[m.Project] = client.projects.list(limit=limit, order_by=order_by, **(filters or {}))
+    return result
 
 
 @api_task("prosonata-alist_projects", twin_of=list_projects)
@@ -86,7 +89,10 @@ async def alist_projects(
     limit: int | None = None,
 ) -> list[m.Project]:
     async with credentials.get_async_client() as client:
-        return await client.projects.list(limit=limit, order_by=order_by, **(filters or {}))
+        result: list[m.Project] = await client.projects.list(
+            limit=limit, order_by=order_by, **(filters or {})
+        )
+    return result
 
 
 @api_task("prosonata-get_project")
@@ -107,17 +113,20 @@ def get_project(credentials: ProSonataCredentials, item_id: int) -> m.Project:
 
         @flow
         def example():
-            return get_project(ProSonataCredentials.load("prosonata"), 1)
+            credentials = ProSonataCredentials.load("prosonata")
+            return get_project(credentials, 1)
         ```
     """
     with credentials.get_client() as client:
-        return client.projects.get(item_id)
+        result: m.Project = client.projects.get(item_id)
+    return result
 
 
 @api_task("prosonata-aget_project", twin_of=get_project)
 async def aget_project(credentials: ProSonataCredentials, item_id: int) -> m.Project:
     async with credentials.get_async_client() as client:
-        return await client.projects.get(item_id)
+        result: m.Project = await client.projects.get(item_id)
+    return result
 
 
 @api_task("prosonata-create_project", safe_to_retry=False)
@@ -139,17 +148,20 @@ def create_project(credentials: ProSonataCredentials, fields: dict[str, Any]) ->
 
         @flow
         def example():
-            return create_project(ProSonataCredentials.load("prosonata"), {"projectName": ..., "customerID": ..., "contactID": ...})
+            credentials = ProSonataCredentials.load("prosonata")
+            return create_project(credentials, {"projectName": ..., "customerID": ..., "contactID": ...})
         ```
     """
     with credentials.get_client() as client:
-        return client.projects.create(fields)
+        result: m.Project = client.projects.create(fields)
+    return result
 
 
 @api_task("prosonata-acreate_project", safe_to_retry=False, twin_of=create_project)
 async def acreate_project(credentials: ProSonataCredentials, fields: dict[str, Any]) -> m.Project:
     async with credentials.get_async_client() as client:
-        return await client.projects.create(fields)
+        result: m.Project = await client.projects.create(fields)
+    return result
 
 
 @api_task("prosonata-update_project")
@@ -171,11 +183,13 @@ def update_project(credentials: ProSonataCredentials, item_id: int, fields: dict
 
         @flow
         def example():
-            return update_project(ProSonataCredentials.load("prosonata"), 1, {"...": ...})
+            credentials = ProSonataCredentials.load("prosonata")
+            return update_project(credentials, 1, {"...": ...})
         ```
     """
     with credentials.get_client() as client:
-        return client.projects.update(item_id, fields)
+        result: m.Project = client.projects.update(item_id, fields)
+    return result
 
 
 @api_task("prosonata-aupdate_project", twin_of=update_project)
@@ -186,7 +200,8 @@ async def aupdate_project(
     Any],
 ) -> m.Project:
     async with credentials.get_async_client() as client:
-        return await client.projects.update(item_id, fields)
+        result: m.Project = await client.projects.update(item_id, fields)
+    return result
 
 
 @api_task("prosonata-list_project_times")
@@ -220,11 +235,15 @@ def list_project_times(
 
         @flow
         def example():
-            return list_project_times(ProSonataCredentials.load("prosonata"), limit=10)
+            credentials = ProSonataCredentials.load("prosonata")
+            return list_project_times(credentials, limit=10)
         ```
     """
     with credentials.get_client() as client:
-        return client.project_times.list(limit=limit, order_by=order_by, **(filters or {}))
+        result: list[m.ProjectTime] = client.project_times.list(
+            limit=limit, order_by=order_by, **(filters or {})
+        )
+    return result
 
 
 @api_task("prosonata-alist_project_times", twin_of=list_project_times)
@@ -236,7 +255,10 @@ async def alist_project_times(
     limit: int | None = None,
 ) -> list[m.ProjectTime]:
     async with credentials.get_async_client() as client:
-        return await client.project_times.list(limit=limit, order_by=order_by, **(filters or {}))
+        result: list[m.ProjectTime] = await client.project_times.list(
+            limit=limit, order_by=order_by, **(filters or {})
+        )
+    return result
 
 
 @api_task("prosonata-get_project_time")
@@ -257,17 +279,20 @@ def get_project_time(credentials: ProSonataCredentials, item_id: int) -> m.Proje
 
         @flow
         def example():
-            return get_project_time(ProSonataCredentials.load("prosonata"), 1)
+            credentials = ProSonataCredentials.load("prosonata")
+            return get_project_time(credentials, 1)
         ```
     """
     with credentials.get_client() as client:
-        return client.project_times.get(item_id)
+        result: m.ProjectTime = client.project_times.get(item_id)
+    return result
 
 
 @api_task("prosonata-aget_project_time", twin_of=get_project_time)
 async def aget_project_time(credentials: ProSonataCredentials, item_id: int) -> m.ProjectTime:
     async with credentials.get_async_client() as client:
-        return await client.project_times.get(item_id)
+        result: m.ProjectTime = await client.project_times.get(item_id)
+    return result
 
 
 @api_task("prosonata-create_project_time", safe_to_retry=False)
@@ -289,17 +314,20 @@ def create_project_time(credentials: ProSonataCredentials, fields: dict[str, Any
 
         @flow
         def example():
-            return create_project_time(ProSonataCredentials.load("prosonata"), {"category": ..., "projectID": ...})
+            credentials = ProSonataCredentials.load("prosonata")
+            return create_project_time(credentials, {"category": ..., "projectID": ...})
         ```
     """
     with credentials.get_client() as client:
-        return client.project_times.create(fields)
+        result: m.ProjectTime = client.project_times.create(fields)
+    return result
 
 
 @api_task("prosonata-acreate_project_time", safe_to_retry=False, twin_of=create_project_time)
 async def acreate_project_time(credentials: ProSonataCredentials, fields: dict[str, Any]) -> m.ProjectTime:
     async with credentials.get_async_client() as client:
-        return await client.project_times.create(fields)
+        result: m.ProjectTime = await client.project_times.create(fields)
+    return result
 
 
 @api_task("prosonata-update_project_time")
@@ -326,11 +354,13 @@ def update_project_time(
 
         @flow
         def example():
-            return update_project_time(ProSonataCredentials.load("prosonata"), 1, {"...": ...})
+            credentials = ProSonataCredentials.load("prosonata")
+            return update_project_time(credentials, 1, {"...": ...})
         ```
     """
     with credentials.get_client() as client:
-        return client.project_times.update(item_id, fields)
+        result: m.ProjectTime = client.project_times.update(item_id, fields)
+    return result
 
 
 @api_task("prosonata-aupdate_project_time", twin_of=update_project_time)
@@ -341,7 +371,8 @@ async def aupdate_project_time(
     Any],
 ) -> m.ProjectTime:
     async with credentials.get_async_client() as client:
-        return await client.project_times.update(item_id, fields)
+        result: m.ProjectTime = await client.project_times.update(item_id, fields)
+    return result
 
 
 @api_task("prosonata-delete_project_time")
@@ -362,17 +393,20 @@ def delete_project_time(credentials: ProSonataCredentials, item_id: int) -> None
 
         @flow
         def example():
-            return delete_project_time(ProSonataCredentials.load("prosonata"), 1)
+            credentials = ProSonataCredentials.load("prosonata")
+            return delete_project_time(credentials, 1)
         ```
     """
     with credentials.get_client() as client:
-        return client.project_times.delete(item_id)
+        client.project_times.delete(item_id)
+    return None
 
 
 @api_task("prosonata-adelete_project_time", twin_of=delete_project_time)
 async def adelete_project_time(credentials: ProSonataCredentials, item_id: int) -> None:
     async with credentials.get_async_client() as client:
-        return await client.project_times.delete(item_id)
+        await client.project_times.delete(item_id)
+    return None
 
 
 @api_task("prosonata-list_time_categories")
@@ -405,11 +439,15 @@ def list_time_categories(
 
         @flow
         def example():
-            return list_time_categories(ProSonataCredentials.load("prosonata"), limit=10)
+            credentials = ProSonataCredentials.load("prosonata")
+            return list_time_categories(credentials, limit=10)
         ```
     """
     with credentials.get_client() as client:
-        return client.time_categories.list(limit=limit, order_by=order_by, **(filters or {}))
+        result: list[m.TimeCategory] = client.time_categories.list(
+            limit=limit, order_by=order_by, **(filters or {})
+        )
+    return result
 
 
 @api_task("prosonata-alist_time_categories", twin_of=list_time_categories)
@@ -421,7 +459,10 @@ async def alist_time_categories(
     limit: int | None = None,
 ) -> list[m.TimeCategory]:
     async with credentials.get_async_client() as client:
-        return await client.time_categories.list(limit=limit, order_by=order_by, **(filters or {}))
+        result: list[m.TimeCategory] = await client.time_categories.list(
+            limit=limit, order_by=order_by, **(filters or {})
+        )
+    return result
 
 
 @api_task("prosonata-get_time_category")
@@ -442,17 +483,20 @@ def get_time_category(credentials: ProSonataCredentials, item_id: int) -> m.Time
 
         @flow
         def example():
-            return get_time_category(ProSonataCredentials.load("prosonata"), 1)
+            credentials = ProSonataCredentials.load("prosonata")
+            return get_time_category(credentials, 1)
         ```
     """
     with credentials.get_client() as client:
-        return client.time_categories.get(item_id)
+        result: m.TimeCategory = client.time_categories.get(item_id)
+    return result
 
 
 @api_task("prosonata-aget_time_category", twin_of=get_time_category)
 async def aget_time_category(credentials: ProSonataCredentials, item_id: int) -> m.TimeCategory:
     async with credentials.get_async_client() as client:
-        return await client.time_categories.get(item_id)
+        result: m.TimeCategory = await client.time_categories.get(item_id)
+    return result
 
 
 @api_task("prosonata-list_project_tasks")
@@ -488,11 +532,15 @@ def list_project_tasks(
 
         @flow
         def example():
-            return list_project_tasks(ProSonataCredentials.load("prosonata"), limit=10)
+            credentials = ProSonataCredentials.load("prosonata")
+            return list_project_tasks(credentials, limit=10)
         ```
     """
     with credentials.get_client() as client:
-        return client.project_tasks.list(limit=limit, order_by=order_by, **(filters or {}))
+        result: list[m.ProjectTask] = client.project_tasks.list(
+            limit=limit, order_by=order_by, **(filters or {})
+        )
+    return result
 
 
 @api_task("prosonata-alist_project_tasks", twin_of=list_project_tasks)
@@ -504,7 +552,10 @@ async def alist_project_tasks(
     limit: int | None = None,
 ) -> list[m.ProjectTask]:
     async with credentials.get_async_client() as client:
-        return await client.project_tasks.list(limit=limit, order_by=order_by, **(filters or {}))
+        result: list[m.ProjectTask] = await client.project_tasks.list(
+            limit=limit, order_by=order_by, **(filters or {})
+        )
+    return result
 
 
 @api_task("prosonata-get_project_task")
@@ -525,17 +576,20 @@ def get_project_task(credentials: ProSonataCredentials, item_id: int) -> m.Proje
 
         @flow
         def example():
-            return get_project_task(ProSonataCredentials.load("prosonata"), 1)
+            credentials = ProSonataCredentials.load("prosonata")
+            return get_project_task(credentials, 1)
         ```
     """
     with credentials.get_client() as client:
-        return client.project_tasks.get(item_id)
+        result: m.ProjectTask = client.project_tasks.get(item_id)
+    return result
 
 
 @api_task("prosonata-aget_project_task", twin_of=get_project_task)
 async def aget_project_task(credentials: ProSonataCredentials, item_id: int) -> m.ProjectTask:
     async with credentials.get_async_client() as client:
-        return await client.project_tasks.get(item_id)
+        result: m.ProjectTask = await client.project_tasks.get(item_id)
+    return result
 
 
 @api_task("prosonata-create_project_task", safe_to_retry=False)
@@ -557,17 +611,20 @@ def create_project_task(credentials: ProSonataCredentials, fields: dict[str, Any
 
         @flow
         def example():
-            return create_project_task(ProSonataCredentials.load("prosonata"), {"taskName": ..., "projectID": ...})
+            credentials = ProSonataCredentials.load("prosonata")
+            return create_project_task(credentials, {"taskName": ..., "projectID": ...})
         ```
     """
     with credentials.get_client() as client:
-        return client.project_tasks.create(fields)
+        result: m.ProjectTask = client.project_tasks.create(fields)
+    return result
 
 
 @api_task("prosonata-acreate_project_task", safe_to_retry=False, twin_of=create_project_task)
 async def acreate_project_task(credentials: ProSonataCredentials, fields: dict[str, Any]) -> m.ProjectTask:
     async with credentials.get_async_client() as client:
-        return await client.project_tasks.create(fields)
+        result: m.ProjectTask = await client.project_tasks.create(fields)
+    return result
 
 
 @api_task("prosonata-update_project_task")
@@ -594,11 +651,13 @@ def update_project_task(
 
         @flow
         def example():
-            return update_project_task(ProSonataCredentials.load("prosonata"), 1, {"...": ...})
+            credentials = ProSonataCredentials.load("prosonata")
+            return update_project_task(credentials, 1, {"...": ...})
         ```
     """
     with credentials.get_client() as client:
-        return client.project_tasks.update(item_id, fields)
+        result: m.ProjectTask = client.project_tasks.update(item_id, fields)
+    return result
 
 
 @api_task("prosonata-aupdate_project_task", twin_of=update_project_task)
@@ -609,7 +668,8 @@ async def aupdate_project_task(
     Any],
 ) -> m.ProjectTask:
     async with credentials.get_async_client() as client:
-        return await client.project_tasks.update(item_id, fields)
+        result: m.ProjectTask = await client.project_tasks.update(item_id, fields)
+    return result
 
 
 @api_task("prosonata-delete_project_task")
@@ -630,17 +690,20 @@ def delete_project_task(credentials: ProSonataCredentials, item_id: int) -> None
 
         @flow
         def example():
-            return delete_project_task(ProSonataCredentials.load("prosonata"), 1)
+            credentials = ProSonataCredentials.load("prosonata")
+            return delete_project_task(credentials, 1)
         ```
     """
     with credentials.get_client() as client:
-        return client.project_tasks.delete(item_id)
+        client.project_tasks.delete(item_id)
+    return None
 
 
 @api_task("prosonata-adelete_project_task", twin_of=delete_project_task)
 async def adelete_project_task(credentials: ProSonataCredentials, item_id: int) -> None:
     async with credentials.get_async_client() as client:
-        return await client.project_tasks.delete(item_id)
+        await client.project_tasks.delete(item_id)
+    return None
 
 
 @api_task("prosonata-list_working_times")
@@ -673,11 +736,15 @@ def list_working_times(
 
         @flow
         def example():
-            return list_working_times(ProSonataCredentials.load("prosonata"), limit=10)
+            credentials = ProSonataCredentials.load("prosonata")
+            return list_working_times(credentials, limit=10)
         ```
     """
     with credentials.get_client() as client:
-        return client.working_times.list(limit=limit, order_by=order_by, **(filters or {}))
+        result: list[m.WorkingTime] = client.working_times.list(
+            limit=limit, order_by=order_by, **(filters or {})
+        )
+    return result
 
 
 @api_task("prosonata-alist_working_times", twin_of=list_working_times)
@@ -689,7 +756,10 @@ async def alist_working_times(
     limit: int | None = None,
 ) -> list[m.WorkingTime]:
     async with credentials.get_async_client() as client:
-        return await client.working_times.list(limit=limit, order_by=order_by, **(filters or {}))
+        result: list[m.WorkingTime] = await client.working_times.list(
+            limit=limit, order_by=order_by, **(filters or {})
+        )
+    return result
 
 
 @api_task("prosonata-get_working_time")
@@ -710,17 +780,20 @@ def get_working_time(credentials: ProSonataCredentials, item_id: int) -> m.Worki
 
         @flow
         def example():
-            return get_working_time(ProSonataCredentials.load("prosonata"), 1)
+            credentials = ProSonataCredentials.load("prosonata")
+            return get_working_time(credentials, 1)
         ```
     """
     with credentials.get_client() as client:
-        return client.working_times.get(item_id)
+        result: m.WorkingTime = client.working_times.get(item_id)
+    return result
 
 
 @api_task("prosonata-aget_working_time", twin_of=get_working_time)
 async def aget_working_time(credentials: ProSonataCredentials, item_id: int) -> m.WorkingTime:
     async with credentials.get_async_client() as client:
-        return await client.working_times.get(item_id)
+        result: m.WorkingTime = await client.working_times.get(item_id)
+    return result
 
 
 @api_task("prosonata-create_working_time", safe_to_retry=False)
@@ -742,17 +815,20 @@ def create_working_time(credentials: ProSonataCredentials, fields: dict[str, Any
 
         @flow
         def example():
-            return create_working_time(ProSonataCredentials.load("prosonata"), {"workingDate": ...})
+            credentials = ProSonataCredentials.load("prosonata")
+            return create_working_time(credentials, {"workingDate": ...})
         ```
     """
     with credentials.get_client() as client:
-        return client.working_times.create(fields)
+        result: m.WorkingTime = client.working_times.create(fields)
+    return result
 
 
 @api_task("prosonata-acreate_working_time", safe_to_retry=False, twin_of=create_working_time)
 async def acreate_working_time(credentials: ProSonataCredentials, fields: dict[str, Any]) -> m.WorkingTime:
     async with credentials.get_async_client() as client:
-        return await client.working_times.create(fields)
+        result: m.WorkingTime = await client.working_times.create(fields)
+    return result
 
 
 @api_task("prosonata-update_working_time")
@@ -779,11 +855,13 @@ def update_working_time(
 
         @flow
         def example():
-            return update_working_time(ProSonataCredentials.load("prosonata"), 1, {"...": ...})
+            credentials = ProSonataCredentials.load("prosonata")
+            return update_working_time(credentials, 1, {"...": ...})
         ```
     """
     with credentials.get_client() as client:
-        return client.working_times.update(item_id, fields)
+        result: m.WorkingTime = client.working_times.update(item_id, fields)
+    return result
 
 
 @api_task("prosonata-aupdate_working_time", twin_of=update_working_time)
@@ -794,7 +872,8 @@ async def aupdate_working_time(
     Any],
 ) -> m.WorkingTime:
     async with credentials.get_async_client() as client:
-        return await client.working_times.update(item_id, fields)
+        result: m.WorkingTime = await client.working_times.update(item_id, fields)
+    return result
 
 
 @api_task("prosonata-delete_working_time")
@@ -815,17 +894,20 @@ def delete_working_time(credentials: ProSonataCredentials, item_id: int) -> None
 
         @flow
         def example():
-            return delete_working_time(ProSonataCredentials.load("prosonata"), 1)
+            credentials = ProSonataCredentials.load("prosonata")
+            return delete_working_time(credentials, 1)
         ```
     """
     with credentials.get_client() as client:
-        return client.working_times.delete(item_id)
+        client.working_times.delete(item_id)
+    return None
 
 
 @api_task("prosonata-adelete_working_time", twin_of=delete_working_time)
 async def adelete_working_time(credentials: ProSonataCredentials, item_id: int) -> None:
     async with credentials.get_async_client() as client:
-        return await client.working_times.delete(item_id)
+        await client.working_times.delete(item_id)
+    return None
 
 
 @api_task("prosonata-list_customers")
@@ -862,11 +944,13 @@ def list_customers(
 
         @flow
         def example():
-            return list_customers(ProSonataCredentials.load("prosonata"), limit=10)
+            credentials = ProSonataCredentials.load("prosonata")
+            return list_customers(credentials, limit=10)
         ```
     """
     with credentials.get_client() as client:
-        return client.customers.list(limit=limit, order_by=order_by, **(filters or {}))
+        result: list[m.Customer] = client.customers.list(limit=limit, order_by=order_by, **(filters or {}))
+    return result
 
 
 @api_task("prosonata-alist_customers", twin_of=list_customers)
@@ -878,7 +962,10 @@ async def alist_customers(
     limit: int | None = None,
 ) -> list[m.Customer]:
     async with credentials.get_async_client() as client:
-        return await client.customers.list(limit=limit, order_by=order_by, **(filters or {}))
+        result: list[m.Customer] = await client.customers.list(
+            limit=limit, order_by=order_by, **(filters or {})
+        )
+    return result
 
 
 @api_task("prosonata-get_customer")
@@ -899,17 +986,20 @@ def get_customer(credentials: ProSonataCredentials, item_id: int) -> m.Customer:
 
         @flow
         def example():
-            return get_customer(ProSonataCredentials.load("prosonata"), 1)
+            credentials = ProSonataCredentials.load("prosonata")
+            return get_customer(credentials, 1)
         ```
     """
     with credentials.get_client() as client:
-        return client.customers.get(item_id)
+        result: m.Customer = client.customers.get(item_id)
+    return result
 
 
 @api_task("prosonata-aget_customer", twin_of=get_customer)
 async def aget_customer(credentials: ProSonataCredentials, item_id: int) -> m.Customer:
     async with credentials.get_async_client() as client:
-        return await client.customers.get(item_id)
+        result: m.Customer = await client.customers.get(item_id)
+    return result
 
 
 @api_task("prosonata-create_customer", safe_to_retry=False)
@@ -931,17 +1021,20 @@ def create_customer(credentials: ProSonataCredentials, fields: dict[str, Any]) -
 
         @flow
         def example():
-            return create_customer(ProSonataCredentials.load("prosonata"), {"customerName": ...})
+            credentials = ProSonataCredentials.load("prosonata")
+            return create_customer(credentials, {"customerName": ...})
         ```
     """
     with credentials.get_client() as client:
-        return client.customers.create(fields)
+        result: m.Customer = client.customers.create(fields)
+    return result
 
 
 @api_task("prosonata-acreate_customer", safe_to_retry=False, twin_of=create_customer)
 async def acreate_customer(credentials: ProSonataCredentials, fields: dict[str, Any]) -> m.Customer:
     async with credentials.get_async_client() as client:
-        return await client.customers.create(fields)
+        result: m.Customer = await client.customers.create(fields)
+    return result
 
 
 @api_task("prosonata-update_customer")
@@ -963,11 +1056,13 @@ def update_customer(credentials: ProSonataCredentials, item_id: int, fields: dic
 
         @flow
         def example():
-            return update_customer(ProSonataCredentials.load("prosonata"), 1, {"...": ...})
+            credentials = ProSonataCredentials.load("prosonata")
+            return update_customer(credentials, 1, {"...": ...})
         ```
     """
     with credentials.get_client() as client:
-        return client.customers.update(item_id, fields)
+        result: m.Customer = client.customers.update(item_id, fields)
+    return result
 
 
 @api_task("prosonata-aupdate_customer", twin_of=update_customer)
@@ -978,7 +1073,8 @@ async def aupdate_customer(
     Any],
 ) -> m.Customer:
     async with credentials.get_async_client() as client:
-        return await client.customers.update(item_id, fields)
+        result: m.Customer = await client.customers.update(item_id, fields)
+    return result
 
 
 @api_task("prosonata-list_addresses")
@@ -1012,11 +1108,13 @@ def list_addresses(
 
         @flow
         def example():
-            return list_addresses(ProSonataCredentials.load("prosonata"), limit=10)
+            credentials = ProSonataCredentials.load("prosonata")
+            return list_addresses(credentials, limit=10)
         ```
     """
     with credentials.get_client() as client:
-        return client.addresses.list(limit=limit, order_by=order_by, **(filters or {}))
+        result: list[m.Address] = client.addresses.list(limit=limit, order_by=order_by, **(filters or {}))
+    return result
 
 
 @api_task("prosonata-alist_addresses", twin_of=list_addresses)
@@ -1028,7 +1126,10 @@ async def alist_addresses(
     limit: int | None = None,
 ) -> list[m.Address]:
     async with credentials.get_async_client() as client:
-        return await client.addresses.list(limit=limit, order_by=order_by, **(filters or {}))
+        result: list[m.Address] = await client.addresses.list(
+            limit=limit, order_by=order_by, **(filters or {})
+        )
+    return result
 
 
 @api_task("prosonata-get_address")
@@ -1049,17 +1150,20 @@ def get_address(credentials: ProSonataCredentials, item_id: int) -> m.Address:
 
         @flow
         def example():
-            return get_address(ProSonataCredentials.load("prosonata"), 1)
+            credentials = ProSonataCredentials.load("prosonata")
+            return get_address(credentials, 1)
         ```
     """
     with credentials.get_client() as client:
-        return client.addresses.get(item_id)
+        result: m.Address = client.addresses.get(item_id)
+    return result
 
 
 @api_task("prosonata-aget_address", twin_of=get_address)
 async def aget_address(credentials: ProSonataCredentials, item_id: int) -> m.Address:
     async with credentials.get_async_client() as client:
-        return await client.addresses.get(item_id)
+        result: m.Address = await client.addresses.get(item_id)
+    return result
 
 
 @api_task("prosonata-create_address", safe_to_retry=False)
@@ -1081,17 +1185,20 @@ def create_address(credentials: ProSonataCredentials, fields: dict[str, Any]) ->
 
         @flow
         def example():
-            return create_address(ProSonataCredentials.load("prosonata"), {"customerID": ..., "city": ...})
+            credentials = ProSonataCredentials.load("prosonata")
+            return create_address(credentials, {"customerID": ..., "city": ...})
         ```
     """
     with credentials.get_client() as client:
-        return client.addresses.create(fields)
+        result: m.Address = client.addresses.create(fields)
+    return result
 
 
 @api_task("prosonata-acreate_address", safe_to_retry=False, twin_of=create_address)
 async def acreate_address(credentials: ProSonataCredentials, fields: dict[str, Any]) -> m.Address:
     async with credentials.get_async_client() as client:
-        return await client.addresses.create(fields)
+        result: m.Address = await client.addresses.create(fields)
+    return result
 
 
 @api_task("prosonata-update_address")
@@ -1113,11 +1220,13 @@ def update_address(credentials: ProSonataCredentials, item_id: int, fields: dict
 
         @flow
         def example():
-            return update_address(ProSonataCredentials.load("prosonata"), 1, {"...": ...})
+            credentials = ProSonataCredentials.load("prosonata")
+            return update_address(credentials, 1, {"...": ...})
         ```
     """
     with credentials.get_client() as client:
-        return client.addresses.update(item_id, fields)
+        result: m.Address = client.addresses.update(item_id, fields)
+    return result
 
 
 @api_task("prosonata-aupdate_address", twin_of=update_address)
@@ -1128,7 +1237,8 @@ async def aupdate_address(
     Any],
 ) -> m.Address:
     async with credentials.get_async_client() as client:
-        return await client.addresses.update(item_id, fields)
+        result: m.Address = await client.addresses.update(item_id, fields)
+    return result
 
 
 @api_task("prosonata-list_contacts")
@@ -1165,11 +1275,13 @@ def list_contacts(
 
         @flow
         def example():
-            return list_contacts(ProSonataCredentials.load("prosonata"), limit=10)
+            credentials = ProSonataCredentials.load("prosonata")
+            return list_contacts(credentials, limit=10)
         ```
     """
     with credentials.get_client() as client:
-        return client.contacts.list(limit=limit, order_by=order_by, **(filters or {}))
+        result: list[m.Contact] = client.contacts.list(limit=limit, order_by=order_by, **(filters or {}))
+    return result
 
 
 @api_task("prosonata-alist_contacts", twin_of=list_contacts)
@@ -1181,7 +1293,10 @@ async def alist_contacts(
     limit: int | None = None,
 ) -> list[m.Contact]:
     async with credentials.get_async_client() as client:
-        return await client.contacts.list(limit=limit, order_by=order_by, **(filters or {}))
+        result: list[m.Contact] = await client.contacts.list(
+            limit=limit, order_by=order_by, **(filters or {})
+        )
+    return result
 
 
 @api_task("prosonata-get_contact")
@@ -1202,17 +1317,20 @@ def get_contact(credentials: ProSonataCredentials, item_id: int) -> m.Contact:
 
         @flow
         def example():
-            return get_contact(ProSonataCredentials.load("prosonata"), 1)
+            credentials = ProSonataCredentials.load("prosonata")
+            return get_contact(credentials, 1)
         ```
     """
     with credentials.get_client() as client:
-        return client.contacts.get(item_id)
+        result: m.Contact = client.contacts.get(item_id)
+    return result
 
 
 @api_task("prosonata-aget_contact", twin_of=get_contact)
 async def aget_contact(credentials: ProSonataCredentials, item_id: int) -> m.Contact:
     async with credentials.get_async_client() as client:
-        return await client.contacts.get(item_id)
+        result: m.Contact = await client.contacts.get(item_id)
+    return result
 
 
 @api_task("prosonata-create_contact", safe_to_retry=False)
@@ -1234,17 +1352,20 @@ def create_contact(credentials: ProSonataCredentials, fields: dict[str, Any]) ->
 
         @flow
         def example():
-            return create_contact(ProSonataCredentials.load("prosonata"), {"title": ..., "lastName": ..., "customerID": ..., "addressID": ...})
+            credentials = ProSonataCredentials.load("prosonata")
+            return create_contact(credentials, {"title": ..., "lastName": ..., "customerID": ..., "addressID": ...})
         ```
     """
     with credentials.get_client() as client:
-        return client.contacts.create(fields)
+        result: m.Contact = client.contacts.create(fields)
+    return result
 
 
 @api_task("prosonata-acreate_contact", safe_to_retry=False, twin_of=create_contact)
 async def acreate_contact(credentials: ProSonataCredentials, fields: dict[str, Any]) -> m.Contact:
     async with credentials.get_async_client() as client:
-        return await client.contacts.create(fields)
+        result: m.Contact = await client.contacts.create(fields)
+    return result
 
 
 @api_task("prosonata-update_contact")
@@ -1266,11 +1387,13 @@ def update_contact(credentials: ProSonataCredentials, item_id: int, fields: dict
 
         @flow
         def example():
-            return update_contact(ProSonataCredentials.load("prosonata"), 1, {"...": ...})
+            credentials = ProSonataCredentials.load("prosonata")
+            return update_contact(credentials, 1, {"...": ...})
         ```
     """
     with credentials.get_client() as client:
-        return client.contacts.update(item_id, fields)
+        result: m.Contact = client.contacts.update(item_id, fields)
+    return result
 
 
 @api_task("prosonata-aupdate_contact", twin_of=update_contact)
@@ -1281,7 +1404,8 @@ async def aupdate_contact(
     Any],
 ) -> m.Contact:
     async with credentials.get_async_client() as client:
-        return await client.contacts.update(item_id, fields)
+        result: m.Contact = await client.contacts.update(item_id, fields)
+    return result
 
 
 @api_task("prosonata-list_crm_events")
@@ -1317,11 +1441,13 @@ def list_crm_events(
 
         @flow
         def example():
-            return list_crm_events(ProSonataCredentials.load("prosonata"), limit=10)
+            credentials = ProSonataCredentials.load("prosonata")
+            return list_crm_events(credentials, limit=10)
         ```
     """
     with credentials.get_client() as client:
-        return client.crm_events.list(limit=limit, order_by=order_by, **(filters or {}))
+        result: list[m.CrmEvent] = client.crm_events.list(limit=limit, order_by=order_by, **(filters or {}))
+    return result
 
 
 @api_task("prosonata-alist_crm_events", twin_of=list_crm_events)
@@ -1333,7 +1459,10 @@ async def alist_crm_events(
     limit: int | None = None,
 ) -> list[m.CrmEvent]:
     async with credentials.get_async_client() as client:
-        return await client.crm_events.list(limit=limit, order_by=order_by, **(filters or {}))
+        result: list[m.CrmEvent] = await client.crm_events.list(
+            limit=limit, order_by=order_by, **(filters or {})
+        )
+    return result
 
 
 @api_task("prosonata-get_crm_event")
@@ -1354,17 +1483,20 @@ def get_crm_event(credentials: ProSonataCredentials, item_id: int) -> m.CrmEvent
 
         @flow
         def example():
-            return get_crm_event(ProSonataCredentials.load("prosonata"), 1)
+            credentials = ProSonataCredentials.load("prosonata")
+            return get_crm_event(credentials, 1)
         ```
     """
     with credentials.get_client() as client:
-        return client.crm_events.get(item_id)
+        result: m.CrmEvent = client.crm_events.get(item_id)
+    return result
 
 
 @api_task("prosonata-aget_crm_event", twin_of=get_crm_event)
 async def aget_crm_event(credentials: ProSonataCredentials, item_id: int) -> m.CrmEvent:
     async with credentials.get_async_client() as client:
-        return await client.crm_events.get(item_id)
+        result: m.CrmEvent = await client.crm_events.get(item_id)
+    return result
 
 
 @api_task("prosonata-create_crm_event", safe_to_retry=False)
@@ -1386,17 +1518,20 @@ def create_crm_event(credentials: ProSonataCredentials, fields: dict[str, Any]) 
 
         @flow
         def example():
-            return create_crm_event(ProSonataCredentials.load("prosonata"), {"contactID": ..., "eventDate": ...})
+            credentials = ProSonataCredentials.load("prosonata")
+            return create_crm_event(credentials, {"contactID": ..., "eventDate": ...})
         ```
     """
     with credentials.get_client() as client:
-        return client.crm_events.create(fields)
+        result: m.CrmEvent = client.crm_events.create(fields)
+    return result
 
 
 @api_task("prosonata-acreate_crm_event", safe_to_retry=False, twin_of=create_crm_event)
 async def acreate_crm_event(credentials: ProSonataCredentials, fields: dict[str, Any]) -> m.CrmEvent:
     async with credentials.get_async_client() as client:
-        return await client.crm_events.create(fields)
+        result: m.CrmEvent = await client.crm_events.create(fields)
+    return result
 
 
 @api_task("prosonata-update_crm_event")
@@ -1418,11 +1553,13 @@ def update_crm_event(credentials: ProSonataCredentials, item_id: int, fields: di
 
         @flow
         def example():
-            return update_crm_event(ProSonataCredentials.load("prosonata"), 1, {"...": ...})
+            credentials = ProSonataCredentials.load("prosonata")
+            return update_crm_event(credentials, 1, {"...": ...})
         ```
     """
     with credentials.get_client() as client:
-        return client.crm_events.update(item_id, fields)
+        result: m.CrmEvent = client.crm_events.update(item_id, fields)
+    return result
 
 
 @api_task("prosonata-aupdate_crm_event", twin_of=update_crm_event)
@@ -1433,7 +1570,8 @@ async def aupdate_crm_event(
     Any],
 ) -> m.CrmEvent:
     async with credentials.get_async_client() as client:
-        return await client.crm_events.update(item_id, fields)
+        result: m.CrmEvent = await client.crm_events.update(item_id, fields)
+    return result
 
 
 @api_task("prosonata-delete_crm_event")
@@ -1454,17 +1592,20 @@ def delete_crm_event(credentials: ProSonataCredentials, item_id: int) -> None:
 
         @flow
         def example():
-            return delete_crm_event(ProSonataCredentials.load("prosonata"), 1)
+            credentials = ProSonataCredentials.load("prosonata")
+            return delete_crm_event(credentials, 1)
         ```
     """
     with credentials.get_client() as client:
-        return client.crm_events.delete(item_id)
+        client.crm_events.delete(item_id)
+    return None
 
 
 @api_task("prosonata-adelete_crm_event", twin_of=delete_crm_event)
 async def adelete_crm_event(credentials: ProSonataCredentials, item_id: int) -> None:
     async with credentials.get_async_client() as client:
-        return await client.crm_events.delete(item_id)
+        await client.crm_events.delete(item_id)
+    return None
 
 
 @api_task("prosonata-list_service_templates")
@@ -1497,11 +1638,15 @@ def list_service_templates(
 
         @flow
         def example():
-            return list_service_templates(ProSonataCredentials.load("prosonata"), limit=10)
+            credentials = ProSonataCredentials.load("prosonata")
+            return list_service_templates(credentials, limit=10)
         ```
     """
     with credentials.get_client() as client:
-        return client.service_templates.list(limit=limit, order_by=order_by, **(filters or {}))
+        result: list[m.ServiceTemplate] = client.service_templates.list(
+            limit=limit, order_by=order_by, **(filters or {})
+        )
+    return result
 
 
 @api_task("prosonata-alist_service_templates", twin_of=list_service_templates)
@@ -1513,7 +1658,10 @@ async def alist_service_templates(
     limit: int | None = None,
 ) -> list[m.ServiceTemplate]:
     async with credentials.get_async_client() as client:
-        return await client.service_templates.list(limit=limit, order_by=order_by, **(filters or {}))
+        result: list[m.ServiceTemplate] = await client.service_templates.list(
+            limit=limit, order_by=order_by, **(filters or {})
+        )
+    return result
 
 
 @api_task("prosonata-get_service_template")
@@ -1534,17 +1682,20 @@ def get_service_template(credentials: ProSonataCredentials, item_id: int) -> m.S
 
         @flow
         def example():
-            return get_service_template(ProSonataCredentials.load("prosonata"), 1)
+            credentials = ProSonataCredentials.load("prosonata")
+            return get_service_template(credentials, 1)
         ```
     """
     with credentials.get_client() as client:
-        return client.service_templates.get(item_id)
+        result: m.ServiceTemplate = client.service_templates.get(item_id)
+    return result
 
 
 @api_task("prosonata-aget_service_template", twin_of=get_service_template)
 async def aget_service_template(credentials: ProSonataCredentials, item_id: int) -> m.ServiceTemplate:
     async with credentials.get_async_client() as client:
-        return await client.service_templates.get(item_id)
+        result: m.ServiceTemplate = await client.service_templates.get(item_id)
+    return result
 
 
 @api_task("prosonata-create_service_template", safe_to_retry=False)
@@ -1566,11 +1717,13 @@ def create_service_template(credentials: ProSonataCredentials, fields: dict[str,
 
         @flow
         def example():
-            return create_service_template(ProSonataCredentials.load("prosonata"), {"category": ..., "templateName": ...})
+            credentials = ProSonataCredentials.load("prosonata")
+            return create_service_template(credentials, {"category": ..., "templateName": ...})
         ```
     """
     with credentials.get_client() as client:
-        return client.service_templates.create(fields)
+        result: m.ServiceTemplate = client.service_templates.create(fields)
+    return result
 
 
 @api_task("prosonata-acreate_service_template", safe_to_retry=False, twin_of=create_service_template)
@@ -1580,7 +1733,8 @@ async def acreate_service_template(
     Any],
 ) -> m.ServiceTemplate:
     async with credentials.get_async_client() as client:
-        return await client.service_templates.create(fields)
+        result: m.ServiceTemplate = await client.service_templates.create(fields)
+    return result
 
 
 @api_task("prosonata-update_service_template")
@@ -1607,11 +1761,13 @@ def update_service_template(
 
         @flow
         def example():
-            return update_service_template(ProSonataCredentials.load("prosonata"), 1, {"...": ...})
+            credentials = ProSonataCredentials.load("prosonata")
+            return update_service_template(credentials, 1, {"...": ...})
         ```
     """
     with credentials.get_client() as client:
-        return client.service_templates.update(item_id, fields)
+        result: m.ServiceTemplate = client.service_templates.update(item_id, fields)
+    return result
 
 
 @api_task("prosonata-aupdate_service_template", twin_of=update_service_template)
@@ -1622,7 +1778,8 @@ async def aupdate_service_template(
     Any],
 ) -> m.ServiceTemplate:
     async with credentials.get_async_client() as client:
-        return await client.service_templates.update(item_id, fields)
+        result: m.ServiceTemplate = await client.service_templates.update(item_id, fields)
+    return result
 
 
 @api_task("prosonata-delete_service_template")
@@ -1643,17 +1800,20 @@ def delete_service_template(credentials: ProSonataCredentials, item_id: int) -> 
 
         @flow
         def example():
-            return delete_service_template(ProSonataCredentials.load("prosonata"), 1)
+            credentials = ProSonataCredentials.load("prosonata")
+            return delete_service_template(credentials, 1)
         ```
     """
     with credentials.get_client() as client:
-        return client.service_templates.delete(item_id)
+        client.service_templates.delete(item_id)
+    return None
 
 
 @api_task("prosonata-adelete_service_template", twin_of=delete_service_template)
 async def adelete_service_template(credentials: ProSonataCredentials, item_id: int) -> None:
     async with credentials.get_async_client() as client:
-        return await client.service_templates.delete(item_id)
+        await client.service_templates.delete(item_id)
+    return None
 
 
 @api_task("prosonata-list_external_costs")
@@ -1690,11 +1850,15 @@ def list_external_costs(
 
         @flow
         def example():
-            return list_external_costs(ProSonataCredentials.load("prosonata"), limit=10)
+            credentials = ProSonataCredentials.load("prosonata")
+            return list_external_costs(credentials, limit=10)
         ```
     """
     with credentials.get_client() as client:
-        return client.external_costs.list(limit=limit, order_by=order_by, **(filters or {}))
+        result: list[m.ExternalCost] = client.external_costs.list(
+            limit=limit, order_by=order_by, **(filters or {})
+        )
+    return result
 
 
 @api_task("prosonata-alist_external_costs", twin_of=list_external_costs)
@@ -1706,7 +1870,10 @@ async def alist_external_costs(
     limit: int | None = None,
 ) -> list[m.ExternalCost]:
     async with credentials.get_async_client() as client:
-        return await client.external_costs.list(limit=limit, order_by=order_by, **(filters or {}))
+        result: list[m.ExternalCost] = await client.external_costs.list(
+            limit=limit, order_by=order_by, **(filters or {})
+        )
+    return result
 
 
 @api_task("prosonata-get_external_cost")
@@ -1727,17 +1894,20 @@ def get_external_cost(credentials: ProSonataCredentials, item_id: int) -> m.Exte
 
         @flow
         def example():
-            return get_external_cost(ProSonataCredentials.load("prosonata"), 1)
+            credentials = ProSonataCredentials.load("prosonata")
+            return get_external_cost(credentials, 1)
         ```
     """
     with credentials.get_client() as client:
-        return client.external_costs.get(item_id)
+        result: m.ExternalCost = client.external_costs.get(item_id)
+    return result
 
 
 @api_task("prosonata-aget_external_cost", twin_of=get_external_cost)
 async def aget_external_cost(credentials: ProSonataCredentials, item_id: int) -> m.ExternalCost:
     async with credentials.get_async_client() as client:
-        return await client.external_costs.get(item_id)
+        result: m.ExternalCost = await client.external_costs.get(item_id)
+    return result
 
 
 @api_task("prosonata-create_external_cost", safe_to_retry=False)
@@ -1759,17 +1929,20 @@ def create_external_cost(credentials: ProSonataCredentials, fields: dict[str, An
 
         @flow
         def example():
-            return create_external_cost(ProSonataCredentials.load("prosonata"), {"netValue": ..., "grossValue": ..., "tax": ...})
+            credentials = ProSonataCredentials.load("prosonata")
+            return create_external_cost(credentials, {"netValue": ..., "grossValue": ..., "tax": ...})
         ```
     """
     with credentials.get_client() as client:
-        return client.external_costs.create(fields)
+        result: m.ExternalCost = client.external_costs.create(fields)
+    return result
 
 
 @api_task("prosonata-acreate_external_cost", safe_to_retry=False, twin_of=create_external_cost)
 async def acreate_external_cost(credentials: ProSonataCredentials, fields: dict[str, Any]) -> m.ExternalCost:
     async with credentials.get_async_client() as client:
-        return await client.external_costs.create(fields)
+        result: m.ExternalCost = await client.external_costs.create(fields)
+    return result
 
 
 @api_task("prosonata-update_external_cost")
@@ -1796,11 +1969,13 @@ def update_external_cost(
 
         @flow
         def example():
-            return update_external_cost(ProSonataCredentials.load("prosonata"), 1, {"...": ...})
+            credentials = ProSonataCredentials.load("prosonata")
+            return update_external_cost(credentials, 1, {"...": ...})
         ```
     """
     with credentials.get_client() as client:
-        return client.external_costs.update(item_id, fields)
+        result: m.ExternalCost = client.external_costs.update(item_id, fields)
+    return result
 
 
 @api_task("prosonata-aupdate_external_cost", twin_of=update_external_cost)
@@ -1811,7 +1986,8 @@ async def aupdate_external_cost(
     Any],
 ) -> m.ExternalCost:
     async with credentials.get_async_client() as client:
-        return await client.external_costs.update(item_id, fields)
+        result: m.ExternalCost = await client.external_costs.update(item_id, fields)
+    return result
 
 
 @api_task("prosonata-list_quotations")
@@ -1845,11 +2021,13 @@ def list_quotations(
 
         @flow
         def example():
-            return list_quotations(ProSonataCredentials.load("prosonata"), limit=10)
+            credentials = ProSonataCredentials.load("prosonata")
+            return list_quotations(credentials, limit=10)
         ```
     """
     with credentials.get_client() as client:
-        return client.quotations.list(limit=limit, order_by=order_by, **(filters or {}))
+        result: list[m.Quotation] = client.quotations.list(limit=limit, order_by=order_by, **(filters or {}))
+    return result
 
 
 @api_task("prosonata-alist_quotations", twin_of=list_quotations)
@@ -1861,7 +2039,10 @@ async def alist_quotations(
     limit: int | None = None,
 ) -> list[m.Quotation]:
     async with credentials.get_async_client() as client:
-        return await client.quotations.list(limit=limit, order_by=order_by, **(filters or {}))
+        result: list[m.Quotation] = await client.quotations.list(
+            limit=limit, order_by=order_by, **(filters or {})
+        )
+    return result
 
 
 @api_task("prosonata-get_quotation")
@@ -1882,17 +2063,20 @@ def get_quotation(credentials: ProSonataCredentials, item_id: int) -> m.Quotatio
 
         @flow
         def example():
-            return get_quotation(ProSonataCredentials.load("prosonata"), 1)
+            credentials = ProSonataCredentials.load("prosonata")
+            return get_quotation(credentials, 1)
         ```
     """
     with credentials.get_client() as client:
-        return client.quotations.get(item_id)
+        result: m.Quotation = client.quotations.get(item_id)
+    return result
 
 
 @api_task("prosonata-aget_quotation", twin_of=get_quotation)
 async def aget_quotation(credentials: ProSonataCredentials, item_id: int) -> m.Quotation:
     async with credentials.get_async_client() as client:
-        return await client.quotations.get(item_id)
+        result: m.Quotation = await client.quotations.get(item_id)
+    return result
 
 
 @api_task("prosonata-list_invoices")
@@ -1928,11 +2112,13 @@ def list_invoices(
 
         @flow
         def example():
-            return list_invoices(ProSonataCredentials.load("prosonata"), limit=10)
+            credentials = ProSonataCredentials.load("prosonata")
+            return list_invoices(credentials, limit=10)
         ```
     """
     with credentials.get_client() as client:
-        return client.invoices.list(limit=limit, order_by=order_by, **(filters or {}))
+        result: list[m.Invoice] = client.invoices.list(limit=limit, order_by=order_by, **(filters or {}))
+    return result
 
 
 @api_task("prosonata-alist_invoices", twin_of=list_invoices)
@@ -1944,7 +2130,10 @@ async def alist_invoices(
     limit: int | None = None,
 ) -> list[m.Invoice]:
     async with credentials.get_async_client() as client:
-        return await client.invoices.list(limit=limit, order_by=order_by, **(filters or {}))
+        result: list[m.Invoice] = await client.invoices.list(
+            limit=limit, order_by=order_by, **(filters or {})
+        )
+    return result
 
 
 @api_task("prosonata-get_invoice")
@@ -1965,17 +2154,20 @@ def get_invoice(credentials: ProSonataCredentials, item_id: int) -> m.Invoice:
 
         @flow
         def example():
-            return get_invoice(ProSonataCredentials.load("prosonata"), 1)
+            credentials = ProSonataCredentials.load("prosonata")
+            return get_invoice(credentials, 1)
         ```
     """
     with credentials.get_client() as client:
-        return client.invoices.get(item_id)
+        result: m.Invoice = client.invoices.get(item_id)
+    return result
 
 
 @api_task("prosonata-aget_invoice", twin_of=get_invoice)
 async def aget_invoice(credentials: ProSonataCredentials, item_id: int) -> m.Invoice:
     async with credentials.get_async_client() as client:
-        return await client.invoices.get(item_id)
+        result: m.Invoice = await client.invoices.get(item_id)
+    return result
 
 
 @api_task("prosonata-list_users")
@@ -2006,11 +2198,13 @@ def list_users(
 
         @flow
         def example():
-            return list_users(ProSonataCredentials.load("prosonata"), limit=10)
+            credentials = ProSonataCredentials.load("prosonata")
+            return list_users(credentials, limit=10)
         ```
     """
     with credentials.get_client() as client:
-        return client.users.list(limit=limit, order_by=order_by, **(filters or {}))
+        result: list[m.User] = client.users.list(limit=limit, order_by=order_by, **(filters or {}))
+    return result
 
 
 @api_task("prosonata-alist_users", twin_of=list_users)
@@ -2022,7 +2216,8 @@ async def alist_users(
     limit: int | None = None,
 ) -> list[m.User]:
     async with credentials.get_async_client() as client:
-        return await client.users.list(limit=limit, order_by=order_by, **(filters or {}))
+        result: list[m.User] = await client.users.list(limit=limit, order_by=order_by, **(filters or {}))
+    return result
 
 
 @api_task("prosonata-get_user")
@@ -2043,14 +2238,17 @@ def get_user(credentials: ProSonataCredentials, item_id: int) -> m.User:
 
         @flow
         def example():
-            return get_user(ProSonataCredentials.load("prosonata"), 1)
+            credentials = ProSonataCredentials.load("prosonata")
+            return get_user(credentials, 1)
         ```
     """
     with credentials.get_client() as client:
-        return client.users.get(item_id)
+        result: m.User = client.users.get(item_id)
+    return result
 
 
 @api_task("prosonata-aget_user", twin_of=get_user)
 async def aget_user(credentials: ProSonataCredentials, item_id: int) -> m.User:
     async with credentials.get_async_client() as client:
-        return await client.users.get(item_id)
+        result: m.User = await client.users.get(item_id)
+    return result
