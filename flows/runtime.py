@@ -66,7 +66,26 @@ def local_prefect_server(
         _wait_healthy(api_url, process, timeout, log_path)
         yield api_url
     finally:
+        _drain_prefect_workers()
         stop_process(process)
+
+
+def _drain_prefect_workers() -> None:
+    """Send the logs and events this process still holds while their server is up.
+
+    Otherwise Prefect's background workers try after the server stopped and print
+    "Error logging to API" at exit.
+    """
+    if "prefect.logging.handlers" not in sys.modules:
+        return  # this process never ran a flow
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for worker in (APILogWorker, EventsWorker):
+        try:
+            worker.drain_all(timeout=5, at_exit=False)
+        except Exception:  # a best effort on the way out: the run itself already finished
+            pass
 
 
 def stop_process(process: subprocess.Popen[bytes], grace_seconds: float = 15.0) -> None:

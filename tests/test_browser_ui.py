@@ -109,6 +109,18 @@ def _final_run(ui: UI, deployment_id: str, after: float) -> dict[str, Any]:
     raise AssertionError("the submitted run did not finish in time")
 
 
+def _logs_containing(ui: UI, flow_run_id: str, text: str) -> list[str]:
+    """The run's log messages (task runs included) that contain ``text``, read from the API."""
+    messages: list[str] = []
+    for offset in range(0, 2000, 200):
+        page = ui.post("/logs/filter", {"logs": {"flow_run_id": {"any_": [flow_run_id]}},
+                                        "sort": "TIMESTAMP_ASC", "limit": 200, "offset": offset})
+        messages += [log["message"] for log in page if text in log["message"]]
+        if len(page) < 200:
+            return messages
+    return messages
+
+
 def _epoch(iso: str) -> float:
     import datetime as dt
 
@@ -117,9 +129,10 @@ def _epoch(iso: str) -> float:
 
 @pytest.mark.timeout(START_SECONDS + RUN_SECONDS + 180)
 def test_the_run_form_starts_a_run_whose_logs_show_its_rate_limit_waits(ui: UI) -> None:
-    # A small Exeoflow window: the run's executions and polls must wait for it (briefly).
+    # A tiny Exeoflow window: the run makes at least 3 calls per group (look up, look up under the
+    # lock, execute) for 8 groups, so 2 calls per 3 s must make it wait, however slow the machine.
     httpx.post(f"{ui.sandbox_url}/_sandbox/config", timeout=10,
-               json={"exeoflow": {"rate_limit": 6, "window_seconds": 2, "execution_seconds": 0.3}}).raise_for_status()
+               json={"exeoflow": {"rate_limit": 2, "window_seconds": 3, "execution_seconds": 0.3}}).raise_for_status()
     deployment = ui.get(f"/deployments/name/{MAIN_DEPLOYMENT}")
     sync_playwright = _playwright()
     with sync_playwright() as playwright:
@@ -143,8 +156,12 @@ def test_the_run_form_starts_a_run_whose_logs_show_its_rate_limit_waits(ui: UI) 
         parameters = run["parameters"]
         assert "wf_100001" in str(parameters), parameters
 
+        deadline = time.monotonic() + 30  # the run's last logs may still be on their way
+        while not (waits := _logs_containing(ui, run["id"], "rate budget spent")) and time.monotonic() < deadline:
+            time.sleep(1)
+        assert waits, "the run never waited for the rate budget, so its Logs tab cannot show a wait"
         page.goto(f"{ui.url}/runs/flow-run/{run['id']}", wait_until="networkidle")
-        page.get_by_text("rate budget spent").first.wait_for(timeout=120_000)  # the Logs tab is open by default
+        page.get_by_text("rate budget spent").first.wait_for(timeout=60_000)  # the Logs tab is open by default
         logs = page.inner_text("body")
         assert re.search(r"Exeoflow: waiting [\d.]+s \(until [^)]+\): rate budget spent", logs), logs[-3000:]
         page.screenshot(path=str(Path(os.environ.get("PPE_SCREENSHOTS", "/tmp")) / "ppe-ui-run-logs.png"))
