@@ -302,7 +302,7 @@ def _docstring(api: Api, spec: Spec, asynchronous: bool) -> str:
     return f'    """{body.lstrip()}\n    """'
 
 
-def _signature(api: Api, spec: Spec) -> str:
+def _signature(api: Api, spec: Spec) -> list[str]:
     parts = [f"credentials: {api.credentials}"]
     seen_default = False
     star = False
@@ -312,7 +312,7 @@ def _signature(api: Api, spec: Spec) -> str:
             star = True
         seen_default = seen_default or p.default is not None
         parts.append(f"{p.name}: {p.annotation}" + (f" = {p.default}" if p.default is not None else ""))
-    return ", ".join(parts)
+    return parts
 
 
 def _task(api: Api, spec: Spec, asynchronous: bool) -> str:
@@ -320,9 +320,9 @@ def _task(api: Api, spec: Spec, asynchronous: bool) -> str:
     name = ("a" if asynchronous else "") + spec.name
     a, wait = ("async ", "await ") if asynchronous else ("", "")
     opener = "get_async_client" if asynchronous else "get_client"
-    header = f"{a}def {name}({_signature(api, spec)}) -> {spec.returns}:"
+    params = _signature(api, spec)
+    header = f"{a}def {name}({', '.join(params)}) -> {spec.returns}:"
     if len(header) > 110:
-        params = _signature(api, spec).split(", ")
         header = f"{a}def {name}(\n" + "".join(f"    {p},\n" for p in params) + f") -> {spec.returns}:"
     if spec.paged:
         chosen = textwrap.wrap("filters: dict[str, Any] = {" + ", ".join(f'"{f}": {f}' for f in spec.filters) + "}",

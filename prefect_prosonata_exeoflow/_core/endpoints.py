@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from .dialect import Reply
@@ -44,7 +44,7 @@ T = TypeVar("T")
 _NOTHING: frozenset[int] = frozenset()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: made once per call, and a frozen init costs more than the rest
 class Request:
     """What a declaration's arguments become: path parameters, query, body, and a parse of its own.
 
@@ -52,7 +52,7 @@ class Request:
     number, a cursor); ``url`` replaces the path for an absolute URL the API handed out.
     """
 
-    path: Mapping[str, Any] = field(default_factory=dict)
+    path: Mapping[str, Any] | None = None
     params: Mapping[str, Any] | None = None
     json: Any = None
     headers: Mapping[str, str] | None = None
@@ -107,9 +107,10 @@ class Endpoint(Generic[T]):
     def __call__(self, *args: Any, **kwargs: Any) -> Call[T]:
         """The call these arguments describe, checked, without I/O."""
         request = self.build(*args, **kwargs)
+        path = request.path
         return Call(
             request.method or self.method,
-            request.url or (fill(self.path, api=self.api, **request.path) if request.path else self.path),
+            request.url or (fill(self.path, api=self.api, **path) if path else self.path),
             params=request.params,
             json=request.json,
             headers=request.headers,

@@ -522,8 +522,7 @@ async def adecline_non_form_document(
 @api_task("endocs-upsert_external_document")
 def upsert_external_document(
     credentials: EnDocsCredentials,
-    document: m.ExternalDocumentInput | Mapping[str,
-    Any],
+    document: m.ExternalDocumentInput | Mapping[str, Any],
     files: Iterable[FileLike] | None = None,
     request_id: str | None = None,
 ) -> UpsertResult[Document]:
@@ -559,8 +558,7 @@ def upsert_external_document(
 @api_task("endocs-aupsert_external_document", twin_of=upsert_external_document)
 async def aupsert_external_document(
     credentials: EnDocsCredentials,
-    document: m.ExternalDocumentInput | Mapping[str,
-    Any],
+    document: m.ExternalDocumentInput | Mapping[str, Any],
     files: Iterable[FileLike] | None = None,
     request_id: str | None = None,
 ) -> UpsertResult[Document]:
@@ -574,8 +572,7 @@ async def aupsert_external_document(
 @api_task("endocs-upsert_local_document")
 def upsert_local_document(
     credentials: EnDocsCredentials,
-    document: m.LocalDocumentInput | Mapping[str,
-    Any],
+    document: m.LocalDocumentInput | Mapping[str, Any],
     files: Iterable[FileLike] | None = None,
     request_id: str | None = None,
 ) -> UpsertResult[Document]:
@@ -609,8 +606,7 @@ def upsert_local_document(
 @api_task("endocs-aupsert_local_document", twin_of=upsert_local_document)
 async def aupsert_local_document(
     credentials: EnDocsCredentials,
-    document: m.LocalDocumentInput | Mapping[str,
-    Any],
+    document: m.LocalDocumentInput | Mapping[str, Any],
     files: Iterable[FileLike] | None = None,
     request_id: str | None = None,
 ) -> UpsertResult[Document]:
@@ -624,8 +620,7 @@ async def aupsert_local_document(
 @api_task("endocs-upsert_contract")
 def upsert_contract(
     credentials: EnDocsCredentials,
-    contract: m.ContractInput | Mapping[str,
-    Any],
+    contract: m.ContractInput | Mapping[str, Any],
     files: Iterable[FileLike] | None = None,
     request_id: str | None = None,
 ) -> UpsertResult[Contract]:
@@ -659,8 +654,7 @@ def upsert_contract(
 @api_task("endocs-aupsert_contract", twin_of=upsert_contract)
 async def aupsert_contract(
     credentials: EnDocsCredentials,
-    contract: m.ContractInput | Mapping[str,
-    Any],
+    contract: m.ContractInput | Mapping[str, Any],
     files: Iterable[FileLike] | None = None,
     request_id: str | None = None,
 ) -> UpsertResult[Contract]:

@@ -124,10 +124,8 @@ def create_workflow(
     credentials: ExeoflowCredentials,
     name: str,
     description: str | None = None,
-    nodes: Sequence[Mapping[str,
-    Any] | Node] | None = None,
-    connections: Sequence[Mapping[str,
-    Any]] | None = None,
+    nodes: Sequence[Mapping[str, Any] | Node] | None = None,
+    connections: Sequence[Mapping[str, Any]] | None = None,
 ) -> Workflow:
     """Create a workflow (it starts ``inactive``); sent once, never repeated.
 
@@ -162,10 +160,8 @@ async def acreate_workflow(
     credentials: ExeoflowCredentials,
     name: str,
     description: str | None = None,
-    nodes: Sequence[Mapping[str,
-    Any] | Node] | None = None,
-    connections: Sequence[Mapping[str,
-    Any]] | None = None,
+    nodes: Sequence[Mapping[str, Any] | Node] | None = None,
+    connections: Sequence[Mapping[str, Any]] | None = None,
 ) -> Workflow:
     async with credentials.get_async_client() as client:
         result: Workflow = await client.create_workflow(name, description, nodes, connections)
@@ -178,10 +174,8 @@ def update_workflow(
     workflow_id: str,
     name: str | None = None,
     description: str | None = None,
-    nodes: Sequence[Mapping[str,
-    Any] | Node] | None = None,
-    connections: Sequence[Mapping[str,
-    Any]] | None = None,
+    nodes: Sequence[Mapping[str, Any] | Node] | None = None,
+    connections: Sequence[Mapping[str, Any]] | None = None,
 ) -> Workflow:
     """Change the given fields of a workflow; the others stay.
 
@@ -220,10 +214,8 @@ async def aupdate_workflow(
     workflow_id: str,
     name: str | None = None,
     description: str | None = None,
-    nodes: Sequence[Mapping[str,
-    Any] | Node] | None = None,
-    connections: Sequence[Mapping[str,
-    Any]] | None = None,
+    nodes: Sequence[Mapping[str, Any] | Node] | None = None,
+    connections: Sequence[Mapping[str, Any]] | None = None,
 ) -> Workflow:
     async with credentials.get_async_client() as client:
         result: Workflow = await client.update_workflow(
@@ -305,8 +297,7 @@ async def aset_workflow_status(credentials: ExeoflowCredentials, workflow_id: st
 def execute_workflow(
     credentials: ExeoflowCredentials,
     workflow_id: str,
-    input: Mapping[str,
-    Any] | None = None,
+    input: Mapping[str, Any] | None = None,
 ) -> ExecutionStarted:
     """Start a workflow run and return its ``execution_id`` at once; sent once, never retried.
 
@@ -338,8 +329,7 @@ def execute_workflow(
 async def aexecute_workflow(
     credentials: ExeoflowCredentials,
     workflow_id: str,
-    input: Mapping[str,
-    Any] | None = None,
+    input: Mapping[str, Any] | None = None,
 ) -> ExecutionStarted:
     async with credentials.get_async_client() as client:
         result: ExecutionStarted = await client.execute_workflow(workflow_id, input)
@@ -574,8 +564,7 @@ async def alist_webhooks(credentials: ExeoflowCredentials, workflow_id: str | No
 def invoke_webhook(
     credentials: ExeoflowCredentials,
     webhook: Webhook | str,
-    payload: Mapping[str,
-    Any] | None = None,
+    payload: Mapping[str, Any] | None = None,
     token: str | SecretStr | None = None,
     method: str | None = None,
 ) -> ExecutionStarted:
@@ -611,8 +600,7 @@ def invoke_webhook(
 async def ainvoke_webhook(
     credentials: ExeoflowCredentials,
     webhook: Webhook | str,
-    payload: Mapping[str,
-    Any] | None = None,
+    payload: Mapping[str, Any] | None = None,
     token: str | SecretStr | None = None,
     method: str | None = None,
 ) -> ExecutionStarted:
@@ -684,8 +672,7 @@ async def await_for_execution(
 def execute_workflow_and_wait(
     credentials: ExeoflowCredentials,
     workflow_id: str,
-    input: Mapping[str,
-    Any] | None = None,
+    input: Mapping[str, Any] | None = None,
     timeout: float = 600.0,
     poll_interval: float = 0.5,
     max_poll_interval: float = 10.0,
@@ -729,8 +716,7 @@ def execute_workflow_and_wait(
 async def aexecute_workflow_and_wait(
     credentials: ExeoflowCredentials,
     workflow_id: str,
-    input: Mapping[str,
-    Any] | None = None,
+    input: Mapping[str, Any] | None = None,
     timeout: float = 600.0,
     poll_interval: float = 0.5,
     max_poll_interval: float = 10.0,

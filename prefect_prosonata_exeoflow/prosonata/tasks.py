@@ -41,8 +41,7 @@ __all__ = ["acreate_address", "acreate_contact", "acreate_crm_event", "acreate_c
 @api_task("prosonata-list_projects")
 def list_projects(
     credentials: ProSonataCredentials,
-    filters: dict[str,
-    Any] | None = None,
+    filters: dict[str, Any] | None = None,
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.Project]:
@@ -83,8 +82,7 @@ def list_projects(
 @api_task("prosonata-alist_projects", twin_of=list_projects)
 async def alist_projects(
     credentials: ProSonataCredentials,
-    filters: dict[str,
-    Any] | None = None,
+    filters: dict[str, Any] | None = None,
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.Project]:
@@ -196,8 +194,7 @@ def update_project(credentials: ProSonataCredentials, item_id: int, fields: dict
 async def aupdate_project(
     credentials: ProSonataCredentials,
     item_id: int,
-    fields: dict[str,
-    Any],
+    fields: dict[str, Any],
 ) -> m.Project:
     async with credentials.get_async_client() as client:
         result: m.Project = await client.projects.update(item_id, fields)
@@ -207,8 +204,7 @@ async def aupdate_project(
 @api_task("prosonata-list_project_times")
 def list_project_times(
     credentials: ProSonataCredentials,
-    filters: dict[str,
-    Any] | None = None,
+    filters: dict[str, Any] | None = None,
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.ProjectTime]:
@@ -249,8 +245,7 @@ def list_project_times(
 @api_task("prosonata-alist_project_times", twin_of=list_project_times)
 async def alist_project_times(
     credentials: ProSonataCredentials,
-    filters: dict[str,
-    Any] | None = None,
+    filters: dict[str, Any] | None = None,
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.ProjectTime]:
@@ -334,8 +329,7 @@ async def acreate_project_time(credentials: ProSonataCredentials, fields: dict[s
 def update_project_time(
     credentials: ProSonataCredentials,
     item_id: int,
-    fields: dict[str,
-    Any],
+    fields: dict[str, Any],
 ) -> m.ProjectTime:
     """Partially update a ProSonata projecttimes row: only the given ``fields`` change.
 
@@ -367,8 +361,7 @@ def update_project_time(
 async def aupdate_project_time(
     credentials: ProSonataCredentials,
     item_id: int,
-    fields: dict[str,
-    Any],
+    fields: dict[str, Any],
 ) -> m.ProjectTime:
     async with credentials.get_async_client() as client:
         result: m.ProjectTime = await client.project_times.update(item_id, fields)
@@ -412,8 +405,7 @@ async def adelete_project_time(credentials: ProSonataCredentials, item_id: int) 
 @api_task("prosonata-list_time_categories")
 def list_time_categories(
     credentials: ProSonataCredentials,
-    filters: dict[str,
-    Any] | None = None,
+    filters: dict[str, Any] | None = None,
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.TimeCategory]:
@@ -453,8 +445,7 @@ def list_time_categories(
 @api_task("prosonata-alist_time_categories", twin_of=list_time_categories)
 async def alist_time_categories(
     credentials: ProSonataCredentials,
-    filters: dict[str,
-    Any] | None = None,
+    filters: dict[str, Any] | None = None,
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.TimeCategory]:
@@ -502,8 +493,7 @@ async def aget_time_category(credentials: ProSonataCredentials, item_id: int) ->
 @api_task("prosonata-list_project_tasks")
 def list_project_tasks(
     credentials: ProSonataCredentials,
-    filters: dict[str,
-    Any] | None = None,
+    filters: dict[str, Any] | None = None,
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.ProjectTask]:
@@ -546,8 +536,7 @@ def list_project_tasks(
 @api_task("prosonata-alist_project_tasks", twin_of=list_project_tasks)
 async def alist_project_tasks(
     credentials: ProSonataCredentials,
-    filters: dict[str,
-    Any] | None = None,
+    filters: dict[str, Any] | None = None,
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.ProjectTask]:
@@ -631,8 +620,7 @@ async def acreate_project_task(credentials: ProSonataCredentials, fields: dict[s
 def update_project_task(
     credentials: ProSonataCredentials,
     item_id: int,
-    fields: dict[str,
-    Any],
+    fields: dict[str, Any],
 ) -> m.ProjectTask:
     """Partially update a ProSonata projecttasks row: only the given ``fields`` change.
 
@@ -664,8 +652,7 @@ def update_project_task(
 async def aupdate_project_task(
     credentials: ProSonataCredentials,
     item_id: int,
-    fields: dict[str,
-    Any],
+    fields: dict[str, Any],
 ) -> m.ProjectTask:
     async with credentials.get_async_client() as client:
         result: m.ProjectTask = await client.project_tasks.update(item_id, fields)
@@ -709,8 +696,7 @@ async def adelete_project_task(credentials: ProSonataCredentials, item_id: int) 
 @api_task("prosonata-list_working_times")
 def list_working_times(
     credentials: ProSonataCredentials,
-    filters: dict[str,
-    Any] | None = None,
+    filters: dict[str, Any] | None = None,
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.WorkingTime]:
@@ -750,8 +736,7 @@ def list_working_times(
 @api_task("prosonata-alist_working_times", twin_of=list_working_times)
 async def alist_working_times(
     credentials: ProSonataCredentials,
-    filters: dict[str,
-    Any] | None = None,
+    filters: dict[str, Any] | None = None,
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.WorkingTime]:
@@ -835,8 +820,7 @@ async def acreate_working_time(credentials: ProSonataCredentials, fields: dict[s
 def update_working_time(
     credentials: ProSonataCredentials,
     item_id: int,
-    fields: dict[str,
-    Any],
+    fields: dict[str, Any],
 ) -> m.WorkingTime:
     """Partially update a ProSonata workingtimes row: only the given ``fields`` change.
 
@@ -868,8 +852,7 @@ def update_working_time(
 async def aupdate_working_time(
     credentials: ProSonataCredentials,
     item_id: int,
-    fields: dict[str,
-    Any],
+    fields: dict[str, Any],
 ) -> m.WorkingTime:
     async with credentials.get_async_client() as client:
         result: m.WorkingTime = await client.working_times.update(item_id, fields)
@@ -913,8 +896,7 @@ async def adelete_working_time(credentials: ProSonataCredentials, item_id: int) 
 @api_task("prosonata-list_customers")
 def list_customers(
     credentials: ProSonataCredentials,
-    filters: dict[str,
-    Any] | None = None,
+    filters: dict[str, Any] | None = None,
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.Customer]:
@@ -956,8 +938,7 @@ def list_customers(
 @api_task("prosonata-alist_customers", twin_of=list_customers)
 async def alist_customers(
     credentials: ProSonataCredentials,
-    filters: dict[str,
-    Any] | None = None,
+    filters: dict[str, Any] | None = None,
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.Customer]:
@@ -1069,8 +1050,7 @@ def update_customer(credentials: ProSonataCredentials, item_id: int, fields: dic
 async def aupdate_customer(
     credentials: ProSonataCredentials,
     item_id: int,
-    fields: dict[str,
-    Any],
+    fields: dict[str, Any],
 ) -> m.Customer:
     async with credentials.get_async_client() as client:
         result: m.Customer = await client.customers.update(item_id, fields)
@@ -1080,8 +1060,7 @@ async def aupdate_customer(
 @api_task("prosonata-list_addresses")
 def list_addresses(
     credentials: ProSonataCredentials,
-    filters: dict[str,
-    Any] | None = None,
+    filters: dict[str, Any] | None = None,
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.Address]:
@@ -1120,8 +1099,7 @@ def list_addresses(
 @api_task("prosonata-alist_addresses", twin_of=list_addresses)
 async def alist_addresses(
     credentials: ProSonataCredentials,
-    filters: dict[str,
-    Any] | None = None,
+    filters: dict[str, Any] | None = None,
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.Address]:
@@ -1233,8 +1211,7 @@ def update_address(credentials: ProSonataCredentials, item_id: int, fields: dict
 async def aupdate_address(
     credentials: ProSonataCredentials,
     item_id: int,
-    fields: dict[str,
-    Any],
+    fields: dict[str, Any],
 ) -> m.Address:
     async with credentials.get_async_client() as client:
         result: m.Address = await client.addresses.update(item_id, fields)
@@ -1244,8 +1221,7 @@ async def aupdate_address(
 @api_task("prosonata-list_contacts")
 def list_contacts(
     credentials: ProSonataCredentials,
-    filters: dict[str,
-    Any] | None = None,
+    filters: dict[str, Any] | None = None,
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.Contact]:
@@ -1287,8 +1263,7 @@ def list_contacts(
 @api_task("prosonata-alist_contacts", twin_of=list_contacts)
 async def alist_contacts(
     credentials: ProSonataCredentials,
-    filters: dict[str,
-    Any] | None = None,
+    filters: dict[str, Any] | None = None,
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.Contact]:
@@ -1400,8 +1375,7 @@ def update_contact(credentials: ProSonataCredentials, item_id: int, fields: dict
 async def aupdate_contact(
     credentials: ProSonataCredentials,
     item_id: int,
-    fields: dict[str,
-    Any],
+    fields: dict[str, Any],
 ) -> m.Contact:
     async with credentials.get_async_client() as client:
         result: m.Contact = await client.contacts.update(item_id, fields)
@@ -1411,8 +1385,7 @@ async def aupdate_contact(
 @api_task("prosonata-list_crm_events")
 def list_crm_events(
     credentials: ProSonataCredentials,
-    filters: dict[str,
-    Any] | None = None,
+    filters: dict[str, Any] | None = None,
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.CrmEvent]:
@@ -1453,8 +1426,7 @@ def list_crm_events(
 @api_task("prosonata-alist_crm_events", twin_of=list_crm_events)
 async def alist_crm_events(
     credentials: ProSonataCredentials,
-    filters: dict[str,
-    Any] | None = None,
+    filters: dict[str, Any] | None = None,
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.CrmEvent]:
@@ -1566,8 +1538,7 @@ def update_crm_event(credentials: ProSonataCredentials, item_id: int, fields: di
 async def aupdate_crm_event(
     credentials: ProSonataCredentials,
     item_id: int,
-    fields: dict[str,
-    Any],
+    fields: dict[str, Any],
 ) -> m.CrmEvent:
     async with credentials.get_async_client() as client:
         result: m.CrmEvent = await client.crm_events.update(item_id, fields)
@@ -1611,8 +1582,7 @@ async def adelete_crm_event(credentials: ProSonataCredentials, item_id: int) -> 
 @api_task("prosonata-list_service_templates")
 def list_service_templates(
     credentials: ProSonataCredentials,
-    filters: dict[str,
-    Any] | None = None,
+    filters: dict[str, Any] | None = None,
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.ServiceTemplate]:
@@ -1652,8 +1622,7 @@ def list_service_templates(
 @api_task("prosonata-alist_service_templates", twin_of=list_service_templates)
 async def alist_service_templates(
     credentials: ProSonataCredentials,
-    filters: dict[str,
-    Any] | None = None,
+    filters: dict[str, Any] | None = None,
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.ServiceTemplate]:
@@ -1729,8 +1698,7 @@ def create_service_template(credentials: ProSonataCredentials, fields: dict[str,
 @api_task("prosonata-acreate_service_template", safe_to_retry=False, twin_of=create_service_template)
 async def acreate_service_template(
     credentials: ProSonataCredentials,
-    fields: dict[str,
-    Any],
+    fields: dict[str, Any],
 ) -> m.ServiceTemplate:
     async with credentials.get_async_client() as client:
         result: m.ServiceTemplate = await client.service_templates.create(fields)
@@ -1741,8 +1709,7 @@ async def acreate_service_template(
 def update_service_template(
     credentials: ProSonataCredentials,
     item_id: int,
-    fields: dict[str,
-    Any],
+    fields: dict[str, Any],
 ) -> m.ServiceTemplate:
     """Partially update a ProSonata servicetemplates row: only the given ``fields`` change.
 
@@ -1774,8 +1741,7 @@ def update_service_template(
 async def aupdate_service_template(
     credentials: ProSonataCredentials,
     item_id: int,
-    fields: dict[str,
-    Any],
+    fields: dict[str, Any],
 ) -> m.ServiceTemplate:
     async with credentials.get_async_client() as client:
         result: m.ServiceTemplate = await client.service_templates.update(item_id, fields)
@@ -1819,8 +1785,7 @@ async def adelete_service_template(credentials: ProSonataCredentials, item_id: i
 @api_task("prosonata-list_external_costs")
 def list_external_costs(
     credentials: ProSonataCredentials,
-    filters: dict[str,
-    Any] | None = None,
+    filters: dict[str, Any] | None = None,
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.ExternalCost]:
@@ -1864,8 +1829,7 @@ def list_external_costs(
 @api_task("prosonata-alist_external_costs", twin_of=list_external_costs)
 async def alist_external_costs(
     credentials: ProSonataCredentials,
-    filters: dict[str,
-    Any] | None = None,
+    filters: dict[str, Any] | None = None,
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.ExternalCost]:
@@ -1949,8 +1913,7 @@ async def acreate_external_cost(credentials: ProSonataCredentials, fields: dict[
 def update_external_cost(
     credentials: ProSonataCredentials,
     item_id: int,
-    fields: dict[str,
-    Any],
+    fields: dict[str, Any],
 ) -> m.ExternalCost:
     """Partially update a ProSonata externalcosts row: only the given ``fields`` change.
 
@@ -1982,8 +1945,7 @@ def update_external_cost(
 async def aupdate_external_cost(
     credentials: ProSonataCredentials,
     item_id: int,
-    fields: dict[str,
-    Any],
+    fields: dict[str, Any],
 ) -> m.ExternalCost:
     async with credentials.get_async_client() as client:
         result: m.ExternalCost = await client.external_costs.update(item_id, fields)
@@ -1993,8 +1955,7 @@ async def aupdate_external_cost(
 @api_task("prosonata-list_quotations")
 def list_quotations(
     credentials: ProSonataCredentials,
-    filters: dict[str,
-    Any] | None = None,
+    filters: dict[str, Any] | None = None,
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.Quotation]:
@@ -2033,8 +1994,7 @@ def list_quotations(
 @api_task("prosonata-alist_quotations", twin_of=list_quotations)
 async def alist_quotations(
     credentials: ProSonataCredentials,
-    filters: dict[str,
-    Any] | None = None,
+    filters: dict[str, Any] | None = None,
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.Quotation]:
@@ -2082,8 +2042,7 @@ async def aget_quotation(credentials: ProSonataCredentials, item_id: int) -> m.Q
 @api_task("prosonata-list_invoices")
 def list_invoices(
     credentials: ProSonataCredentials,
-    filters: dict[str,
-    Any] | None = None,
+    filters: dict[str, Any] | None = None,
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.Invoice]:
@@ -2124,8 +2083,7 @@ def list_invoices(
 @api_task("prosonata-alist_invoices", twin_of=list_invoices)
 async def alist_invoices(
     credentials: ProSonataCredentials,
-    filters: dict[str,
-    Any] | None = None,
+    filters: dict[str, Any] | None = None,
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.Invoice]:
@@ -2173,8 +2131,7 @@ async def aget_invoice(credentials: ProSonataCredentials, item_id: int) -> m.Inv
 @api_task("prosonata-list_users")
 def list_users(
     credentials: ProSonataCredentials,
-    filters: dict[str,
-    Any] | None = None,
+    filters: dict[str, Any] | None = None,
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.User]:
@@ -2210,8 +2167,7 @@ def list_users(
 @api_task("prosonata-alist_users", twin_of=list_users)
 async def alist_users(
     credentials: ProSonataCredentials,
-    filters: dict[str,
-    Any] | None = None,
+    filters: dict[str, Any] | None = None,
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.User]:
