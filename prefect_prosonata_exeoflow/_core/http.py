@@ -12,8 +12,8 @@ Rules the plan follows:
   :class:`~.redis_budget.RedisBudget` across processes); when it
   is spent, wait for the reset (bounded by ``max_rate_limit_wait``) instead of provoking a 429.
 * 429: wait what the server's hint says (the dialect parses it; :func:`~.dialect.sane_wait` is
-  the one sanity rule for all APIs), plus jitter, then retry. A hint longer than
-  ``max_rate_limit_wait`` raises :class:`~.errors.RateLimitError` at once. Without a usable hint
+  the one sanity rule for all APIs), then retry (plus jitter where no budget paces the callers).
+  A hint longer than ``max_rate_limit_wait`` raises :class:`~.errors.RateLimitError` at once. Without a usable hint
   (none, garbage, a reset in the past) every caller of the key waits the shared backoff step and
   one request probes (:meth:`~.budget.RateBudget.block_for` with ``probe=True``).
 * 5xx, timeouts, dropped connections: exponential backoff, but only for requests that cannot
@@ -180,7 +180,9 @@ def plan_request(
                         retry_after=wait,
                         **where,
                     )
-                yield Sleep(wait + policy.jitter(), wait_reason, wait_kind)
+                # No jitter: the budget hands out the window's calls one by one, so waking
+                # together costs nothing, and jitter would only delay the first call of a window.
+                yield Sleep(wait, wait_reason, wait_kind)
                 wait = budget.reserve()
             wait_reason = "rate budget spent (remaining 0); waiting for the window to reset"
             wait_kind = "budget"
