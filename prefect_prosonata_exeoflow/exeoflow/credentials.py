@@ -82,7 +82,7 @@ class ExeoflowCredentials(ServiceCredentials):
         """List one workflow; returns the workflow count and the rate budget the key has left."""
         with self.get_client() as client:
             reply = client.request("GET", "workflows", params={"page": 1, "limit": 1})
-        page = Calls.list_workflows(1, 1).parse(reply)
+        page = Calls.list_workflows_page(1, 1).parse(reply)
         headers = reply.headers
         return {
             "base_url": self.base_url,
