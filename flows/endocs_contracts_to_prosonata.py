@@ -55,13 +55,14 @@ from flows.contract_mapping import (
     project_fields,
     project_name,
 )
+from flows.forms import plain_optional_parameters
 
 ARTIFACT_KEY = "endocs-contracts-to-prosonata"
 #: Title of the contact person created for a new company (a ProSonata contact needs one).
 NEW_CONTACT_TITLE = "Firma"
 
 
-#: An optional id the Prefect form renders as a plain (empty-able) field, not "type None".
+#: An optional id: one plain field in the run form (see flows/forms.py), None when left empty.
 OptionalCursor = Annotated[int | None, Field(ge=0)]
 
 
@@ -241,6 +242,7 @@ def _handle_all(sync: _ContractSync, batch: list[Contract]) -> tuple[list[Contra
     return results, None
 
 
+@plain_optional_parameters
 @flow(name="endocs-contracts-to-prosonata")
 def endocs_contracts_to_prosonata(
     endocs_block: str = "endocs",

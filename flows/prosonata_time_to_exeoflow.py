@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from prefect import flow, task
-from prefect.artifacts import create_table_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.futures import PrefectFuture, wait
 from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import BaseModel, Field
@@ -35,10 +35,15 @@ from prefect_prosonata_exeoflow.exeoflow import (
 )
 from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, between, list_project_times
 
+from flows.forms import plain_optional_parameters
 from flows.shutdown import current_stop_event, stop_event
 from flows.time_groups import GroupBy, TimeGroup, group_entries, total_hours
 
 ARTIFACT_KEY = "prosonata-time-to-exeoflow"
+#: A dry run's second artifact: the input each execution would receive (markdown, one JSON per group).
+DRY_RUN_KEY = f"{ARTIFACT_KEY}-dry-run"
+#: Entries shown per group in it; a longer group ends in "... N more entries".
+DRY_RUN_ENTRIES = 50
 CACHE_DAYS = 400
 #: Executions of the workflow started since the period's first day minus this many days are
 #: searched for a group's key; a run for a period started earlier than that is not seen.
@@ -52,8 +57,7 @@ DONE: frozenset[str] = frozenset({"success", "adopted", "already-done", "retried
 _FROM_HOW = {"started": "success", "adopted": "adopted", "already-done": "already-done",
              "retried-after-failure": "retried-after-failure"}
 
-#: An optional date or id. The schema keeps its null type: the Prefect UI sends null for an empty
-#: field and refuses a run whose null the schema does not allow (it then shows a type picker).
+#: An optional date or id: one plain field in the run form (see flows/forms.py), None when left empty.
 OptionalDate = dt.date | None
 OptionalId = Annotated[int | None, Field(ge=1)]
 
@@ -198,13 +202,17 @@ def _outcome(group: TimeGroup, future: PrefectFuture[ExecutionRecord]) -> GroupR
     return GroupResult(**base, execution_id=getattr(execution, "id", None), status=status, message=str(error))
 
 
-def _preview(group: TimeGroup, shown: int = 3) -> str:
-    """What a dry run would send as the execution's input (the first entries of a long group)."""
-    sent = group.execution_input()
-    entries = sent["entries"]
-    if len(entries) > shown:
-        sent = {**sent, "entries": [*entries[:shown], f"... {len(entries) - shown} more entries"]}
-    return "would send input " + json.dumps(sent, ensure_ascii=False, default=str)
+def _publish_dry_run(groups: list[TimeGroup], shown: int = DRY_RUN_ENTRIES) -> None:
+    """What each execution of a dry run would receive as its input, readable in the UI."""
+    parts = []
+    for group in groups:
+        sent = group.execution_input()
+        entries = sent["entries"]
+        if len(entries) > shown:
+            sent = {**sent, "entries": [*entries[:shown], f"... {len(entries) - shown} more entries"]}
+        parts.append(f"### {group.label}\n\n```json\n{json.dumps(sent, ensure_ascii=False, indent=2, default=str)}\n```")
+    create_markdown_artifact(key=DRY_RUN_KEY, markdown="\n\n".join(parts),
+                             description="Dry run: the input each group's Exeoflow execution would receive.")
 
 
 def _publish(summary: TimeSyncSummary) -> None:
@@ -220,7 +228,8 @@ def _publish(summary: TimeSyncSummary) -> None:
         description=(f"ProSonata times {summary.period_start} to {summary.period_end}: {summary.entries_read} "
                      f"entries in {summary.groups} groups, {summary.executed} executed, {summary.adopted} adopted, "
                      f"{summary.already_done} already done, {summary.failed} failed, {summary.cancelled} cancelled"
-                     f"{' (dry run)' if summary.dry_run else ''}."),
+                     + (f" (dry run: what each execution would receive is in the artifact {DRY_RUN_KEY})."
+                        if summary.dry_run else ".")),
     )
 
 
@@ -245,6 +254,7 @@ def _run_groups(exeoflow: ExeoflowCredentials, workflow_id: str, groups: list[Ti
         return [_outcome(g, f) for g, f in zip(groups, futures, strict=True)], interrupted
 
 
+@plain_optional_parameters
 @flow(name="prosonata-time-to-exeoflow", task_runner=ThreadPoolTaskRunner(max_workers=8))
 def prosonata_time_to_exeoflow(
     prosonata_block: str = "prosonata",
@@ -283,9 +293,11 @@ def prosonata_time_to_exeoflow(
     workflow_id = resolve_workflow(exeoflow, workflow) if groups else None
     results: list[GroupResult]
     interrupted: BaseException | None = None
+    if dry_run and groups:
+        _publish_dry_run(groups)
     if dry_run or not groups:
         results = [GroupResult(group=g.key, label=g.label, entries=len(g.entries), hours=g.hours, status="dry-run",
-                               message=_preview(g) if dry_run else None)
+                               message="would send (dry run)" if dry_run else None)
                    for g in groups]
     else:
         assert workflow_id is not None

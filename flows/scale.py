@@ -12,6 +12,7 @@ failed or a group was executed twice. Everything it started is stopped, also on 
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 import signal
@@ -185,7 +186,8 @@ def _stop_on_sigterm(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt  # unwinds every context below, which stops what it started
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    argparse.ArgumentParser(prog="python -m flows.scale", description=__doc__.split("\n")[0].replace("`", "")).parse_args(argv)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     # SQLite on a busy machine answers "503 database is locked" now and then: retry longer than 5 times.
     os.environ.setdefault("PREFECT_CLIENT_MAX_RETRIES", "10")

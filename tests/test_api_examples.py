@@ -17,7 +17,7 @@ import pytest
 from pydantic import BaseModel
 
 from prefect_prosonata_exeoflow._core.clock import FakeClock
-from prefect_prosonata_exeoflow.endocs import calls as endocs_calls
+from prefect_prosonata_exeoflow.endocs.calls import Endpoints as endocs_calls
 from prefect_prosonata_exeoflow.endocs import models as endocs_models
 from prefect_prosonata_exeoflow.endocs.dialect import EnDocsDialect, key_value
 from prefect_prosonata_exeoflow.exeoflow import models as exeoflow_models
@@ -101,13 +101,14 @@ def test_example_parses(api: str, entry: dict[str, Any]) -> None:
 def _request(api: str, name: str, example: dict[str, Any]) -> None:
     if name == "create_webhook":
         auth = example["authentication"]["enabled"]
-        call = ExeoflowCalls.create_webhook(example["workflow_id"], example["name"], example["method"], auth)
+        call = ExeoflowCalls.create_webhook(example["workflow_id"], example["name"], method=example["method"],
+                                            authentication=auth)
         assert call.json == example
     elif name == "NonFormUpload":
         binary = example["Binaries"][0]
         call = endocs_calls.upload_non_form_document(
             (binary["FileName"], b"%PDF-1.7\n"), organization_id=example["OrganizationId"], sender=example["Sender"],
-            comment=example["Comment"], rid=example["RequestID"])
+            comment=example["Comment"], request_id=example["RequestID"])
         sent = call.json
         assert {k: v for k, v in sent.items() if k != "Binaries"} == {k: v for k, v in example.items() if k != "Binaries"}
         assert [b["FileName"] for b in sent["Binaries"]] == [binary["FileName"]]

@@ -174,3 +174,94 @@ def test_the_run_form_starts_a_run_whose_logs_show_its_rate_limit_waits(ui: UI) 
         assert "success" in table and "exec_" in table, table[-3000:]
 
         browser.close()
+
+
+# -- forms: what the UI refuses and what it renders --------------------------------------------------
+FORM_SECONDS = 50
+
+
+def _browser_page(playwright: Any) -> tuple[Any, Any]:
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+    page = browser.new_page(viewport={"width": 1400, "height": 2200})
+    page.set_default_timeout(20_000)
+    return browser, page
+
+
+def _screenshot(page: Any, name: str) -> None:
+    page.screenshot(path=str(Path(os.environ.get("PPE_SCREENSHOTS", "/tmp")) / name))
+
+
+def _block_input(page: Any, title: str) -> Any:
+    """The input of the block form's field titled exactly ``title``, and the field (with its message)."""
+    prop = page.locator(".schema-form-input", has=page.locator(".p-label__label", has_text=re.compile(rf"^{title}$")))
+    return prop.locator("textarea, input").first, prop
+
+
+@pytest.mark.timeout(START_SECONDS + FORM_SECONDS)
+def test_the_block_form_refuses_a_prosonata_block_without_an_address_and_saves_a_valid_one(ui: UI) -> None:
+    from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials
+
+    name = f"ui-form-{int(time.time())}"
+    with _playwright()() as playwright:
+        browser, page = _browser_page(playwright)
+        page.goto(f"{ui.url}/blocks/catalog/prosonata-credentials/create", wait_until="networkidle")
+        page.locator(".block-schema-create-form input").first.fill(name)  # Block Name
+        api_key, _ = _block_input(page, "API Key")
+        api_key.fill("ui-form-key-0001")
+        base_url, base_url_field = _block_input(page, "Base URL")
+
+        page.get_by_role("button", name="Create").click()  # no address: refused, naming the field
+        base_url_field.get_by_text("Base URL is required").wait_for()
+        _screenshot(page, "ppe-ui-block-refused.png")
+        assert page.url.endswith("/create")
+        assert ui.post("/block_documents/filter", {"block_documents": {"name": {"any_": [name]}}}) == []
+
+        base_url.fill("meine-agentur")  # the subdomain, typed into the one address field
+        page.get_by_role("button", name="Create").click()
+        page.wait_for_url(re.compile(r"/blocks/block/[0-9a-f-]+$"))
+        browser.close()
+
+    saved = ui.get(f"/block_types/slug/prosonata-credentials/block_documents/name/{name}?include_secrets=true")
+    assert saved["data"]["base_url"] == "meine-agentur" and "subdomain" not in saved["data"]
+    block = ProSonataCredentials(**saved["data"])  # what .load() builds from it
+    assert block.base_url == "https://meine-agentur.prosonata.software/api/v1" and block.subdomain == "meine-agentur"
+
+
+@pytest.mark.timeout(START_SECONDS + FORM_SECONDS)
+def test_both_run_forms_show_one_plain_field_per_parameter_and_send_nothing_for_an_empty_one(ui: UI) -> None:
+    with _playwright()() as playwright:
+        browser, page = _browser_page(playwright)
+        for deployment_name in (MAIN_DEPLOYMENT, "endocs-contracts-to-prosonata/hourly"):
+            deployment = ui.get(f"/deployments/name/{deployment_name}")
+            properties = deployment["parameter_openapi_schema"]["properties"]
+            page.goto(f"{ui.url}/deployments/deployment/{deployment['id']}/run", wait_until="networkidle")
+            last = max(properties, key=lambda key: properties[key]["position"])
+            page.locator(".schema-form-property__label", has_text=re.compile(rf"^{last}\b")).wait_for()
+            form = page.locator(".schema-input").first.inner_text()  # the Parameters section
+            _screenshot(page, f"ppe-ui-run-form-{deployment_name.split('/')[0]}.png")
+            assert 'type "None"' not in form and "None" not in form.splitlines(), form
+            labels = page.locator(".schema-form-property__label").all_inner_texts()
+            assert [label.split(" (")[0] for label in labels] == sorted(properties, key=lambda k: properties[k]["position"])
+
+        # The main form with an optional id typed and cleared again: the run is created without it.
+        page.goto(f"{ui.url}/deployments/deployment/{ui.get(f'/deployments/name/{MAIN_DEPLOYMENT}')['id']}/run",
+                  wait_until="networkidle")
+        project = _field(page, "project_id")
+        project.fill("45")
+        project.fill("")
+        sent: list[dict[str, Any]] = []
+
+        def refuse(route: Any, request: Any) -> None:  # read what the form sends, start no run
+            sent.append(request.post_data_json)
+            route.fulfill(status=500, body="{}")
+
+        page.route("**/create_flow_run", refuse)
+        page.get_by_role("button", name="Submit").click()  # "Validate parameters" is on: the server checks first
+        page.wait_for_timeout(500)
+        deadline = time.monotonic() + 20
+        while not sent and time.monotonic() < deadline:
+            page.wait_for_timeout(200)
+        browser.close()
+    assert sent, "the form did not get past the server's validation"
+    parameters = sent[0]["parameters"]
+    assert "project_id" not in parameters and None not in parameters.values(), parameters

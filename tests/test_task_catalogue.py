@@ -52,3 +52,9 @@ def test_paths_come_from_the_declarations() -> None:
     assert "| `DELETE /workflows/{workflow_id}` | `client.delete_workflow` | `delete_workflow` |" in text
     assert f"`GET /{endocs.PATHS['client_info']}`" in text
     assert "`POST /workflows/{workflow_id}/execute`<br>" in text  # execute-and-wait starts the run first
+
+
+def test_the_generated_task_modules_are_up_to_date() -> None:
+    """Each API's tasks.py is written from the declarations: regenerating it must change nothing."""
+    for path, text in renderer().outputs():
+        assert path.read_text(encoding="utf-8") == text, f"{path.name} is stale: run `make docs`"

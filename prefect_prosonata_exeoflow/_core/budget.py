@@ -12,10 +12,27 @@ keeps the smallest bound seen in the window, which converges on the real reset t
 For APIs that report nothing (EnDocs), the budget counts calls itself in fixed windows of a
 configured length whose *phase* is unknown: nothing says where the server's windows start.
 It learns the phase: a boundary is known to lie in ``(floor, reset]``; a 429 at ``t`` moves the floor to ``t``
-(and its ``Retry-After`` lowers the reset); the first success after a probe lowers the reset to
-its answer; both bounds carry over to the next window (``+ window``). While the two bounds
-are further apart than :data:`PHASE_PRECISION`, one request per window probes their midpoint,
+(and its ``Retry-After`` lowers the reset and, to within :data:`HINT_RESOLUTION`, raises the
+floor); the first success after a probe lowers the reset to its answer; both bounds carry over
+to the next window (``+ window``). While the two bounds are further apart than
+:data:`PHASE_PRECISION`, one request per window probes between them: at most
+:data:`PHASE_STEP_SECONDS` past the floor while 429s name a wait, at their midpoint otherwise,
 so steady state costs at most one 429 per window and waits at most the remaining uncertainty.
+
+Each new local window opens with *one* call; the others wait for its answer, so a learned phase
+that is wrong costs one 429, not one per worker.
+
+Whole-second hints leave up to a second of doubt: the true reset lies in
+``(reset_in - resolution, reset_in]`` of each answer. To learn where inside that second the
+windows turn over without provoking a 429, the budget *holds back* the last
+:data:`HELD_PROBES` calls of a spent window and sends them one by one inside the doubt: each is
+admitted either way (the window still had them), and its answer says on which side of the
+reset it landed (an answer about a new window: the reset was before it, everyone may go). A
+call is held only when its probe time is within :data:`HOLD_HORIZON_SECONDS` (a workload that
+fits one window is not kept waiting for long) and when one call is worth less time than the
+search can save: a held call landing in the next window leaves this window's last calls
+unused, which for long windows with few calls (real ones: 50 per 15 minutes) costs more than a
+second's delay, so there the budget simply waits for the hinted reset.
 
 Without a usable hint after a 429, the budget blocks every caller for the backoff step and
 then lets exactly *one* request probe; the others wait for its answer (``probe=True``).
@@ -49,6 +66,17 @@ NEW_WINDOW_SLACK_SECONDS = 1.5
 PROBE_LOST_SECONDS = 120.0
 #: A learned window phase closer than this needs no more probing.
 PHASE_PRECISION = 0.05
+#: A 429's wait counts whole seconds (``Retry-After``, maybe read against a whole-second ``Date``):
+#: the reset it names lies at most this much before it.
+HINT_RESOLUTION = 2.0
+#: While a local window's phase is learned and 429s carry a wait, a probe goes at most this long
+#: after the earliest possible reset: its 429 then names the reset to within
+#: :data:`HINT_RESOLUTION`, instead of a probe at the midpoint of a long window arriving far too late.
+PHASE_STEP_SECONDS = 1.0
+#: Calls of a spent window kept back to find its reset inside a whole-second hint (see above).
+HELD_PROBES = 3
+#: A call is held back for a probe only when its probe time is at most this far away.
+HOLD_HORIZON_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -56,8 +84,11 @@ class BudgetHint:
     """What one response said about the budget."""
 
     remaining: int
-    reset_in: float | None  # seconds from now until the window resets
+    reset_in: float | None  # seconds from now until the window resets (an upper bound)
     limit: int | None = None
+    #: The server rounds its reset up to this many seconds (whole seconds: 1.0; more when its
+    #: clock is only known to a second): the true reset lies in ``(reset_in - resolution, reset_in]``.
+    resolution: float = 0.0
 
 
 class Budget(Protocol):
@@ -114,6 +145,14 @@ class RateBudget:
         self._probe_sent_at: float | None = None
         self._phase_probe = False
         self._probe_step = 0
+        # APIs that report their budget: the current window's reset lies in (reset_low, reset_at].
+        self._reset_low: float | None = None
+        self._longest_reset = 0.0  # the longest reset hint seen: about one window
+        self._hold_sent: float | None = None  # a held-back call probing the reset is in flight
+        # Local windows open with one call; the others wait for its answer.
+        self._opening = False
+        self._opener_sent: float | None = None
+        self._hintless_429 = False  # a 429 without a usable wait was seen: probes bisect
 
     # -- sending -------------------------------------------------------------------------
     def reserve(self) -> float:
@@ -133,9 +172,23 @@ class RateBudget:
                     return PROBE_POLL_SECONDS
                 self._inflight += 1
                 return 0.0
+            if self._opening and self._remaining > 0:
+                if self._opener_sent is not None and now - self._opener_sent < PROBE_LOST_SECONDS:
+                    return PROBE_POLL_SECONDS
+                self._opener_sent = now  # this call opens the window; it is taken below
+            elif not self._counts_locally and 0 < self._remaining <= HELD_PROBES:
+                if self._holding(now):
+                    return PROBE_POLL_SECONDS
+                probe_at = self._held_probe_at(now)
+                if probe_at is not None:
+                    if now < probe_at:
+                        return max(probe_at - now, PROBE_POLL_SECONDS)
+                    self._hold_sent = now  # this call probes the reset; it is taken below
             if self._remaining <= 0:
                 if self._reset_at is None:
                     return PROBE_POLL_SECONDS if self._inflight else 0.0
+                if self._holding(now):
+                    return PROBE_POLL_SECONDS  # its answer may open the next window early
                 probe_at = self._phase_probe_at()
                 if probe_at is not None:
                     if now >= probe_at:
@@ -165,9 +218,16 @@ class RateBudget:
                     self._probe_succeeded(now, sent_at)
             if limited is False and not self._probe_mode:
                 self._probe_step = 0
+            held = self._hold_sent is not None and (sent_at is None or sent_at >= self._hold_sent)
+            if held:
+                self._hold_sent = None
+            if self._opener_sent is not None and (sent_at is None or sent_at >= self._opener_sent):
+                self._opener_sent = None
+                if limited is False:
+                    self._opening = False  # admitted: the others may follow
             if hint is not None:
                 self._reported = True
-                self._observe(now, hint)
+                self._observe(now, hint, sent_at, held=held and sent_at is not None and limited is False)
 
     def block_for(self, seconds: float, *, sent_at: float | None = None, probe: bool = False) -> None:
         """A 429 said: nothing before ``seconds`` from now (``probe``: our own guess, not a hint)."""
@@ -188,13 +248,17 @@ class RateBudget:
                     self._reset_at = now + self._window
                 if not probe:
                     self._reset_at = min(self._reset_at, until)
-                elif self._window_probed:
+                    self._floor = max(self._floor, floor + seconds - HINT_RESOLUTION)
+                else:
+                    self._hintless_429 = True
+                if probe and self._window_probed:
                     until = self._reset_at  # this window's one early probe is spent: wait for its end
                 until = min(until, self._reset_at)
                 self._remaining = 0
             else:
                 self._remaining = 0
                 self._reset_at = max(self._blocked_until, until)
+                self._reset_low, self._hold_sent = None, None
             self._blocked_until = max(self._blocked_until, until)
             self._phase_probe = False
             if probe:
@@ -236,6 +300,27 @@ class RateBudget:
     def _phase_learning(self) -> bool:
         return self._counts_locally and not self._reported
 
+    def _holding(self, now: float) -> bool:
+        """A held-back call is probing the reset (and was not lost by a cancelled caller)."""
+        return self._hold_sent is not None and now - self._hold_sent < PROBE_LOST_SECONDS
+
+    def _held_probe_at(self, now: float) -> float | None:
+        """When to send the next held-back call: inside the doubt about this window's reset.
+        None when nothing is left to learn, that moment is too far away to keep a call waiting,
+        or a call is worth more than what the search can save (a held call that lands in the
+        next window leaves this window's last calls unused: with long windows and few calls, a
+        second's delay is the cheaper loss)."""
+        if self._reset_at is None or self._reset_low is None:
+            return None
+        doubt = self._reset_at - self._reset_low
+        limit = self._limit or self._learned_limit or 0
+        if doubt <= PHASE_PRECISION or limit <= 0 or self._longest_reset / limit >= doubt / 4:
+            return None
+        # k calls left: the first goes at 1/(k + 1) of the doubt (an answer about the next window
+        # ends the search, so early steps are short): expected delay doubt / 8 for three calls.
+        at = self._reset_low + doubt / ((self._remaining or 1) + 1)
+        return at if at - now <= HOLD_HORIZON_SECONDS else None
+
     def _take_probe(self, now: float) -> float:
         lost = self._probe_sent_at is not None and now - self._probe_sent_at > PROBE_LOST_SECONDS
         if self._probe_inflight and not lost:
@@ -252,7 +337,8 @@ class RateBudget:
         low = max(self._floor if self._floor is not None else -math.inf, self._spent_at or -math.inf)
         if low == -math.inf or self._reset_at - low <= PHASE_PRECISION:
             return None
-        return (low + self._reset_at) / 2
+        step = (self._reset_at - low) / 2
+        return low + (step if self._hintless_429 else min(step, PHASE_STEP_SECONDS))
 
     def _probe_succeeded(self, now: float, sent_at: float | None) -> None:
         """The lone probe was admitted: a window boundary lies before ``now``."""
@@ -277,6 +363,10 @@ class RateBudget:
         self._provisional = self._limit is None
         self._window_probed = False
         self._spent_at = None
+        self._reset_low, self._hold_sent = None, None
+        if self._phase_learning and self._reset_at is not None:
+            # A window begun where we believe the server's begins: one call checks that first.
+            self._opening, self._opener_sent = True, None
         if not self._counts_locally:
             self._reset_at = None
         else:
@@ -299,11 +389,25 @@ class RateBudget:
             if self._remaining is not None:
                 self._remaining -= self._inflight
 
-    def _observe(self, now: float, hint: BudgetHint) -> None:
+    def _observe(self, now: float, hint: BudgetHint, sent_at: float | None = None, *, held: bool = False) -> None:
         if hint.limit is not None:
             self._limit = hint.limit
         self._learned_limit = max(self._learned_limit or 0, hint.remaining + 1)
         candidate = None if hint.reset_in is None else now + max(hint.reset_in, 0.0)
+        self._longest_reset = max(self._longest_reset, hint.reset_in or 0.0)
+        low = None if candidate is None else (now if sent_at is None else sent_at) + max(hint.reset_in or 0.0, 0.0)
+        low = None if low is None else low - hint.resolution
+        if held and candidate is not None and self._reset_at is not None and sent_at is not None:
+            upper = self._reset_at
+            fresh = hint.remaining > max(self._remaining or 0, 0) + self._inflight and candidate > upper
+            if fresh or candidate > upper + NEW_WINDOW_SLACK_SECONDS:
+                # The held call landed in the next window: everyone may go.
+                self._remaining = hint.remaining - self._inflight
+                self._reset_at, self._reset_low = candidate, low
+                self._provisional = False
+                return
+            # Still the old window: its reset is later than this call was sent.
+            self._reset_low = sent_at if self._reset_low is None else max(self._reset_low, sent_at)
         if self._reset_at is not None and now >= self._reset_at:
             if candidate is not None and candidate <= self._reset_at + NEW_WINDOW_SLACK_SECONDS:
                 return  # an answer about the window that has just ended
@@ -316,7 +420,7 @@ class RateBudget:
         if self._remaining is None or later_window or self._provisional:
             # First news of this window: calls still in flight may not be counted yet.
             self._remaining = hint.remaining - self._inflight
-            self._reset_at = candidate
+            self._reset_at, self._reset_low = candidate, low
             self._provisional = False
             return
         # Our own count is exact for this process; the server's is lower only when others
@@ -324,6 +428,8 @@ class RateBudget:
         self._remaining = min(self._remaining, hint.remaining)
         if candidate is not None:
             self._reset_at = candidate if self._reset_at is None else min(self._reset_at, candidate)
+        if low is not None:
+            self._reset_low = low if self._reset_low is None else max(self._reset_low, low)
 
 
 _REGISTRY: dict[tuple[str, ...], RateBudget] = {}

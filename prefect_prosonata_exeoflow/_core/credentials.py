@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from prefect.blocks.core import Block, schema_extra
 from pydantic import ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic.config import JsonDict
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode
 from pydantic_core import InitErrorDetails
 from typing_extensions import Self
 
@@ -23,24 +24,58 @@ from .pagination import DEFAULT_MAX_PAGES
 from .policy import RetryPolicy
 from .redis_budget import check_store_url, shared_redis_budget
 
-#: A base URL as the UI form accepts it: http(s), a host, no credentials, query or fragment.
+# Patterns are checked by Prefect's schema validation (the V2 UI, /ui/schemas/validate), not by the
+# default UI's block form; the validators below check the same again when a block is built or loaded.
+#: A base URL: http(s), a host, no credentials, query or fragment.
 BASE_URL_PATTERN = r"^https?://[^\s/?#@]+(/[^\s?#@]*)?$"
 #: A key field must hold at least one non-space character.
 NOT_BLANK: JsonDict = {"minLength": 1, "pattern": r"\S"}
 
 
 def _schema_extra(schema: dict[str, Any], model: type[Block]) -> None:
-    """Prefect's block schema plus the block's own cross-field rules, so the UI form enforces them."""
+    """Prefect's block schema, shaped for the UI's block form, which checks only a field's type,
+    bounds (minLength, minimum, ...) and the ``required`` list: no ``pattern``, no top-level rule.
+
+    An optional field (``T | None = None``) becomes one plain field of type T without a default,
+    so the form shows no string/null picker, leaves it out when empty, and Prefect's own schema
+    check still accepts null for it. A field the block derives in Python but the form must have
+    (``_form_required``) is listed as required; a Python-only convenience (``_form_hidden``) is
+    neither shown nor saved.
+    """
     schema_extra(schema, model)
-    schema.update(getattr(model, "_schema_rules", {}))
+    properties: dict[str, dict[str, Any]] = schema.get("properties", {})
+    for name in getattr(model, "_form_hidden", ()):
+        properties.pop(name, None)
+    for prop in properties.values():
+        plain_optional(prop)
+    required = [name for name in getattr(model, "_form_required", ()) if name in properties]
+    if required:
+        schema["required"] = sorted({*schema.get("required", []), *required})
+
+
+def plain_optional(prop: dict[str, Any]) -> None:
+    """``{"anyOf": [X, {"type": "null"}], "default": null, ...}`` -> ``{**X, ...}`` (no default)."""
+    options = prop.get("anyOf")
+    if not isinstance(options, list) or {"type": "null"} not in options:
+        return
+    kept = [option for option in options if option != {"type": "null"}]
+    if len(kept) != 1 or "$ref" in kept[0]:
+        return
+    del prop["anyOf"]
+    for key, value in kept[0].items():
+        prop.setdefault(key, value)
+    if prop.get("default", ...) is None:
+        del prop["default"]
 
 
 def describe_validation_error(error: ValidationError) -> str:
     """``field: reason; ...`` from a pydantic error, without the input (keys may be in it)."""
     parts = []
     for item in error.errors():
-        where = ".".join(str(part) for part in item["loc"]) or "block"
-        parts.append(f"{where}: {str(item['msg']).removeprefix('Value error, ')}")
+        where = ".".join(str(part) for part in item["loc"])
+        message = str(item["msg"]).removeprefix("Value error, ")
+        # A message that already names its field (or a rule of the whole block) is not prefixed again.
+        parts.append(message if not where or message.startswith(where) else f"{where}: {message}")
     return "; ".join(parts)
 
 
@@ -69,8 +104,10 @@ class ServiceCredentials(Block, ABC):
     # args or pickle (:func:`scrubbed`, in both ways a block is built).
     model_config = ConfigDict(hide_input_in_errors=True, json_schema_extra=_schema_extra)
 
-    #: JSON-schema keywords added at the top of the block's schema (e.g. ``anyOf`` of required fields).
-    _schema_rules: ClassVar[dict[str, Any]] = {}
+    #: Fields the UI form requires although Python may derive them (see :func:`_schema_extra`).
+    _form_required: ClassVar[tuple[str, ...]] = ()
+    #: Python-only conveniences the UI form neither shows nor saves.
+    _form_hidden: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *args: Any, **data: Any) -> None:
         try:
@@ -89,6 +126,25 @@ class ServiceCredentials(Block, ABC):
         except ValidationError as exc:
             error = scrubbed(exc)
         raise error
+
+    @classmethod
+    def model_json_schema(  # type: ignore[override]  # Prefect's Block narrows it the same way
+        cls,
+        by_alias: bool = True,
+        ref_template: str = "#/definitions/{model}",
+        schema_generator: type[GenerateJsonSchema] = GenerateJsonSchema,
+        mode: JsonSchemaMode = "validation",
+        **options: Any,
+    ) -> dict[str, Any]:
+        """Prefect's schema, with the account's own fields (key, address) first in the form and the
+        shared tuning fields after them (Prefect numbers fields in declaration order)."""
+        schema = super().model_json_schema(by_alias, ref_template, schema_generator, mode, **options)
+        properties: dict[str, dict[str, Any]] = schema.get("properties", {})
+        shared = set(ServiceCredentials.model_fields)
+        order = sorted(properties, key=lambda name: (name in shared, properties[name].get("position", 0)))
+        for position, name in enumerate(order):
+            properties[name]["position"] = position
+        return schema
 
     timeout: float = Field(
         default=30.0, gt=0, le=600,

@@ -103,6 +103,9 @@ class Dialect:
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
         self._clock_offset: float | None = None  # lower bound of (server clock - ours), from Date
+        self._clock_ceiling: float | None = None  # upper bound of the same, from Date and when we sent
+        #: Seconds of doubt the last :meth:`server_now` added (1.0 when it came from a ``Date``).
+        self.clock_doubt = 0.0
 
     def decode(self, response: httpx.Response) -> Any:
         """The body as JSON, None when empty; a MalformedResponseError for anything else."""
@@ -138,16 +141,31 @@ class Dialect:
         offset, and a reset computed from it stays an upper bound however far apart the clocks
         are. When that bound is within a second below zero, the two clocks agree as far as a
         ``Date`` can tell, and our own (finer) clock is used. Without a ``Date``: our clock.
+        ``Date + 1 - (when we sent)`` bounds the offset from above; the gap between the two
+        bounds (at most a second) is :attr:`clock_doubt`, which a reset read this way adds to
+        its own rounding.
         """
         now = self.clock.time()
         date = parse_http_date(response.headers.get("date"))
+        self.clock_doubt = 0.0
         if date is None:
             return now
         bound = date - now
         known = self._clock_offset
-        if known is None or bound > known or bound < known - CLOCK_JUMP_SECONDS:
-            self._clock_offset = known = bound  # tighter, or the server's clock was reset
-        return now + (0.0 if -1.0 < known <= 0.0 else known)
+        if known is not None and bound < known - CLOCK_JUMP_SECONDS:
+            known = self._clock_ceiling = None  # the server's clock was reset
+        if known is None or bound > known:
+            self._clock_offset = known = bound  # tighter
+        # The server stamped ``Date`` after we sent: its clock then read less than date + 1.
+        ceiling = _ceiling(date, now, response)
+        if ceiling is not None:
+            self._clock_ceiling = ceiling if self._clock_ceiling is None else min(self._clock_ceiling, ceiling)
+        if self._clock_ceiling is not None and self._clock_ceiling < known:
+            self._clock_ceiling = None  # contradicts the floor (a reset clock): forget it
+        if -1.0 < known <= 0.0:
+            return now
+        self.clock_doubt = 1.0 if self._clock_ceiling is None else min(self._clock_ceiling - known, 1.0)
+        return now + known
 
     def retry_after(self, response: httpx.Response, body: Any) -> float | None:
         """Seconds a 429 asks us to wait; None when it gives no usable hint."""
@@ -170,6 +188,15 @@ class Dialect:
     def failure_status(self, response: httpx.Response, body: Any) -> int | None:
         """The error status of an answer, or None when it succeeded."""
         return response.status_code if response.status_code >= 400 else None
+
+
+def _ceiling(date: float, now: float, response: httpx.Response) -> float | None:
+    """An upper bound of (server clock - ours) from one answer: ``date + 1 - sent``."""
+    try:
+        elapsed = response.elapsed.total_seconds()
+    except RuntimeError:  # not read to the end: when it was sent is not known
+        return None
+    return date + 1.0 - (now - elapsed)
 
 
 def _excerpt(content: bytes, limit: int = 120) -> str:

@@ -1,10 +1,10 @@
 """One HTTP core for the three APIs: pacing, retries, 429 hints, typed errors, redaction.
 
-The logic lives once, in :func:`plan_request`, a generator that *describes* an exchange
-(``Send`` this request, ``Sleep`` that long) without doing any I/O. :class:`SyncClient` and
-:class:`AsyncClient` only drive it with ``httpx.Client`` / ``httpx.AsyncClient`` and the
-clock, so sync and async behave identically by construction and tests can drive the plan
-with a fake clock.
+The logic lives once, in :func:`plan_request`, a plan (:mod:`.plans`) that *describes* an
+exchange (``Send`` this request, ``Sleep`` that long) without doing any I/O. :class:`SyncClient`
+and :class:`AsyncClient` only perform its actions with ``httpx.Client`` / ``httpx.AsyncClient``
+and the clock, through the one driver loop (:func:`.plans.drive` / :func:`.plans.adrive`), so
+sync and async behave identically by construction and tests can drive the plan with a fake clock.
 
 Rules the plan follows:
 
@@ -12,8 +12,8 @@ Rules the plan follows:
   :class:`~.redis_budget.RedisBudget` across processes); when it
   is spent, wait for the reset (bounded by ``max_rate_limit_wait``) instead of provoking a 429.
 * 429: wait what the server's hint says (the dialect parses it; :func:`~.dialect.sane_wait` is
-  the one sanity rule for all APIs), plus jitter, then retry. A hint longer than
-  ``max_rate_limit_wait`` raises :class:`~.errors.RateLimitError` at once. Without a usable hint
+  the one sanity rule for all APIs), then retry (plus jitter where no budget paces the callers).
+  A hint longer than ``max_rate_limit_wait`` raises :class:`~.errors.RateLimitError` at once. Without a usable hint
   (none, garbage, a reset in the past) every caller of the key waits the shared backoff step and
   one request probes (:meth:`~.budget.RateBudget.block_for` with ``probe=True``).
 * 5xx, timeouts, dropped connections: exponential backoff, but only for requests that cannot
@@ -61,7 +61,7 @@ from . import events
 from .logs import log_wait
 from .pagination import DEFAULT_MAX_PAGES
 from .policy import RETRYABLE_STATUSES, RetryPolicy, is_idempotent, never_reached_server
-from .plans import Finished, advance
+from .plans import Send, Sleep, adrive, drive
 from .redaction import Redactor, warn_if_insecure
 
 USER_AGENT = "prefect-prosonata-exeoflow/0.1"
@@ -79,6 +79,10 @@ DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 
 def _data(reply: Reply) -> Any:
     return reply.data
+
+
+def _reply(reply: Reply) -> Reply:
+    return reply
 
 
 @dataclass(frozen=True)
@@ -140,21 +144,10 @@ class ClientSettings:
                 raise ConfigurationError(f"{name} must be a positive integer, got {value!r}", api=self.dialect.api)
 
 
-@dataclass(frozen=True)
-class Sleep:
-    seconds: float
-    reason: str
-    #: "budget" (the key's window is spent), "429" (the server said so) or "backoff" (after a failure).
-    kind: str = "backoff"
-
-
-@dataclass(frozen=True)
-class Send:
-    request: httpx.Request
-
-
 Action = Sleep | Send
 Plan = Generator[Action, Any, Reply]
+#: What sending can fail with that the request plan decides about (retry, raise): thrown back into it.
+_SEND_FAILURES: tuple[type[BaseException], ...] = (httpx.TransportError, ResponseTooLargeError)
 
 
 def plan_request(
@@ -187,7 +180,9 @@ def plan_request(
                         retry_after=wait,
                         **where,
                     )
-                yield Sleep(wait + policy.jitter(), wait_reason, wait_kind)
+                # No jitter: the budget hands out the window's calls one by one, so waking
+                # together costs nothing, and jitter would only delay the first call of a window.
+                yield Sleep(wait, wait_reason, wait_kind)
                 wait = budget.reserve()
             wait_reason = "rate budget spent (remaining 0); waiting for the window to reset"
             wait_kind = "budget"
@@ -427,6 +422,32 @@ class _ClientBase:
                     request.headers.pop(name, None)
         return request
 
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        idempotent: bool | None = None,
+        use_budget: bool = True,
+        empty_ok: frozenset[int] = NO_CONTENT,
+    ) -> Any:
+        """Send one API call through the plan: the unwrapped reply (async: an awaitable of it) or APIError."""
+        request = self.build_request(method, path, params=params, json=json, headers=headers)
+        return self._send(request, idempotent, use_budget, empty_ok)  # type: ignore[attr-defined]
+
+    def call(self, call: Call[T]) -> Any:
+        """Send a described call and parse its reply (async: an awaitable of the parsed reply)."""
+        request = self.build_request(call.method, call.path, params=call.params, json=call.json, headers=call.headers)
+        settings = self.settings
+
+        def finish(reply: Reply) -> T:
+            return parse_reply(call, reply, request, settings)
+
+        return self._send(request, call.idempotent, call.use_budget, call.empty_ok, finish)  # type: ignore[attr-defined]
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(api={self.settings.dialect.api!r}, base_url={self.settings.base_url!r})"
 
@@ -440,60 +461,34 @@ def _clean_params(params: Mapping[str, Any] | None) -> dict[str, Any] | None:
 class SyncClient(_ClientBase):
     """Blocking client: one connection pool, closed with ``close()`` or a ``with`` block."""
 
+    #: Declared endpoints (:mod:`.endpoints`) send with ``self.call`` and return its result.
+    asynchronous = False
+
     def __init__(self, settings: ClientSettings, *, transport: httpx.BaseTransport | None = None) -> None:
         self.settings = settings
         self._http = httpx.Client(**self._build_kwargs(transport))
         exchange.install(self._http)
 
-    def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
-        headers: Mapping[str, str] | None = None,
-        idempotent: bool | None = None,
-        use_budget: bool = True,
-        empty_ok: frozenset[int] = NO_CONTENT,
-    ) -> Reply:
-        """Send one API call through the plan; returns the unwrapped reply or raises APIError."""
-        request = self.build_request(method, path, params=params, json=json, headers=headers)
-        return self._send(request, idempotent, use_budget, empty_ok)
-
-    def call(self, call: Call[T]) -> T:
-        """Send a described call and parse its reply."""
-        request = self.build_request(call.method, call.path, params=call.params, json=call.json, headers=call.headers)
-        reply = self._send(request, call.idempotent, call.use_budget, call.empty_ok)
-        return parse_reply(call, reply, request, self.settings)
-
     def _send(self, request: httpx.Request, idempotent: bool | None, use_budget: bool,
-              empty_ok: frozenset[int]) -> Reply:
+              empty_ok: frozenset[int], finish: Callable[[Reply], Any] = _reply) -> Any:
         if self.settings.guard is not None and use_budget:
             self.settings.guard.acquire()
         plan = plan_request(self.settings, request, idempotent=idempotent, use_budget=use_budget, empty_ok=empty_ok)
-        return self._drive(plan)
+        return finish(self._drive(plan))
 
     def _drive(self, plan: Plan) -> Reply:
-        clock = self.settings.clock
-        outcome: Any = None
-        failure: BaseException | None = None
-        while True:
-            action = advance(plan, outcome, failure)
-            if isinstance(action, Finished):
-                return action.value
-            outcome, failure = None, None
-            if isinstance(action, Sleep):
-                _log_sleep(self.settings, action)
-                clock.sleep(action.seconds)
-                continue
-            try:
-                with exchange.deadline(self.settings.timeout) as moment:
-                    outcome = self._http.send(action.request)
-            except httpx.TransportError as exc:
-                failure = _deadline_named(exc, moment, self.settings.timeout, action.request)
-            except ResponseTooLargeError as exc:
-                failure = exc
+        return drive(plan, self._perform, _SEND_FAILURES)
+
+    def _perform(self, action: Action) -> httpx.Response | None:
+        if isinstance(action, Sleep):
+            _log_sleep(self.settings, action)
+            self.settings.clock.sleep(action.seconds)
+            return None
+        try:
+            with exchange.deadline(self.settings.timeout) as moment:
+                return self._http.send(action.request)
+        except httpx.TransportError as exc:
+            raise _deadline_named(exc, moment, self.settings.timeout, action.request) from None
 
     def close(self) -> None:
         self._http.close()
@@ -508,60 +503,34 @@ class SyncClient(_ClientBase):
 class AsyncClient(_ClientBase):
     """Asyncio client with the same behaviour as :class:`SyncClient`."""
 
+    #: Declared endpoints (:mod:`.endpoints`) send with ``self.call`` and return its awaitable.
+    asynchronous = True
+
     def __init__(self, settings: ClientSettings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.settings = settings
         self._http = httpx.AsyncClient(**self._build_kwargs(transport))
         exchange.install(self._http)
 
-    async def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
-        headers: Mapping[str, str] | None = None,
-        idempotent: bool | None = None,
-        use_budget: bool = True,
-        empty_ok: frozenset[int] = NO_CONTENT,
-    ) -> Reply:
-        """Send one API call through the plan; returns the unwrapped reply or raises APIError."""
-        request = self.build_request(method, path, params=params, json=json, headers=headers)
-        return await self._send(request, idempotent, use_budget, empty_ok)
-
-    async def call(self, call: Call[T]) -> T:
-        """Send a described call and parse its reply."""
-        request = self.build_request(call.method, call.path, params=call.params, json=call.json, headers=call.headers)
-        reply = await self._send(request, call.idempotent, call.use_budget, call.empty_ok)
-        return parse_reply(call, reply, request, self.settings)
-
     async def _send(self, request: httpx.Request, idempotent: bool | None, use_budget: bool,
-                    empty_ok: frozenset[int]) -> Reply:
+                    empty_ok: frozenset[int], finish: Callable[[Reply], Any] = _reply) -> Any:
         if self.settings.guard is not None and use_budget:
             await self.settings.guard.aacquire()
         plan = plan_request(self.settings, request, idempotent=idempotent, use_budget=use_budget, empty_ok=empty_ok)
-        return await self._drive(plan)
+        return finish(await self._drive(plan))
 
     async def _drive(self, plan: Plan) -> Reply:
-        clock = self.settings.clock
-        outcome: Any = None
-        failure: BaseException | None = None
-        while True:
-            action = advance(plan, outcome, failure)
-            if isinstance(action, Finished):
-                return action.value
-            outcome, failure = None, None
-            if isinstance(action, Sleep):
-                _log_sleep(self.settings, action)
-                await clock.asleep(action.seconds)
-                continue
-            try:
-                with exchange.deadline(self.settings.timeout) as moment:
-                    outcome = await self._http.send(action.request)
-            except httpx.TransportError as exc:
-                failure = _deadline_named(exc, moment, self.settings.timeout, action.request)
-            except ResponseTooLargeError as exc:
-                failure = exc
+        return await adrive(plan, self._perform, _SEND_FAILURES)
+
+    async def _perform(self, action: Action) -> httpx.Response | None:
+        if isinstance(action, Sleep):
+            _log_sleep(self.settings, action)
+            await self.settings.clock.asleep(action.seconds)
+            return None
+        try:
+            with exchange.deadline(self.settings.timeout) as moment:
+                return await self._http.send(action.request)
+        except httpx.TransportError as exc:
+            raise _deadline_named(exc, moment, self.settings.timeout, action.request) from None
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -1,18 +1,54 @@
-"""Stepping a sans-IO plan (a generator of actions): the one send/throw/finish dance every driver needs.
+"""Plans and their one driver: a plan says what to do, a driver does it and reports back.
 
-The request plan (:func:`._core.http.plan_request`) and Exeoflow's execute-and-wait plan are both
-generators that yield what to do next and receive what happened; sync and async drivers differ
-only in how they perform an action, so advancing the plan is written once, here.
+A plan is a generator that yields *actions* and receives their outcomes (or has their
+failures raised inside it), and returns its result; it does no I/O, so sync and async behave
+alike by construction and tests drive plans on a fake clock. The vocabulary, for every plan:
+
+* :class:`Sleep` - wait this long (a rate-limit wait, a backoff, a poll interval);
+* :class:`Send` - send this ``httpx.Request`` (the request plan, :func:`.http.plan_request`);
+* :class:`~.http.Call` - send this described endpoint call through the client (Exeoflow's
+  execute-and-wait plans, :mod:`..exeoflow.waiting`);
+* :class:`Hold` - take or release the driver's cross-process lock.
+
+:func:`drive` and :func:`adrive` are the loop, once: hand the plan the last outcome (or throw
+its failure into it), get the next action, perform it with the caller's ``perform``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+import httpx
+
 A = TypeVar("A")
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Sleep:
+    """Wait ``seconds``; ``reason`` is logged."""
+
+    seconds: float
+    reason: str
+    #: "budget" (the key's window is spent), "429" (the server said so), "backoff" (after a
+    #: failure) or "poll" (between two looks at a running execution).
+    kind: str = "backoff"
+
+
+@dataclass(frozen=True)
+class Send:
+    """Send this request once and report the response (or the transport error)."""
+
+    request: httpx.Request
+
+
+@dataclass(frozen=True)
+class Hold:
+    """Take (``True``) or release (``False``) the driver's cross-process lock; released on any exit."""
+
+    on: bool
 
 
 @dataclass(frozen=True)
@@ -28,3 +64,41 @@ def advance(plan: Generator[A, Any, T], outcome: Any, failure: BaseException | N
         return plan.throw(failure) if failure is not None else plan.send(outcome)
     except StopIteration as finished:
         return Finished(finished.value)
+
+
+class _Stepper(Generic[A, T]):
+    """Where a driver is in its plan: the last outcome or failure, to hand in at the next step."""
+
+    def __init__(self, plan: Generator[A, Any, T]) -> None:
+        self.plan = plan
+        self.outcome: Any = None
+        self.failure: BaseException | None = None
+
+    def next(self) -> A | Finished[T]:
+        action = advance(self.plan, self.outcome, self.failure)
+        self.outcome = self.failure = None
+        return action
+
+
+def drive(plan: Generator[A, Any, T], perform: Callable[[A], Any],
+          failures: tuple[type[BaseException], ...]) -> T:
+    """Run a plan to its end: each action's outcome goes back in; a failure of ``failures`` is thrown in."""
+    step = _Stepper(plan)
+    while not isinstance(action := step.next(), Finished):
+        try:
+            step.outcome = perform(action)
+        except failures as exc:
+            step.failure = exc
+    return action.value
+
+
+async def adrive(plan: Generator[A, Any, T], perform: Callable[[A], Awaitable[Any]],
+                 failures: tuple[type[BaseException], ...]) -> T:
+    """:func:`drive` with an awaited ``perform``."""
+    step = _Stepper(plan)
+    while not isinstance(action := step.next(), Finished):
+        try:
+            step.outcome = await perform(action)
+        except failures as exc:
+            step.failure = exc
+    return action.value

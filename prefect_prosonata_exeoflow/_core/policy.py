@@ -31,7 +31,8 @@ class RetryPolicy:
     max_rate_limit_retries: int = 8
     """How many 429 answers one call accepts before raising RateLimitError."""
     rate_limit_jitter: float = 0.1
-    """Up to this many seconds added to each rate-limit wait, so waiters do not wake together."""
+    """Up to this many seconds added to each wait after a 429 that no shared budget paces, so
+    waiters do not wake together (a budget hands out the calls one by one: no jitter needed)."""
     rng: random.Random = field(default_factory=random.Random, compare=False, repr=False)
 
     def backoff(self, retry_number: int) -> float:

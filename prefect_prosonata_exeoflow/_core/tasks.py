@@ -1,19 +1,16 @@
-"""How every endpoint becomes a Prefect task (and its async twin): caching off, retries only where safe."""
+"""The decorator of every task (and its async twin): caching off, retries only where safe, one docstring."""
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Awaitable, Callable, Coroutine
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeAlias, TypeVar, cast
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from prefect import Task, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State, TaskRun
 
 from .errors import APIConnectionError, OutcomeUnknownError, ServerError
-
-if TYPE_CHECKING:
-    from .credentials import ServiceCredentials
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -31,12 +28,14 @@ def retry_transient_only(task: Task[..., Any], task_run: TaskRun, state: State[A
     return isinstance(exc, (ServerError, APIConnectionError))
 
 
-def api_task(name: str, *, safe_to_retry: bool = True, **options: Any) -> Callable[[F], F]:
+def api_task(name: str, *, safe_to_retry: bool = True, twin_of: Any = None,
+             **options: Any) -> Callable[[F], F]:
     """Decorate one endpoint's task function.
 
     Results are never cached: a poll or a list must read the server's current state, and
     blocks that differ only in a secret hash alike (so cache keys would collide across keys).
     Creates (``safe_to_retry=False``) get no Prefect retries at all: nothing is sent twice.
+    An async twin (``twin_of`` its sync task) takes the sync task's docstring, its example awaited.
     """
     defaults: dict[str, Any] = {
         "name": name,
@@ -49,47 +48,21 @@ def api_task(name: str, *, safe_to_retry: bool = True, **options: Any) -> Callab
     }
     defaults.update(options)
     decorator: Callable[[F], F] = task(**defaults)  # type: ignore[assignment]  # a Task keeps F's call signature
-    return decorator
+    if twin_of is None:
+        return decorator
+
+    def decorate(fn: F) -> F:
+        sync = getattr(twin_of, "fn", twin_of)  # the sync Task (typed as its function by this decorator)
+        fn.__doc__ = fn.__doc__ or twin_doc(sync.__doc__ or "", sync.__name__)
+        return decorator(fn)
+
+    return decorate
 
 
-C = TypeVar("C", bound="ServiceCredentials")
-P = ParamSpec("P")
-R = TypeVar("R")
-TaskPair: TypeAlias = "tuple[Task[Concatenate[C, P], R], Task[Concatenate[C, P], Coroutine[Any, Any, R]]]"
-
-
-def endpoint_tasks(
-    credentials_type: type[C], api: str, *, safe_to_retry: bool = True
-) -> Callable[[Callable[Concatenate[Any, P], R]], TaskPair[C, P, R]]:
-    """Make one endpoint's sync task and its async twin (``a`` prefix) from one client call.
-
-    ``use(client, ...)`` is written once, as ``return client.method(...)``. With the blocking
-    client it returns the result; with the async client, whose methods are coroutines, the very
-    same expression returns an awaitable, which the twin awaits. Both tasks take the credentials
-    block in place of the client, keep ``use``'s other parameters, name and docstring, and are
-    named ``<api>-<name>`` / ``<api>-a<name>`` in the Prefect UI.
-    """
-
-    def make(use: Callable[Concatenate[Any, P], R]) -> TaskPair[C, P, R]:
-        name = use.__name__.lstrip("_")
-        signature = inspect.signature(use)
-        first = inspect.Parameter("credentials", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=credentials_type)
-        signature = signature.replace(parameters=[first, *list(signature.parameters.values())[1:]])
-
-        def run(credentials: C, *args: P.args, **kwargs: P.kwargs) -> R:
-            with credentials.get_client() as client:
-                return use(client, *args, **kwargs)
-
-        async def arun(credentials: C, *args: P.args, **kwargs: P.kwargs) -> R:
-            async with credentials.get_async_client() as client:
-                return await cast("Awaitable[R]", use(client, *args, **kwargs))
-
-        for function, prefix in ((run, ""), (arun, "a")):
-            function.__name__ = function.__qualname__ = prefix + name
-            function.__doc__, function.__module__ = use.__doc__, use.__module__
-            function.__signature__ = signature  # type: ignore[union-attr]  # what Prefect binds parameters by
-        sync_task = api_task(f"{api}-{name}", safe_to_retry=safe_to_retry)(run)
-        async_task = api_task(f"{api}-a{name}", safe_to_retry=safe_to_retry)(arun)
-        return sync_task, async_task  # type: ignore[return-value]  # api_task returns Tasks
-
-    return make
+def twin_doc(doc: str, sync_name: str) -> str:
+    """The sync task's docstring for its async twin: the example defines an async flow and awaits."""
+    head, marker, example = doc.partition("Example:")
+    example = re.sub(r"\bdef (\w+)\(\):", r"async def \1():", example)
+    example = re.sub(rf"\b{sync_name}\(", f"await a{sync_name}(", example)
+    example = re.sub(rf"import (.*)\b{sync_name}\b", rf"import \1a{sync_name}", example)
+    return head + marker + example

@@ -1,9 +1,8 @@
 """Which read-only calls the check makes, derived from each API's own endpoint declarations.
 
 Nothing here lists endpoints a second time: ProSonata's probes come from its resources table
-(every resource that can be listed or read one by one), Exeoflow's from the static methods
-of :class:`~..exeoflow.calls.Calls`, EnDocs' from the call functions of
-:mod:`..endocs.calls`. A call factory becomes a probe when every argument it requires can
+(every resource that can be listed or read one by one), Exeoflow's and EnDocs' from the
+endpoints their ``Endpoints`` classes declare. A call factory becomes a probe when every argument it requires can
 be supplied (an id from a listing read before, or a fixed value) and the call it builds is a
 ``GET`` to the API's own base URL; so a new read endpoint is checked without touching this
 module, and a write is never even built with real ids.
@@ -15,10 +14,10 @@ import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
-from types import ModuleType
-from typing import Any, get_origin
+from typing import Any
 from urllib.parse import urlsplit
 
+from .._core.endpoints import declared
 from .._core.errors import APIError
 from .._core.http import Call
 
@@ -86,53 +85,39 @@ def is_read(call: Call[Any]) -> bool:
     return call.method.upper() == READ_METHOD and not urlsplit(call.path).scheme
 
 
-def public_factories(owner: type | ModuleType) -> dict[str, Callable[..., Any]]:
-    """The public functions of a module (or static methods of a class) that describe calls."""
-    found: dict[str, Callable[..., Any]] = {}
-    for name, value in vars(owner).items():
-        if name.startswith("_"):
-            continue
-        function = value.__func__ if isinstance(value, staticmethod) else value
-        if not inspect.isfunction(function):
-            continue
-        if isinstance(owner, ModuleType) and function.__module__ != owner.__name__:
-            continue
-        returns = inspect.signature(function).return_annotation
-        if get_origin(returns) is Call or (isinstance(returns, str) and returns.startswith("Call[")):
-            found[name] = function
-    return found
+def public_factories(owner: type) -> dict[str, Callable[..., Any]]:
+    """The endpoints a class declares (:func:`.._core.endpoints.declared`), a paged one by its listing's name."""
+    return {name.removesuffix("_page") if value.paging else name: value for name, value in declared(owner).items()}
 
 
 def prosonata_probes() -> list[Probe]:
     """A one-row listing and a read of that row for every ProSonata resource that allows them."""
-    from ..prosonata.client import ResourceCalls
-    from ..prosonata.resources import RESOURCES
+    from ..prosonata.client import ACCESSORS
 
     probes = []
-    for resource in RESOURCES:
-        calls: ResourceCalls[Any] = ResourceCalls(resource)
+    for accessor in ACCESSORS.values():
+        resource = accessor.resource
         listing = f"list_{resource.plural}"
         if resource.supports("list"):
-            probes.append(Probe("prosonata", listing, partial(calls.page, page=1, per_page=1, order_by=None, filters={})))
+            probes.append(Probe("prosonata", listing, partial(accessor.page, page=1, per_page=1)))
         if resource.supports("get"):
             source = IdFrom(listing if resource.supports("list") else None, resource.id_field, 1)
-            probes.append(Probe("prosonata", f"get_{resource.singular}", calls.get, {"item_id": source}))
+            probes.append(Probe("prosonata", f"get_{resource.singular}", vars(accessor)["get"], {"item_id": source}))
     return sorted(probes, key=lambda probe: bool(probe.needs))
 
 
 def exeoflow_probes() -> list[Probe]:
-    from ..exeoflow.calls import Calls
+    from ..exeoflow.calls import Endpoints
 
     ids = {
         "workflow_id": IdFrom("list_workflows", "id", "wf_0"),
         "execution_id": IdFrom("list_executions", "id", "exec_0"),
     }
-    return probes_from_factories("exeoflow", public_factories(Calls), ids=ids, fixed={"page": 1, "limit": 1})
+    return probes_from_factories("exeoflow", public_factories(Endpoints), ids=ids, fixed={"page": 1, "limit": 1})
 
 
 def endocs_probes() -> list[Probe]:
-    from ..endocs import calls
-    from ..endocs.calls import FileKind
+    from ..endocs.calls import Endpoints, FileKind
 
     ids = {
         "document_id": IdFrom("get_new_invoices", "id", 1),
@@ -141,8 +126,8 @@ def endocs_probes() -> list[Probe]:
         # The feeds hold only records without a 1C id (that is what puts them in a feed).
         "ext_id": IdFrom(None, "ext_ID", "1"),
     }
-    fixed = {"since_id": 0, "rid": REQUEST_TAG, "kind": FileKind.NON_FORM_ID}
-    return probes_from_factories("endocs", public_factories(calls), ids=ids, fixed=fixed)
+    fixed = {"since_id": 0, "request_id": REQUEST_TAG, "kind": FileKind.NON_FORM_ID}
+    return probes_from_factories("endocs", public_factories(Endpoints), ids=ids, fixed=fixed)
 
 
 #: Probes per API, in the order the check runs them.

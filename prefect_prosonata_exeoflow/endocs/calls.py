@@ -1,6 +1,7 @@
-"""The 15 EnDocs endpoints, each described once as a :class:`Call` (validated, no I/O).
+"""The 15 EnDocs endpoints, each declared once (:mod:`.._core.endpoints`), with their argument checks.
 
-Paths follow the vendor's backend (``/api/{Controller}/{Action}``); they are unverified
+:class:`Endpoints` is inherited by both clients, so each declaration is the sync method and
+its async twin. Paths follow the vendor's backend (``/api/{Controller}/{Action}``); they are unverified
 against the live service (ED-U1 in ``docs/apis/endocs.md``), so they sit in one table,
 :data:`PATHS`, to be changed in one place.
 """
@@ -16,8 +17,9 @@ from pydantic import BaseModel, ValidationError
 
 from .._core.dialect import Reply
 from .._core.errors import InvalidRequestError, MalformedResponseError
-from .._core.http import ANY_SUCCESS, NO_CONTENT, Call
-from .._core.paths import fill, positive_id, segment
+from .._core.endpoints import Endpoint, Request, declarer
+from .._core.http import NO_CONTENT
+from .._core.paths import positive_id, segment
 from . import models as m
 from .dialect import API_NAME, MAX_REQUEST_ID_LENGTH, key_value
 from .files import FileContent, FileLike, decode_files, encode_files
@@ -80,7 +82,7 @@ def check_ext_id(value: Any, field: str = "ext_id") -> str:
     return value  # type: ignore[no-any-return]
 
 
-def request_id(value: str | None) -> str:
+def request_tag(value: str | None) -> str:
     """The ``RequestID`` log tag: the caller's, or a fresh UUID (it is not an idempotency key)."""
     if value is None:
         return str(uuid.uuid4())
@@ -115,11 +117,29 @@ def _nested_contract(contract: m.ContractInput | None, what: str) -> None:
         raise _invalid(f"{what}.contract needs ext_id and name (EnDocs overwrites the stored contract with them)")
 
 
-def _body(model: BaseModel, rid: str, files: Iterable[FileLike] | None) -> dict[str, Any]:
-    body: dict[str, Any] = {"RequestID": rid, **model.to_wire()}  # type: ignore[attr-defined]
+def _upsert_key(item: BaseModel) -> None:
+    """A keyed upsert must carry its key, so that a repeat updates instead of duplicating."""
+    if isinstance(item, m.ExternalDocumentInput) and not (item.ext_id or item.meta_id or item.edi_id):
+        raise _invalid("document needs ext_id (or meta_id / edi_id) so that a repeat updates instead of duplicating")
+    if isinstance(item, m.LocalDocumentInput) and not item.ext_id:
+        raise _invalid("document needs ext_id: local documents are found by it alone")
+    if isinstance(item, m.ContractInput):
+        missing = [name for name in ("name", "organization", "contractor") if getattr(item, name) is None]
+        if missing:
+            raise _invalid(f"contract needs {', '.join(missing)}")
+        if not (item.ext_id or item.contract_id):
+            raise _invalid("contract needs ext_id (or contract_id) so that a repeat updates instead of duplicating")
+    else:
+        _nested_contract(item.contract, "document")  # type: ignore[attr-defined]
+
+
+def _upsert_request(item: BaseModel, files: Iterable[FileLike] | None, rid: str | None) -> Request:
+    """The body of the three keyed upserts: the record on the wire, its files, the log tag."""
+    _upsert_key(item)
+    body: dict[str, Any] = {"RequestID": request_tag(rid), **item.to_wire()}  # type: ignore[attr-defined]
     if files is not None:
         body["Binaries"] = encode_files(files)
-    return body
+    return Request(json=body)
 
 
 # -- parsing -----------------------------------------------------------------------------------------
@@ -180,152 +200,209 @@ def _upsert(model: type[M]) -> Callable[[Reply], m.UpsertResult[M]]:
     return _parsing(parse)
 
 
-def _ok(reply: Reply) -> None:
-    return None
-
-
 # -- the 15 endpoints -----------------------------------------------------------------------------
-def get_client_info() -> Call[m.ClientInfo]:
-    return Call("GET", PATHS["client_info"], parse=_one(m.ClientInfo))
+endpoint = declarer(API_NAME, _one)
 
 
-def get_client_users() -> Call[list[m.User]]:
-    return Call("GET", PATHS["client_users"], parse=_many(m.User))
+def _feed_endpoint(key: str, model: type[BaseModel], name: str, summary: str) -> Endpoint[Any]:
+    """One "new since" feed: the records above ``since_id``, each once, with the cursor to store."""
+
+    def build(since_id: int = 0, *, request_id: str | None = None) -> Request:
+        cursor = check_cursor(since_id)
+        return Request(path={"since_id": cursor, "request_id": request_tag(request_id)},
+                       parse=_feed(model, cursor))
+
+    build.__name__ = build.__qualname__ = name
+    build.__doc__ = f"""{summary} Store ``next_since_id`` for the next run.
+
+    Args:
+        since_id: The largest id already processed (0 for everything).
+        request_id: The ``RequestID`` the vendor logs the call under (default: a fresh UUID).
+    """
+    declared: Endpoint[Any] = endpoint("GET", PATHS[key], m.Feed[model], example="since_id=0")(build)  # type: ignore[valid-type]
+    return declared
 
 
-def _feed_call(name: str, model: type[M], since_id: int, rid: str | None) -> Call[m.Feed[M]]:
-    cursor = check_cursor(since_id)
-    path = fill(PATHS[name], since_id=cursor, request_id=request_id(rid), api=API_NAME)
-    return Call("GET", path, parse=_feed(model, cursor))
+class Endpoints:
+    """Every EnDocs endpoint, declared once; both clients inherit them as their methods."""
+
+    @endpoint("GET", PATHS["client_info"], m.ClientInfo)
+    def get_client_info() -> Request:
+        """The account behind the token and its quotas (a cheap token check)."""
+        return Request()
+
+    @endpoint("GET", PATHS["client_users"], list[m.User], parse=_many(m.User))
+    def get_client_users() -> Request:
+        """The account's users."""
+        return Request()
+
+    # The four "new since" feeds: one shape, records above a cursor (see :func:`_feed_endpoint`).
+    get_non_form_documents = _feed_endpoint("non_form_documents", m.NonFormDocument, "get_non_form_documents",
+                                            "Recognised scans with an id above ``since_id``.")
+    get_new_contracts = _feed_endpoint("new_contracts", m.Contract, "get_new_contracts",
+                                       "Contracts created in EnDocs that 1C has not taken yet.")
+    get_new_invoices = _feed_endpoint("new_invoices", m.Document, "get_new_invoices",
+                                      "Incoming invoices (Счет входящий) not yet in 1C.")
+    get_new_inputs = _feed_endpoint("new_inputs", m.Document, "get_new_inputs",
+                                    "Purchase receipts (Поступление) not yet in 1C.")
+
+    @endpoint("GET", PATHS["files"], list[FileContent], parse=_files, example='305, "NonFormID"')
+    def download_files(item_id: int | str, kind: FileKind | str) -> Request:
+        """The files of a record, decoded to bytes with their names.
+
+        Args:
+            item_id: The record's id: a 1C Ext_ID, or a scan, document or contract id (see ``kind``).
+            kind: What ``item_id`` is: ``"ExtID"``, ``"NonFormID"``, ``"MetaID"`` or ``"ContractID"``.
+        """
+        try:
+            kind = FileKind(kind)
+        except ValueError:
+            raise _invalid(f"kind must be one of {[k.value for k in FileKind]}, got {kind!r}") from None
+        item = check_ext_id(item_id, "item_id") if kind is FileKind.EXT_ID else check_id(item_id, "item_id")
+        return Request(path={"item_id": item, "kind": kind.value})
+
+    @endpoint("GET", PATHS["files_by_ext_id"], list[FileContent], parse=_files, example='"1c-doc-10444"')
+    def download_files_by_ext_id(ext_id: str | int) -> Request:
+        """The files of the record with this 1C Ext_ID (an integer is first tried as a scan id, as the server does).
+
+        Args:
+            ext_id: The record's 1C Ext_ID.
+        """
+        return Request(path={"ext_id": check_ext_id(ext_id)})
+
+    @endpoint("GET", PATHS["document_files"], list[FileContent], parse=_files, example="10440")
+    def download_document_files(document_id: int) -> Request:
+        """The files of one document.
+
+        Args:
+            document_id: The document's id.
+        """
+        return Request(path={"document_id": check_id(document_id, "document_id")})
+
+    @endpoint("GET", PATHS["contract_files"], list[FileContent], parse=_files, example="77")
+    def download_contract_files(contract_id: int) -> Request:
+        """The files of one contract.
+
+        Args:
+            contract_id: The contract's id.
+        """
+        return Request(path={"contract_id": check_id(contract_id, "contract_id")})
+
+    @endpoint("POST", PATHS["upload_non_form_document"], m.NonFormDocument, idempotent=False,
+              example='("scan.pdf", b"%PDF-1.4 ..."), organization_id=5')
+    def upload_non_form_document(
+        file: FileLike,
+        *,
+        organization_id: int | None = None,
+        sender: str | None = None,
+        comment: str | None = None,
+        request_id: str | None = None,
+    ) -> Request:
+        """Upload a scan into «Необработанные» (at most 20 MB); creates a new scan on every call, never re-sent.
+
+        Args:
+            file: The file: a ``(name, bytes)`` pair, a path or a FileContent.
+            organization_id: The organization the scan belongs to.
+            sender: Who sent it (at most 200 characters).
+            comment: A comment (at most 500 characters).
+            request_id: The ``RequestID`` the vendor logs the call under (default: a fresh UUID).
+        """
+        if isinstance(file, (list, tuple)) and not (len(file) == 2 and isinstance(file[0], str)):
+            raise _invalid("upload_non_form_document takes one file (EnDocs stores only the first)")
+        body: dict[str, Any] = {"RequestID": request_tag(request_id)}
+        if organization_id is not None:
+            body["OrganizationId"] = check_id(organization_id, "organization_id")
+        if sender is not None:
+            body["Sender"] = _text(sender, "sender", 200)
+        if comment is not None:
+            body["Comment"] = _text(comment, "comment", 500)
+        body["Binaries"] = encode_files([file])
+        return Request(json=body)
+
+    # Idempotent in effect: a repeat finds the scan already declined (NotFoundError), no second notice.
+    @endpoint("POST", PATHS["decline_non_form_document"], type(None), idempotent=True, example='306, approver="Петрова"')
+    def decline_non_form_document(
+        non_form_id: int, *, approver: str | None = None, comment: str | None = None, request_id: str | None = None
+    ) -> Request:
+        """Reject a scan (soft delete; its sender is notified); a repeat raises NotFoundError and notifies nobody twice.
+
+        Args:
+            non_form_id: The scan's id.
+            approver: Who declines it (at most 100 characters).
+            comment: Why (at most 500 characters).
+            request_id: The ``RequestID`` the vendor logs the call under (default: a fresh UUID).
+        """
+        body: dict[str, Any] = {"RequestID": request_tag(request_id),
+                                "NonFormID": check_id(non_form_id, "non_form_id"), "Approved": False}
+        if approver is not None:
+            body["Approver"] = _text(approver, "approver", 100)
+        if comment is not None:
+            body["Comment"] = _text(comment, "comment", 500)
+        return Request(json=body)
+
+    @endpoint("POST", PATHS["upsert_external_document"], m.UpsertResult[m.Document], parse=_upsert(m.Document),
+              idempotent=True, empty_ok=NO_CONTENT, example="document")
+    def upsert_external_document(
+        document: m.ExternalDocumentInput | Mapping[str, Any],
+        files: Iterable[FileLike] | None = None,
+        *,
+        request_id: str | None = None,
+    ) -> Request:
+        """Create or update an incoming/outgoing document (and its organization, counterparty, contract).
+
+        Keyed by Ext_ID / MetaID / EDIId: a repeat updates the same document.
+
+        Args:
+            document: The document, an ExternalDocumentInput or a mapping of its fields.
+            files: Files to attach (each a ``(name, bytes)`` pair, a path or a FileContent).
+            request_id: The ``RequestID`` the vendor logs the call under (default: a fresh UUID).
+        """
+        return _upsert_request(_model(m.ExternalDocumentInput, document, "document"), files, request_id)
+
+    @endpoint("POST", PATHS["upsert_local_document"], m.UpsertResult[m.Document], parse=_upsert(m.Document),
+              idempotent=True, empty_ok=NO_CONTENT, example="document")
+    def upsert_local_document(
+        document: m.LocalDocumentInput | Mapping[str, Any],
+        files: Iterable[FileLike] | None = None,
+        *,
+        request_id: str | None = None,
+    ) -> Request:
+        """Create or update an internal document, found by ``ext_id``: a repeat updates the same document.
+
+        Args:
+            document: The document, a LocalDocumentInput or a mapping of its fields.
+            files: Files to attach (each a ``(name, bytes)`` pair, a path or a FileContent).
+            request_id: The ``RequestID`` the vendor logs the call under (default: a fresh UUID).
+        """
+        return _upsert_request(_model(m.LocalDocumentInput, document, "document"), files, request_id)
+
+    @endpoint("POST", PATHS["upsert_contract"], m.UpsertResult[m.Contract], parse=_upsert(m.Contract),
+              idempotent=True, empty_ok=NO_CONTENT, example="contract")
+    def upsert_contract(
+        contract: m.ContractInput | Mapping[str, Any],
+        files: Iterable[FileLike] | None = None,
+        *,
+        request_id: str | None = None,
+    ) -> Request:
+        """Create or update a contract (by ``contract_id``, else ``ext_id`` within the organization).
+
+        Keyed by the contract's Ext_ID: a repeat updates the same contract.
+
+        Args:
+            contract: The contract, a ContractInput or a mapping of its fields.
+            files: Files to attach (each a ``(name, bytes)`` pair, a path or a FileContent).
+            request_id: The ``RequestID`` the vendor logs the call under (default: a fresh UUID).
+        """
+        return _upsert_request(_model(m.ContractInput, contract, "contract"), files, request_id)
 
 
-def get_non_form_documents(since_id: int = 0, rid: str | None = None) -> Call[m.Feed[m.NonFormDocument]]:
-    return _feed_call("non_form_documents", m.NonFormDocument, since_id, rid)
-
-
-def get_new_contracts(since_id: int = 0, rid: str | None = None) -> Call[m.Feed[m.Contract]]:
-    return _feed_call("new_contracts", m.Contract, since_id, rid)
-
-
-def get_new_invoices(since_id: int = 0, rid: str | None = None) -> Call[m.Feed[m.Document]]:
-    return _feed_call("new_invoices", m.Document, since_id, rid)
-
-
-def get_new_inputs(since_id: int = 0, rid: str | None = None) -> Call[m.Feed[m.Document]]:
-    return _feed_call("new_inputs", m.Document, since_id, rid)
-
-
-FEEDS: dict[str, Callable[[int, str | None], Call[Any]]] = {
-    "non_form_documents": get_non_form_documents,
-    "contracts": get_new_contracts,
-    "invoices": get_new_invoices,
-    "inputs": get_new_inputs,
+#: The "new since" feeds by the name :meth:`EnDocsClient.iter_feed` takes.
+FEEDS: dict[str, Endpoint[Any]] = {
+    "non_form_documents": Endpoints.get_non_form_documents,
+    "contracts": Endpoints.get_new_contracts,
+    "invoices": Endpoints.get_new_invoices,
+    "inputs": Endpoints.get_new_inputs,
 }
-
-
-def download_files(item_id: int | str, kind: FileKind | str) -> Call[list[FileContent]]:
-    try:
-        kind = FileKind(kind)
-    except ValueError:
-        raise _invalid(f"kind must be one of {[k.value for k in FileKind]}, got {kind!r}") from None
-    item = check_ext_id(item_id, "item_id") if kind is FileKind.EXT_ID else check_id(item_id, "item_id")
-    path = fill(PATHS["files"], item_id=item, kind=kind.value, api=API_NAME)
-    return Call("GET", path, parse=_files)
-
-
-def download_files_by_ext_id(ext_id: str | int) -> Call[list[FileContent]]:
-    path = fill(PATHS["files_by_ext_id"], ext_id=check_ext_id(ext_id), api=API_NAME)
-    return Call("GET", path, parse=_files)
-
-
-def download_document_files(document_id: int) -> Call[list[FileContent]]:
-    path = fill(PATHS["document_files"], document_id=check_id(document_id, "document_id"), api=API_NAME)
-    return Call("GET", path, parse=_files)
-
-
-def download_contract_files(contract_id: int) -> Call[list[FileContent]]:
-    path = fill(PATHS["contract_files"], contract_id=check_id(contract_id, "contract_id"), api=API_NAME)
-    return Call("GET", path, parse=_files)
-
-
-def upload_non_form_document(
-    file: FileLike,
-    *,
-    organization_id: int | None = None,
-    sender: str | None = None,
-    comment: str | None = None,
-    rid: str | None = None,
-) -> Call[m.NonFormDocument]:
-    """Always creates a new scan: never re-sent after it may have reached the server."""
-    if isinstance(file, (list, tuple)) and not (len(file) == 2 and isinstance(file[0], str)):
-        raise _invalid("upload_non_form_document takes one file (EnDocs stores only the first)")
-    body: dict[str, Any] = {"RequestID": request_id(rid)}
-    if organization_id is not None:
-        body["OrganizationId"] = check_id(organization_id, "organization_id")
-    if sender is not None:
-        body["Sender"] = _text(sender, "sender", 200)
-    if comment is not None:
-        body["Comment"] = _text(comment, "comment", 500)
-    body["Binaries"] = encode_files([file])
-    return Call("POST", PATHS["upload_non_form_document"], json=body, idempotent=False, parse=_one(m.NonFormDocument))
-
-
-def decline_non_form_document(
-    non_form_id: int, *, approver: str | None = None, comment: str | None = None, rid: str | None = None
-) -> Call[None]:
-    """Idempotent in effect: a repeat finds the scan already declined (NotFoundError), no second notice."""
-    body: dict[str, Any] = {"RequestID": request_id(rid), "NonFormID": check_id(non_form_id, "non_form_id"),
-                            "Approved": False}
-    if approver is not None:
-        body["Approver"] = _text(approver, "approver", 100)
-    if comment is not None:
-        body["Comment"] = _text(comment, "comment", 500)
-    return Call("POST", PATHS["decline_non_form_document"], json=body, idempotent=True, parse=_ok,
-                empty_ok=ANY_SUCCESS)
-
-
-def upsert_external_document(
-    document: m.ExternalDocumentInput | Mapping[str, Any],
-    files: Iterable[FileLike] | None = None,
-    rid: str | None = None,
-) -> Call[m.UpsertResult[m.Document]]:
-    doc = _model(m.ExternalDocumentInput, document, "document")
-    if not (doc.ext_id or doc.meta_id or doc.edi_id):
-        raise _invalid("document needs ext_id (or meta_id / edi_id) so that a repeat updates instead of duplicating")
-    _nested_contract(doc.contract, "document")
-    body = _body(doc, request_id(rid), files)
-    return Call("POST", PATHS["upsert_external_document"], json=body, idempotent=True, parse=_upsert(m.Document),
-                empty_ok=NO_CONTENT)
-
-
-def upsert_local_document(
-    document: m.LocalDocumentInput | Mapping[str, Any],
-    files: Iterable[FileLike] | None = None,
-    rid: str | None = None,
-) -> Call[m.UpsertResult[m.Document]]:
-    doc = _model(m.LocalDocumentInput, document, "document")
-    if not doc.ext_id:
-        raise _invalid("document needs ext_id: local documents are found by it alone")
-    _nested_contract(doc.contract, "document")
-    body = _body(doc, request_id(rid), files)
-    return Call("POST", PATHS["upsert_local_document"], json=body, idempotent=True, parse=_upsert(m.Document),
-                empty_ok=NO_CONTENT)
-
-
-def upsert_contract(
-    contract: m.ContractInput | Mapping[str, Any],
-    files: Iterable[FileLike] | None = None,
-    rid: str | None = None,
-) -> Call[m.UpsertResult[m.Contract]]:
-    item = _model(m.ContractInput, contract, "contract")
-    missing = [name for name in ("name", "organization", "contractor") if getattr(item, name) is None]
-    if missing:
-        raise _invalid(f"contract needs {', '.join(missing)}")
-    if not (item.ext_id or item.contract_id):
-        raise _invalid("contract needs ext_id (or contract_id) so that a repeat updates instead of duplicating")
-    body = _body(item, request_id(rid), files)
-    return Call("POST", PATHS["upsert_contract"], json=body, idempotent=True, parse=_upsert(m.Contract),
-                empty_ok=NO_CONTENT)
 
 
 def _text(value: Any, field: str, limit: int) -> str:

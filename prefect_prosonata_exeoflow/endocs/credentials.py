@@ -49,6 +49,7 @@ class EnDocsCredentials(ServiceCredentials):
     )
     base_url: str = Field(
         default=DEFAULT_BASE_URL,
+        title="Base URL",
         description="API root; change it only for a local sandbox, e.g. http://localhost:8765/endocs.",
         json_schema_extra={"pattern": BASE_URL_PATTERN},
     )

@@ -1,13 +1,7 @@
-"""One Prefect task per EnDocs endpoint, with an async twin named with an ``a`` prefix.
+"""EnDocs tasks, each with its async twin (``a`` prefix), written from ``calls.Endpoints``.
 
-Each pair is made by :func:`.._core.tasks.endpoint_tasks` from the one client call below.
-Reads, downloads and the keyed upserts may be retried by Prefect after an outage; the scan
-upload always creates, so it is never retried (``safe_to_retry=False``). Feeds return the
-records *and* the cursor to store, so a flow can read incrementally across runs::
-
-    feed = get_new_invoices(credentials, since_id=cursor.get())
-    ...
-    cursor.set(feed.next_since_id)
+Regenerate with ``make docs``; tests/test_task_catalogue.py fails when this is stale. The scan
+upload is never retried by Prefect.
 """
 
 from __future__ import annotations
@@ -15,161 +9,655 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .._core.tasks import endpoint_tasks
-from . import models as m
+from .._core.tasks import api_task
 from .calls import FileKind
-from .client import EnDocsClient
 from .credentials import EnDocsCredentials
 from .files import FileContent, FileLike
+from .models import ClientInfo, Contract, Document, Feed, NonFormDocument, UpsertResult, User
+from . import models as m
 
-#: Every task pair this module defines (tests/test_exports.py checks the list against them).
-__all__ = [
-    "adecline_non_form_document",
-    "adownload_contract_files",
-    "adownload_document_files",
-    "adownload_files",
-    "adownload_files_by_ext_id",
-    "aget_client_info",
-    "aget_client_users",
-    "aget_new_contracts",
-    "aget_new_inputs",
-    "aget_new_invoices",
-    "aget_non_form_documents",
-    "aupload_non_form_document",
-    "aupsert_contract",
-    "aupsert_external_document",
-    "aupsert_local_document",
-    "decline_non_form_document",
-    "download_contract_files",
-    "download_document_files",
-    "download_files",
-    "download_files_by_ext_id",
-    "get_client_info",
-    "get_client_users",
-    "get_new_contracts",
-    "get_new_inputs",
-    "get_new_invoices",
-    "get_non_form_documents",
-    "upload_non_form_document",
-    "upsert_contract",
-    "upsert_external_document",
-    "upsert_local_document",
-]
-
-ExtDoc = m.ExternalDocumentInput | Mapping[str, Any]
-LocalDoc = m.LocalDocumentInput | Mapping[str, Any]
-ContractBody = m.ContractInput | Mapping[str, Any]
-Files = Iterable[FileLike] | None
-
-endpoint = endpoint_tasks(EnDocsCredentials, "endocs")
-creating_endpoint = endpoint_tasks(EnDocsCredentials, "endocs", safe_to_retry=False)
+__all__ = ["adecline_non_form_document", "adownload_contract_files", "adownload_document_files",
+    "adownload_files", "adownload_files_by_ext_id", "aget_client_info", "aget_client_users",
+    "aget_new_contracts", "aget_new_inputs", "aget_new_invoices", "aget_non_form_documents",
+    "aupload_non_form_document", "aupsert_contract", "aupsert_external_document", "aupsert_local_document",
+    "decline_non_form_document", "download_contract_files", "download_document_files", "download_files",
+    "download_files_by_ext_id", "get_client_info", "get_client_users", "get_new_contracts", "get_new_inputs",
+    "get_new_invoices", "get_non_form_documents", "upload_non_form_document", "upsert_contract",
+    "upsert_external_document", "upsert_local_document"]
 
 
-# -- account -------------------------------------------------------------------------------------
-def _get_client_info(client: EnDocsClient) -> m.ClientInfo:
-    """The account behind the token and its quotas."""
-    return client.get_client_info()
+@api_task("endocs-get_client_info")
+def get_client_info(credentials: EnDocsCredentials) -> ClientInfo:
+    """The account behind the token and its quotas (a cheap token check).
+
+    Args:
+        credentials: The EnDocs credentials block (saved once, loaded by its name).
+
+    Returns:
+        ClientInfo: the parsed answer.
+
+    Example:
+        ```python
+        from prefect import flow
+        from prefect_prosonata_exeoflow.endocs import EnDocsCredentials, get_client_info
+
+        @flow
+        def example():
+            credentials = EnDocsCredentials.load("endocs")
+            return get_client_info(credentials)
+        ```
+    """
+    with credentials.get_client() as client:
+        result: ClientInfo = client.get_client_info()
+    return result
 
 
-def _get_client_users(client: EnDocsClient) -> list[m.User]:
-    """The account's users."""
-    return client.get_client_users()
+@api_task("endocs-aget_client_info", twin_of=get_client_info)
+async def aget_client_info(credentials: EnDocsCredentials) -> ClientInfo:
+    async with credentials.get_async_client() as client:
+        result: ClientInfo = await client.get_client_info()
+    return result
 
 
-get_client_info, aget_client_info = endpoint(_get_client_info)
-get_client_users, aget_client_users = endpoint(_get_client_users)
+@api_task("endocs-get_client_users")
+def get_client_users(credentials: EnDocsCredentials) -> list[User]:
+    """The account's users.
+
+    Args:
+        credentials: The EnDocs credentials block (saved once, loaded by its name).
+
+    Returns:
+        list[User]: the parsed answer.
+
+    Example:
+        ```python
+        from prefect import flow
+        from prefect_prosonata_exeoflow.endocs import EnDocsCredentials, get_client_users
+
+        @flow
+        def example():
+            credentials = EnDocsCredentials.load("endocs")
+            return get_client_users(credentials)
+        ```
+    """
+    with credentials.get_client() as client:
+        result: list[User] = client.get_client_users()
+    return result
 
 
-# -- "new since" feeds -----------------------------------------------------------------------------
-def _get_non_form_documents(client: EnDocsClient, since_id: int = 0) -> m.Feed[m.NonFormDocument]:
-    """Recognised scans above ``since_id``; store ``next_since_id`` for the next run."""
-    return client.get_non_form_documents(since_id)
+@api_task("endocs-aget_client_users", twin_of=get_client_users)
+async def aget_client_users(credentials: EnDocsCredentials) -> list[User]:
+    async with credentials.get_async_client() as client:
+        result: list[User] = await client.get_client_users()
+    return result
 
 
-def _get_new_contracts(client: EnDocsClient, since_id: int = 0) -> m.Feed[m.Contract]:
-    """Contracts above ``since_id``; store ``next_since_id`` for the next run."""
-    return client.get_new_contracts(since_id)
+@api_task("endocs-get_non_form_documents")
+def get_non_form_documents(
+    credentials: EnDocsCredentials,
+    since_id: int = 0,
+    request_id: str | None = None,
+) -> Feed[NonFormDocument]:
+    """Recognised scans with an id above ``since_id``. Store ``next_since_id`` for the next run.
+
+    Args:
+        credentials: The EnDocs credentials block (saved once, loaded by its name).
+        since_id: The largest id already processed (0 for everything).
+        request_id: The ``RequestID`` the vendor logs the call under (default: a fresh UUID).
+
+    Returns:
+        Feed[NonFormDocument]: the parsed answer.
+
+    Example:
+        ```python
+        from prefect import flow
+        from prefect_prosonata_exeoflow.endocs import EnDocsCredentials, get_non_form_documents
+
+        @flow
+        def example():
+            credentials = EnDocsCredentials.load("endocs")
+            return get_non_form_documents(credentials, since_id=0)
+        ```
+    """
+    with credentials.get_client() as client:
+        result: Feed[NonFormDocument] = client.get_non_form_documents(since_id, request_id=request_id)
+    return result
 
 
-def _get_new_invoices(client: EnDocsClient, since_id: int = 0) -> m.Feed[m.Document]:
-    """Invoices above ``since_id``; store ``next_since_id`` for the next run."""
-    return client.get_new_invoices(since_id)
+@api_task("endocs-aget_non_form_documents", twin_of=get_non_form_documents)
+async def aget_non_form_documents(
+    credentials: EnDocsCredentials,
+    since_id: int = 0,
+    request_id: str | None = None,
+) -> Feed[NonFormDocument]:
+    async with credentials.get_async_client() as client:
+        result: Feed[NonFormDocument] = await client.get_non_form_documents(since_id, request_id=request_id)
+    return result
 
 
-def _get_new_inputs(client: EnDocsClient, since_id: int = 0) -> m.Feed[m.Document]:
-    """Purchase receipts (Поступление) above ``since_id``."""
-    return client.get_new_inputs(since_id)
+@api_task("endocs-get_new_contracts")
+def get_new_contracts(
+    credentials: EnDocsCredentials,
+    since_id: int = 0,
+    request_id: str | None = None,
+) -> Feed[Contract]:
+    """Contracts created in EnDocs that 1C has not taken yet. Store ``next_since_id`` for the next run.
+
+    Args:
+        credentials: The EnDocs credentials block (saved once, loaded by its name).
+        since_id: The largest id already processed (0 for everything).
+        request_id: The ``RequestID`` the vendor logs the call under (default: a fresh UUID).
+
+    Returns:
+        Feed[Contract]: the parsed answer.
+
+    Example:
+        ```python
+        from prefect import flow
+        from prefect_prosonata_exeoflow.endocs import EnDocsCredentials, get_new_contracts
+
+        @flow
+        def example():
+            credentials = EnDocsCredentials.load("endocs")
+            return get_new_contracts(credentials, since_id=0)
+        ```
+    """
+    with credentials.get_client() as client:
+        result: Feed[Contract] = client.get_new_contracts(since_id, request_id=request_id)
+    return result
 
 
-get_non_form_documents, aget_non_form_documents = endpoint(_get_non_form_documents)
-get_new_contracts, aget_new_contracts = endpoint(_get_new_contracts)
-get_new_invoices, aget_new_invoices = endpoint(_get_new_invoices)
-get_new_inputs, aget_new_inputs = endpoint(_get_new_inputs)
+@api_task("endocs-aget_new_contracts", twin_of=get_new_contracts)
+async def aget_new_contracts(
+    credentials: EnDocsCredentials,
+    since_id: int = 0,
+    request_id: str | None = None,
+) -> Feed[Contract]:
+    async with credentials.get_async_client() as client:
+        result: Feed[Contract] = await client.get_new_contracts(since_id, request_id=request_id)
+    return result
 
 
-# -- files ---------------------------------------------------------------------------------------
-def _download_files(client: EnDocsClient, item_id: int | str, kind: FileKind | str) -> list[FileContent]:
-    """The files of a document, contract or external id (``kind``), decoded to bytes with their names."""
-    return client.download_files(item_id, kind)
+@api_task("endocs-get_new_invoices")
+def get_new_invoices(
+    credentials: EnDocsCredentials,
+    since_id: int = 0,
+    request_id: str | None = None,
+) -> Feed[Document]:
+    """Incoming invoices (Счет входящий) not yet in 1C. Store ``next_since_id`` for the next run.
+
+    Args:
+        credentials: The EnDocs credentials block (saved once, loaded by its name).
+        since_id: The largest id already processed (0 for everything).
+        request_id: The ``RequestID`` the vendor logs the call under (default: a fresh UUID).
+
+    Returns:
+        Feed[Document]: the parsed answer.
+
+    Example:
+        ```python
+        from prefect import flow
+        from prefect_prosonata_exeoflow.endocs import EnDocsCredentials, get_new_invoices
+
+        @flow
+        def example():
+            credentials = EnDocsCredentials.load("endocs")
+            return get_new_invoices(credentials, since_id=0)
+        ```
+    """
+    with credentials.get_client() as client:
+        result: Feed[Document] = client.get_new_invoices(since_id, request_id=request_id)
+    return result
 
 
-def _download_files_by_ext_id(client: EnDocsClient, ext_id: str | int) -> list[FileContent]:
-    """The files of the document with this external id."""
-    return client.download_files_by_ext_id(ext_id)
+@api_task("endocs-aget_new_invoices", twin_of=get_new_invoices)
+async def aget_new_invoices(
+    credentials: EnDocsCredentials,
+    since_id: int = 0,
+    request_id: str | None = None,
+) -> Feed[Document]:
+    async with credentials.get_async_client() as client:
+        result: Feed[Document] = await client.get_new_invoices(since_id, request_id=request_id)
+    return result
 
 
-def _download_document_files(client: EnDocsClient, document_id: int) -> list[FileContent]:
-    """The files of one document."""
-    return client.download_document_files(document_id)
+@api_task("endocs-get_new_inputs")
+def get_new_inputs(
+    credentials: EnDocsCredentials,
+    since_id: int = 0,
+    request_id: str | None = None,
+) -> Feed[Document]:
+    """Purchase receipts (Поступление) not yet in 1C. Store ``next_since_id`` for the next run.
+
+    Args:
+        credentials: The EnDocs credentials block (saved once, loaded by its name).
+        since_id: The largest id already processed (0 for everything).
+        request_id: The ``RequestID`` the vendor logs the call under (default: a fresh UUID).
+
+    Returns:
+        Feed[Document]: the parsed answer.
+
+    Example:
+        ```python
+        from prefect import flow
+        from prefect_prosonata_exeoflow.endocs import EnDocsCredentials, get_new_inputs
+
+        @flow
+        def example():
+            credentials = EnDocsCredentials.load("endocs")
+            return get_new_inputs(credentials, since_id=0)
+        ```
+    """
+    with credentials.get_client() as client:
+        result: Feed[Document] = client.get_new_inputs(since_id, request_id=request_id)
+    return result
 
 
-def _download_contract_files(client: EnDocsClient, contract_id: int) -> list[FileContent]:
-    """The files of one contract."""
-    return client.download_contract_files(contract_id)
+@api_task("endocs-aget_new_inputs", twin_of=get_new_inputs)
+async def aget_new_inputs(
+    credentials: EnDocsCredentials,
+    since_id: int = 0,
+    request_id: str | None = None,
+) -> Feed[Document]:
+    async with credentials.get_async_client() as client:
+        result: Feed[Document] = await client.get_new_inputs(since_id, request_id=request_id)
+    return result
 
 
-download_files, adownload_files = endpoint(_download_files)
-download_files_by_ext_id, adownload_files_by_ext_id = endpoint(_download_files_by_ext_id)
-download_document_files, adownload_document_files = endpoint(_download_document_files)
-download_contract_files, adownload_contract_files = endpoint(_download_contract_files)
+@api_task("endocs-download_files")
+def download_files(
+    credentials: EnDocsCredentials,
+    item_id: int | str,
+    kind: FileKind | str,
+) -> list[FileContent]:
+    """The files of a record, decoded to bytes with their names.
+
+    Args:
+        credentials: The EnDocs credentials block (saved once, loaded by its name).
+        item_id: The record's id: a 1C Ext_ID, or a scan, document or contract id (see ``kind``).
+        kind: What ``item_id`` is: ``"ExtID"``, ``"NonFormID"``, ``"MetaID"`` or ``"ContractID"``.
+
+    Returns:
+        list[FileContent]: the parsed answer.
+
+    Example:
+        ```python
+        from prefect import flow
+        from prefect_prosonata_exeoflow.endocs import EnDocsCredentials, download_files
+
+        @flow
+        def example():
+            credentials = EnDocsCredentials.load("endocs")
+            return download_files(credentials, 305, "NonFormID")
+        ```
+    """
+    with credentials.get_client() as client:
+        result: list[FileContent] = client.download_files(item_id, kind)
+    return result
 
 
-# -- writes --------------------------------------------------------------------------------------
-def _upload_non_form_document(
-    client: EnDocsClient,
+@api_task("endocs-adownload_files", twin_of=download_files)
+async def adownload_files(
+    credentials: EnDocsCredentials,
+    item_id: int | str,
+    kind: FileKind | str,
+) -> list[FileContent]:
+    async with credentials.get_async_client() as client:
+        result: list[FileContent] = await client.download_files(item_id, kind)
+    return result
+
+
+@api_task("endocs-download_files_by_ext_id")
+def download_files_by_ext_id(credentials: EnDocsCredentials, ext_id: str | int) -> list[FileContent]:
+    """The files of the record with this 1C Ext_ID (an integer is first tried as a scan id, as the server
+    does).
+
+    Args:
+        credentials: The EnDocs credentials block (saved once, loaded by its name).
+        ext_id: The record's 1C Ext_ID.
+
+    Returns:
+        list[FileContent]: the parsed answer.
+
+    Example:
+        ```python
+        from prefect import flow
+        from prefect_prosonata_exeoflow.endocs import EnDocsCredentials, download_files_by_ext_id
+
+        @flow
+        def example():
+            credentials = EnDocsCredentials.load("endocs")
+            return download_files_by_ext_id(credentials, "1c-doc-10444")
+        ```
+    """
+    with credentials.get_client() as client:
+        result: list[FileContent] = client.download_files_by_ext_id(ext_id)
+    return result
+
+
+@api_task("endocs-adownload_files_by_ext_id", twin_of=download_files_by_ext_id)
+async def adownload_files_by_ext_id(credentials: EnDocsCredentials, ext_id: str | int) -> list[FileContent]:
+    async with credentials.get_async_client() as client:
+        result: list[FileContent] = await client.download_files_by_ext_id(ext_id)
+    return result
+
+
+@api_task("endocs-download_document_files")
+def download_document_files(credentials: EnDocsCredentials, document_id: int) -> list[FileContent]:
+    """The files of one document.
+
+    Args:
+        credentials: The EnDocs credentials block (saved once, loaded by its name).
+        document_id: The document's id.
+
+    Returns:
+        list[FileContent]: the parsed answer.
+
+    Example:
+        ```python
+        from prefect import flow
+        from prefect_prosonata_exeoflow.endocs import EnDocsCredentials, download_document_files
+
+        @flow
+        def example():
+            credentials = EnDocsCredentials.load("endocs")
+            return download_document_files(credentials, 10440)
+        ```
+    """
+    with credentials.get_client() as client:
+        result: list[FileContent] = client.download_document_files(document_id)
+    return result
+
+
+@api_task("endocs-adownload_document_files", twin_of=download_document_files)
+async def adownload_document_files(credentials: EnDocsCredentials, document_id: int) -> list[FileContent]:
+    async with credentials.get_async_client() as client:
+        result: list[FileContent] = await client.download_document_files(document_id)
+    return result
+
+
+@api_task("endocs-download_contract_files")
+def download_contract_files(credentials: EnDocsCredentials, contract_id: int) -> list[FileContent]:
+    """The files of one contract.
+
+    Args:
+        credentials: The EnDocs credentials block (saved once, loaded by its name).
+        contract_id: The contract's id.
+
+    Returns:
+        list[FileContent]: the parsed answer.
+
+    Example:
+        ```python
+        from prefect import flow
+        from prefect_prosonata_exeoflow.endocs import EnDocsCredentials, download_contract_files
+
+        @flow
+        def example():
+            credentials = EnDocsCredentials.load("endocs")
+            return download_contract_files(credentials, 77)
+        ```
+    """
+    with credentials.get_client() as client:
+        result: list[FileContent] = client.download_contract_files(contract_id)
+    return result
+
+
+@api_task("endocs-adownload_contract_files", twin_of=download_contract_files)
+async def adownload_contract_files(credentials: EnDocsCredentials, contract_id: int) -> list[FileContent]:
+    async with credentials.get_async_client() as client:
+        result: list[FileContent] = await client.download_contract_files(contract_id)
+    return result
+
+
+@api_task("endocs-upload_non_form_document", safe_to_retry=False)
+def upload_non_form_document(
+    credentials: EnDocsCredentials,
     file: FileLike,
     organization_id: int | None = None,
     sender: str | None = None,
     comment: str | None = None,
-) -> m.NonFormDocument:
-    """Upload a scan (at most 20 MB, checked before sending). Creates a new scan on every call: never retried."""
-    return client.upload_non_form_document(file, organization_id=organization_id, sender=sender, comment=comment)
+    request_id: str | None = None,
+) -> NonFormDocument:
+    """Upload a scan into «Необработанные» (at most 20 MB); creates a new scan on every call, never re-
+    sent.
+
+    Args:
+        credentials: The EnDocs credentials block (saved once, loaded by its name).
+        file: The file: a ``(name, bytes)`` pair, a path or a FileContent.
+        organization_id: The organization the scan belongs to.
+        sender: Who sent it (at most 200 characters).
+        comment: A comment (at most 500 characters).
+        request_id: The ``RequestID`` the vendor logs the call under (default: a fresh UUID).
+
+    Returns:
+        NonFormDocument: the parsed answer.
+
+    Example:
+        ```python
+        from prefect import flow
+        from prefect_prosonata_exeoflow.endocs import EnDocsCredentials, upload_non_form_document
+
+        @flow
+        def example():
+            credentials = EnDocsCredentials.load("endocs")
+            return upload_non_form_document(credentials, ("scan.pdf", b"%PDF-1.4 ..."), organization_id=5)
+        ```
+    """
+    with credentials.get_client() as client:
+        result: NonFormDocument = client.upload_non_form_document(
+            file, organization_id=organization_id, sender=sender, comment=comment,
+            request_id=request_id
+        )
+    return result
 
 
-def _decline_non_form_document(
-    client: EnDocsClient, non_form_id: int, approver: str | None = None, comment: str | None = None
+@api_task("endocs-aupload_non_form_document", safe_to_retry=False, twin_of=upload_non_form_document)
+async def aupload_non_form_document(
+    credentials: EnDocsCredentials,
+    file: FileLike,
+    organization_id: int | None = None,
+    sender: str | None = None,
+    comment: str | None = None,
+    request_id: str | None = None,
+) -> NonFormDocument:
+    async with credentials.get_async_client() as client:
+        result: NonFormDocument = await client.upload_non_form_document(
+            file, organization_id=organization_id, sender=sender, comment=comment,
+            request_id=request_id
+        )
+    return result
+
+
+@api_task("endocs-decline_non_form_document")
+def decline_non_form_document(
+    credentials: EnDocsCredentials,
+    non_form_id: int,
+    approver: str | None = None,
+    comment: str | None = None,
+    request_id: str | None = None,
 ) -> None:
-    """Reject a scan; a repeat raises NotFoundError (already declined) and notifies nobody twice."""
-    return client.decline_non_form_document(non_form_id, approver=approver, comment=comment)
+    """Reject a scan (soft delete; its sender is notified); a repeat raises NotFoundError and notifies
+    nobody twice.
+
+    Args:
+        credentials: The EnDocs credentials block (saved once, loaded by its name).
+        non_form_id: The scan's id.
+        approver: Who declines it (at most 100 characters).
+        comment: Why (at most 500 characters).
+        request_id: The ``RequestID`` the vendor logs the call under (default: a fresh UUID).
+
+    Returns:
+        Nothing.
+
+    Example:
+        ```python
+        from prefect import flow
+        from prefect_prosonata_exeoflow.endocs import EnDocsCredentials, decline_non_form_document
+
+        @flow
+        def example():
+            credentials = EnDocsCredentials.load("endocs")
+            return decline_non_form_document(credentials, 306, approver="Петрова")
+        ```
+    """
+    with credentials.get_client() as client:
+        client.decline_non_form_document(non_form_id, approver=approver, comment=comment, request_id=request_id)
+    return None
 
 
-def _upsert_external_document(client: EnDocsClient, document: ExtDoc, files: Files = None) -> m.UpsertResult[m.Document]:
-    """Keyed by Ext_ID / MetaID / EDIId: a repeat updates the same document."""
-    return client.upsert_external_document(document, files)
+@api_task("endocs-adecline_non_form_document", twin_of=decline_non_form_document)
+async def adecline_non_form_document(
+    credentials: EnDocsCredentials,
+    non_form_id: int,
+    approver: str | None = None,
+    comment: str | None = None,
+    request_id: str | None = None,
+) -> None:
+    async with credentials.get_async_client() as client:
+        await client.decline_non_form_document(non_form_id, approver=approver, comment=comment, request_id=request_id)
+    return None
 
 
-def _upsert_local_document(client: EnDocsClient, document: LocalDoc, files: Files = None) -> m.UpsertResult[m.Document]:
-    """Keyed by the document's id fields: a repeat updates the same document."""
-    return client.upsert_local_document(document, files)
+@api_task("endocs-upsert_external_document")
+def upsert_external_document(
+    credentials: EnDocsCredentials,
+    document: m.ExternalDocumentInput | Mapping[str, Any],
+    files: Iterable[FileLike] | None = None,
+    request_id: str | None = None,
+) -> UpsertResult[Document]:
+    """Create or update an incoming/outgoing document (and its organization, counterparty, contract).
+
+    Args:
+        credentials: The EnDocs credentials block (saved once, loaded by its name).
+        document: The document, an ExternalDocumentInput or a mapping of its fields.
+        files: Files to attach (each a ``(name, bytes)`` pair, a path or a FileContent).
+        request_id: The ``RequestID`` the vendor logs the call under (default: a fresh UUID).
+
+    Returns:
+        UpsertResult[Document]: the parsed answer.
+
+    Example:
+        ```python
+        from prefect import flow
+        from prefect_prosonata_exeoflow.endocs import EnDocsCredentials, upsert_external_document
+
+        @flow
+        def example():
+            credentials = EnDocsCredentials.load("endocs")
+            return upsert_external_document(credentials, document)
+        ```
+    """
+    with credentials.get_client() as client:
+        result: UpsertResult[Document] = client.upsert_external_document(
+            document, files, request_id=request_id
+        )
+    return result
 
 
-def _upsert_contract(client: EnDocsClient, contract: ContractBody, files: Files = None) -> m.UpsertResult[m.Contract]:
-    """Keyed by the contract's Ext_ID: a repeat updates the same contract."""
-    return client.upsert_contract(contract, files)
+@api_task("endocs-aupsert_external_document", twin_of=upsert_external_document)
+async def aupsert_external_document(
+    credentials: EnDocsCredentials,
+    document: m.ExternalDocumentInput | Mapping[str, Any],
+    files: Iterable[FileLike] | None = None,
+    request_id: str | None = None,
+) -> UpsertResult[Document]:
+    async with credentials.get_async_client() as client:
+        result: UpsertResult[Document] = await client.upsert_external_document(
+            document, files, request_id=request_id
+        )
+    return result
 
 
-upload_non_form_document, aupload_non_form_document = creating_endpoint(_upload_non_form_document)
-decline_non_form_document, adecline_non_form_document = endpoint(_decline_non_form_document)
-upsert_external_document, aupsert_external_document = endpoint(_upsert_external_document)
-upsert_local_document, aupsert_local_document = endpoint(_upsert_local_document)
-upsert_contract, aupsert_contract = endpoint(_upsert_contract)
+@api_task("endocs-upsert_local_document")
+def upsert_local_document(
+    credentials: EnDocsCredentials,
+    document: m.LocalDocumentInput | Mapping[str, Any],
+    files: Iterable[FileLike] | None = None,
+    request_id: str | None = None,
+) -> UpsertResult[Document]:
+    """Create or update an internal document, found by ``ext_id``: a repeat updates the same document.
+
+    Args:
+        credentials: The EnDocs credentials block (saved once, loaded by its name).
+        document: The document, a LocalDocumentInput or a mapping of its fields.
+        files: Files to attach (each a ``(name, bytes)`` pair, a path or a FileContent).
+        request_id: The ``RequestID`` the vendor logs the call under (default: a fresh UUID).
+
+    Returns:
+        UpsertResult[Document]: the parsed answer.
+
+    Example:
+        ```python
+        from prefect import flow
+        from prefect_prosonata_exeoflow.endocs import EnDocsCredentials, upsert_local_document
+
+        @flow
+        def example():
+            credentials = EnDocsCredentials.load("endocs")
+            return upsert_local_document(credentials, document)
+        ```
+    """
+    with credentials.get_client() as client:
+        result: UpsertResult[Document] = client.upsert_local_document(document, files, request_id=request_id)
+    return result
+
+
+@api_task("endocs-aupsert_local_document", twin_of=upsert_local_document)
+async def aupsert_local_document(
+    credentials: EnDocsCredentials,
+    document: m.LocalDocumentInput | Mapping[str, Any],
+    files: Iterable[FileLike] | None = None,
+    request_id: str | None = None,
+) -> UpsertResult[Document]:
+    async with credentials.get_async_client() as client:
+        result: UpsertResult[Document] = await client.upsert_local_document(
+            document, files, request_id=request_id
+        )
+    return result
+
+
+@api_task("endocs-upsert_contract")
+def upsert_contract(
+    credentials: EnDocsCredentials,
+    contract: m.ContractInput | Mapping[str, Any],
+    files: Iterable[FileLike] | None = None,
+    request_id: str | None = None,
+) -> UpsertResult[Contract]:
+    """Create or update a contract (by ``contract_id``, else ``ext_id`` within the organization).
+
+    Args:
+        credentials: The EnDocs credentials block (saved once, loaded by its name).
+        contract: The contract, a ContractInput or a mapping of its fields.
+        files: Files to attach (each a ``(name, bytes)`` pair, a path or a FileContent).
+        request_id: The ``RequestID`` the vendor logs the call under (default: a fresh UUID).
+
+    Returns:
+        UpsertResult[Contract]: the parsed answer.
+
+    Example:
+        ```python
+        from prefect import flow
+        from prefect_prosonata_exeoflow.endocs import EnDocsCredentials, upsert_contract
+
+        @flow
+        def example():
+            credentials = EnDocsCredentials.load("endocs")
+            return upsert_contract(credentials, contract)
+        ```
+    """
+    with credentials.get_client() as client:
+        result: UpsertResult[Contract] = client.upsert_contract(contract, files, request_id=request_id)
+    return result
+
+
+@api_task("endocs-aupsert_contract", twin_of=upsert_contract)
+async def aupsert_contract(
+    credentials: EnDocsCredentials,
+    contract: m.ContractInput | Mapping[str, Any],
+    files: Iterable[FileLike] | None = None,
+    request_id: str | None = None,
+) -> UpsertResult[Contract]:
+    async with credentials.get_async_client() as client:
+        result: UpsertResult[Contract] = await client.upsert_contract(contract, files, request_id=request_id)
+    return result

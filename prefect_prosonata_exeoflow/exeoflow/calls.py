@@ -1,8 +1,8 @@
-"""Every Exeoflow endpoint described once, as a validated :class:`~._core.http.Call` (no I/O).
+"""Every Exeoflow endpoint declared once (:mod:`.._core.endpoints`), with its argument checks.
 
-The sync and async clients, the tasks and the execute-and-wait plan all send these, so an
-endpoint's path, body, idempotence and parsing are written in exactly one place. Arguments
-are checked here, before anything is sent (:class:`InvalidRequestError` names the field).
+:class:`Endpoints` is inherited by both clients, so each declaration is the sync method and
+its async twin; the tasks are written from it and the execute-and-wait plan sends its calls.
+Arguments are checked before anything is sent (:class:`InvalidRequestError` names the field).
 """
 
 from __future__ import annotations
@@ -19,8 +19,11 @@ from pydantic import BaseModel, SecretStr
 from .._core.dialect import Reply
 from .._core.checks import check_finite
 from .._core.errors import InvalidRequestError, MalformedResponseError
-from .._core.http import ANY_SUCCESS, Call
-from .._core.paths import fill, segment
+from .dialect import API_NAME
+from .._core.endpoints import Paging, Request, declarer
+from .._core.http import ANY_SUCCESS
+from .._core.pagination import Page
+from .._core.paths import segment
 from .models import (
     EXECUTION_STATUSES,
     NODE_TYPES,
@@ -155,14 +158,14 @@ def check_webhook_url(url: Any) -> str:
     return url.strip()
 
 
-def _workflow_path(template: str, workflow_id: Any) -> str:
+def _workflow(workflow_id: Any) -> Request:
     check_id(workflow_id, "workflow_id")
-    return fill(template, workflow_id=workflow_id)
+    return Request(path={"workflow_id": workflow_id})
 
 
-def _execution_path(template: str, execution_id: Any) -> str:
+def _execution(execution_id: Any) -> Request:
     check_id(execution_id, "execution_id")
-    return fill(template, execution_id=execution_id)
+    return Request(path={"execution_id": execution_id})
 
 
 # -- parsing ---------------------------------------------------------------------------------
@@ -211,28 +214,66 @@ def _webhooks(reply: Reply) -> list[Webhook]:
 
 
 # -- the 13 endpoints ------------------------------------------------------------------------
-class Calls:
-    """One static method per endpoint; each returns a :class:`Call` ready to send."""
+def _as_page(page: ListPage[Any]) -> Page[Any]:
+    return Page(page.items, page.has_more, page.pagination.total if page.pagination else None)
 
-    @staticmethod
-    def list_workflows(page: int = 1, limit: int = DEFAULT_PAGE_SIZE, status: str | None = None) -> Call[ListPage[Workflow]]:
+
+def _paging(what: str) -> Paging:
+    """Pages sized by ``limit`` (at most 100); rows told apart by id, as pages shift when runs start."""
+    return Paging("page", "limit", MAX_PAGE_SIZE, _as_page, key=lambda item: item.id, what=what)
+
+
+endpoint = declarer(API_NAME, _model)
+
+
+class Endpoints:
+    """Every Exeoflow endpoint, declared once; both clients inherit them as their methods."""
+
+    @endpoint("GET", "workflows", ListPage[Workflow], parse=_page("workflows", Workflow),
+              paging=_paging("workflow listing"), example='status="active"')
+    def list_workflows_page(page: int = 1, limit: int = DEFAULT_PAGE_SIZE, status: str | None = None) -> Request:
+        """One page of workflows, optionally only the active or only the inactive ones.
+
+        The page's ``pagination`` holds ``total`` and ``pages``.
+
+        Args:
+            page: The page number, from 1.
+            limit: Workflows per page, 1 to 100.
+            status: Only ``"active"`` or only ``"inactive"`` workflows; None for all.
+        """
         check_page(page, limit)
         params: dict[str, Any] = {"page": page, "limit": limit}
         if status is not None:
             params["status"] = _choice(status, "status", WORKFLOW_STATUSES)
-        return Call("GET", "workflows", params=params, parse=_page("workflows", Workflow))
+        return Request(params=params)
 
-    @staticmethod
-    def get_workflow(workflow_id: str) -> Call[Workflow]:
-        return Call("GET", _workflow_path("workflows/{workflow_id}", workflow_id), parse=_model(Workflow))
+    iter_workflows = list_workflows_page.walk()
+    list_workflows = list_workflows_page.collect()
 
-    @staticmethod
+    @endpoint("GET", "workflows/{workflow_id}", Workflow, example='"wf_100001"')
+    def get_workflow(workflow_id: str) -> Request:
+        """One workflow with its ``nodes`` and ``connections``.
+
+        Args:
+            workflow_id: The workflow's id (``wf_…``).
+        """
+        return _workflow(workflow_id)
+
+    @endpoint("POST", "workflows", Workflow, idempotent=False, example='"Nightly export"')
     def create_workflow(
         name: str,
         description: str | None = None,
         nodes: Sequence[Mapping[str, Any] | Node] | None = None,
         connections: Sequence[Mapping[str, Any]] | None = None,
-    ) -> Call[Workflow]:
+    ) -> Request:
+        """Create a workflow (it starts ``inactive``); sent once, never repeated.
+
+        Args:
+            name: The workflow's name.
+            description: A longer description.
+            nodes: The workflow's nodes (each a mapping with ``id`` and ``type``, or a Node).
+            connections: The connections between the nodes.
+        """
         body: dict[str, Any] = {"name": _text(name, "name", required=True)}
         extra = {
             "description": _text(description, "description", required=False),
@@ -240,17 +281,26 @@ class Calls:
             "connections": _connections(connections),
         }
         body.update({key: value for key, value in extra.items() if value is not None})
-        return Call("POST", "workflows", json=body, idempotent=False, parse=_model(Workflow))
+        return Request(json=body)
 
-    @staticmethod
+    @endpoint("PUT", "workflows/{workflow_id}", Workflow, example='"wf_100001", name="Nightly export v2"')
     def update_workflow(
         workflow_id: str,
+        *,
         name: str | None = None,
         description: str | None = None,
         nodes: Sequence[Mapping[str, Any] | Node] | None = None,
         connections: Sequence[Mapping[str, Any]] | None = None,
-    ) -> Call[Workflow]:
-        path = _workflow_path("workflows/{workflow_id}", workflow_id)
+    ) -> Request:
+        """Change the given fields of a workflow; the others stay.
+
+        Args:
+            workflow_id: The workflow's id (``wf_…``).
+            name: A new name.
+            description: A new description.
+            nodes: The new list of nodes (replaces the old one).
+            connections: The new list of connections (replaces the old one).
+        """
         fields = {
             "name": None if name is None else _text(name, "name", required=True),
             "description": _text(description, "description", required=False),
@@ -260,37 +310,62 @@ class Calls:
         body = {key: value for key, value in fields.items() if value is not None}
         if not body:
             raise InvalidRequestError("update_workflow needs at least one of name, description, nodes, connections")
-        return Call("PUT", path, json=body, parse=_model(Workflow))
+        return Request(path=_workflow(workflow_id).path, json=body)
 
-    @staticmethod
-    def delete_workflow(workflow_id: str) -> Call[DeletedWorkflow]:
-        path = _workflow_path("workflows/{workflow_id}", workflow_id)
-        # EX-U8 (docs/apis/exeoflow.md): a delete may answer 204 without a body; its answer is not needed.
-        return Call("DELETE", path, parse=_deleted(workflow_id), empty_ok=ANY_SUCCESS)
+    # EX-U8 (docs/apis/exeoflow.md): a delete may answer 204 without a body; its answer is not needed.
+    @endpoint("DELETE", "workflows/{workflow_id}", DeletedWorkflow, empty_ok=ANY_SUCCESS, example='"wf_100001"')
+    def delete_workflow(workflow_id: str) -> Request:
+        """Delete a workflow (and its webhooks).
 
-    @staticmethod
-    def set_workflow_status(workflow_id: str, status: str) -> Call[Workflow]:
-        path = _workflow_path("workflows/{workflow_id}/status", workflow_id)
-        body = {"status": _choice(status, "status", WORKFLOW_STATUSES)}
-        # Setting a status twice has the same effect as once: safe to retry.
-        return Call("POST", path, json=body, idempotent=True, parse=_model(Workflow))
+        Args:
+            workflow_id: The workflow's id (``wf_…``).
+        """
+        request = _workflow(workflow_id)
+        return Request(path=request.path, parse=_deleted(workflow_id))
 
-    @staticmethod
-    def execute_workflow(workflow_id: str, input: Mapping[str, Any] | None = None) -> Call[ExecutionStarted]:
-        path = _workflow_path("workflows/{workflow_id}/execute", workflow_id)
-        body = {"input": _object(input, "input")}
-        # Never re-sent after it may have arrived: that would start the workflow twice.
-        return Call("POST", path, json=body, idempotent=False, parse=_model(ExecutionStarted))
+    # Setting a status twice has the same effect as once: safe to retry.
+    @endpoint("POST", "workflows/{workflow_id}/status", Workflow, idempotent=True, example='"wf_100001", "active"')
+    def set_workflow_status(workflow_id: str, status: str) -> Request:
+        """Activate (``"active"``) or deactivate (``"inactive"``) a workflow.
 
-    @staticmethod
-    def list_executions(
+        Args:
+            workflow_id: The workflow's id (``wf_…``).
+            status: ``"active"`` or ``"inactive"``.
+        """
+        return Request(path=_workflow(workflow_id).path, json={"status": _choice(status, "status", WORKFLOW_STATUSES)})
+
+    # Never re-sent after it may have arrived: that would start the workflow twice.
+    @endpoint("POST", "workflows/{workflow_id}/execute", ExecutionStarted, idempotent=False,
+              example='"wf_100001", {"day": "2026-11-22"}')
+    def execute_workflow(workflow_id: str, input: Mapping[str, Any] | None = None) -> Request:
+        """Start a workflow run and return its ``execution_id`` at once; sent once, never retried.
+
+        Args:
+            workflow_id: The workflow's id (``wf_…``).
+            input: The run's input, a JSON object.
+        """
+        return Request(path=_workflow(workflow_id).path, json={"input": _object(input, "input")})
+
+    @endpoint("GET", "executions", ListPage[Execution], parse=_page("executions", Execution),
+              paging=_paging("execution listing"), example='workflow_id="wf_100001", status="failed"')
+    def list_executions_page(
         page: int = 1,
         limit: int = DEFAULT_PAGE_SIZE,
         workflow_id: str | None = None,
         status: str | None = None,
         date_from: DateLike | None = None,
         date_to: DateLike | None = None,
-    ) -> Call[ListPage[Execution]]:
+    ) -> Request:
+        """One page of executions, newest first, filtered by workflow, status and start date range.
+
+        Args:
+            page: The page number, from 1.
+            limit: Executions per page, 1 to 100.
+            workflow_id: Only the executions of this workflow.
+            status: Only executions in this status (e.g. ``"running"``, ``"failed"``).
+            date_from: Only executions started at or after this date or time (naive means UTC).
+            date_to: Only executions started at or before this date or time.
+        """
         check_page(page, limit)
         params: dict[str, Any] = {"page": page, "limit": limit}
         if workflow_id is not None:
@@ -304,22 +379,40 @@ class Calls:
             params["to"] = format_timestamp(date_to, "date_to")
         if "from" in params and "to" in params and _moment(params["from"]) > _moment(params["to"]):
             raise InvalidRequestError(f"date_from {params['from']} is after date_to {params['to']}")
-        return Call("GET", "executions", params=params, parse=_page("executions", Execution))
+        return Request(params=params)
 
-    @staticmethod
-    def get_execution(execution_id: str) -> Call[Execution]:
-        return Call("GET", _execution_path("executions/{execution_id}", execution_id), parse=_model(Execution))
+    iter_executions = list_executions_page.walk()
+    list_executions = list_executions_page.collect()
 
-    @staticmethod
-    def cancel_execution(execution_id: str) -> Call[Execution]:
-        path = _execution_path("executions/{execution_id}/cancel", execution_id)
-        # Cancelling twice cancels once: safe to retry.
-        return Call("POST", path, idempotent=True, parse=_model(Execution))
+    @endpoint("GET", "executions/{execution_id}", Execution, example='"exec_100001"')
+    def get_execution(execution_id: str) -> Request:
+        """One execution with ``input``, ``output`` and ``steps``.
 
-    @staticmethod
-    def create_webhook(
-        workflow_id: str, name: str, method: str = "POST", authentication: bool = True
-    ) -> Call[Webhook]:
+        Args:
+            execution_id: The execution's id (``exec_…``).
+        """
+        return _execution(execution_id)
+
+    # Cancelling twice cancels once: safe to retry.
+    @endpoint("POST", "executions/{execution_id}/cancel", Execution, idempotent=True, example='"exec_100001"')
+    def cancel_execution(execution_id: str) -> Request:
+        """Cancel a running execution.
+
+        Args:
+            execution_id: The execution's id (``exec_…``).
+        """
+        return _execution(execution_id)
+
+    @endpoint("POST", "webhooks", Webhook, idempotent=False, example='"wf_100001", "From the shop"')
+    def create_webhook(workflow_id: str, name: str, *, method: str = "POST", authentication: bool = True) -> Request:
+        """Create a webhook trigger; the result holds its ``url`` and secret ``token``. Sent once.
+
+        Args:
+            workflow_id: The workflow the webhook starts (``wf_…``).
+            name: The webhook's name.
+            method: The HTTP method the webhook accepts (``"POST"`` or ``"GET"``).
+            authentication: Whether callers must send the webhook's bearer token.
+        """
         check_id(workflow_id, "workflow_id")
         if not isinstance(authentication, bool):
             raise InvalidRequestError(f"authentication must be True or False, got {authentication!r}")
@@ -329,28 +422,38 @@ class Calls:
             "method": _choice(method.upper() if isinstance(method, str) else method, "method", WEBHOOK_METHODS),
             "authentication": {"type": "bearer", "enabled": authentication},
         }
-        return Call("POST", "webhooks", json=body, idempotent=False, parse=_model(Webhook))
+        return Request(json=body)
 
-    @staticmethod
-    def list_webhooks(workflow_id: str | None = None) -> Call[list[Webhook]]:
-        params = None
-        if workflow_id is not None:
-            check_id(workflow_id, "workflow_id")
-            params = {"workflow_id": workflow_id}
-        return Call("GET", "webhooks", params=params, parse=_webhooks)
+    @endpoint("GET", "webhooks", list[Webhook], parse=_webhooks, example='"wf_100001"')
+    def list_webhooks(workflow_id: str | None = None) -> Request:
+        """Webhooks, optionally of one workflow.
 
-    @staticmethod
+        Args:
+            workflow_id: Only the webhooks of this workflow (``wf_…``).
+        """
+        if workflow_id is None:
+            return Request()
+        check_id(workflow_id, "workflow_id")
+        return Request(params={"workflow_id": workflow_id})
+
+    # The API key is never sent here (its quota is not spent either): the URL may be on another
+    # host, and the webhook has its own credential.
+    @endpoint("{method}", "{url}", ExecutionStarted, idempotent=False, use_budget=False,
+              example='webhook, {"order": 42}')
     def invoke_webhook(
         webhook: Webhook | str,
         payload: Mapping[str, Any] | None = None,
         *,
         token: str | SecretStr | None = None,
         method: str | None = None,
-    ) -> Call[ExecutionStarted]:
-        """Trigger a webhook at the URL the API returned, with the webhook's own token.
+    ) -> Request:
+        """Trigger a webhook at its returned URL with its own token (a Webhook carries both); sent once.
 
-        The API key is never sent here: the URL may be on another host, and the webhook has
-        its own credential. ``payload`` is sent unchanged (as query parameters for GET).
+        Args:
+            webhook: The Webhook as created or listed, or its URL.
+            payload: The JSON object sent (as query parameters for a GET webhook).
+            token: The webhook's token, when ``webhook`` is a URL (a Webhook carries its own).
+            method: The HTTP method, when ``webhook`` is a URL (default ``"POST"``).
         """
         if isinstance(webhook, Webhook):
             url = check_webhook_url(webhook.url)
@@ -367,13 +470,9 @@ class Calls:
             raise InvalidRequestError("token must be a non-empty string (the webhook's whsec_… token) or None")
         headers = {"Authorization": f"Bearer {secret.strip()}"} if secret else None
         body = _object(payload, "payload")
-        return Call(
-            verb,
-            url,
-            params=body if verb == "GET" and body else None,
-            json=None if verb == "GET" else body,
-            headers=headers,
-            idempotent=False,
-            use_budget=False,  # not the API key's quota
-            parse=_model(ExecutionStarted),
-        )
+        return Request(url=url, method=verb, params=body if verb == "GET" and body else None,
+                       json=None if verb == "GET" else body, headers=headers)
+
+
+#: The name users of earlier versions knew the declarations by.
+Calls = Endpoints

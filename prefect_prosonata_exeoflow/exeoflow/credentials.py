@@ -31,7 +31,7 @@ class ExeoflowCredentials(ServiceCredentials):
         @flow
         def run_import():
             credentials = ExeoflowCredentials.load("exeoflow")
-            execution = execute_workflow_and_wait(credentials, "wf_123456", input={"user_id": "12345"})
+            execution = execute_workflow_and_wait(credentials, "wf_100001", input={"hours": 7.5})
             return execution.output
         ```
     """
@@ -44,11 +44,13 @@ class ExeoflowCredentials(ServiceCredentials):
     _async_client = AsyncExeoflowClient
 
     api_key: SecretStr = Field(
+        title="API Key",
         description="Exeoflow API key (Settings > API Keys); it is shown only once when created.",
         json_schema_extra=NOT_BLANK,
     )
     base_url: str = Field(
         default=DEFAULT_BASE_URL,
+        title="Base URL",
         description="API base URL: the cloud default, https://your-domain/api/v1 on premises, or the sandbox.",
         json_schema_extra={"pattern": BASE_URL_PATTERN},
     )
@@ -80,7 +82,7 @@ class ExeoflowCredentials(ServiceCredentials):
         """List one workflow; returns the workflow count and the rate budget the key has left."""
         with self.get_client() as client:
             reply = client.request("GET", "workflows", params={"page": 1, "limit": 1})
-        page = Calls.list_workflows(1, 1).parse(reply)
+        page = Calls.list_workflows_page(1, 1).parse(reply)
         headers = reply.headers
         return {
             "base_url": self.base_url,

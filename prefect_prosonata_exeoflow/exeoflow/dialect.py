@@ -90,10 +90,13 @@ class ExeoflowDialect(Dialect):
         if remaining is None or remaining < 0:
             return None
         limit = parse_int(response.headers.get(HEADER_LIMIT))
+        # Epoch seconds, rounded up: up to a second early; one more when read against a Date
+        # header (whole seconds too) rather than our own clock.
         return BudgetHint(
             remaining=remaining,
             reset_in=self.reset_in(response),
             limit=limit if limit is not None and limit > 0 else None,
+            resolution=1.0 + self.clock_doubt,
         )
 
     def retry_after(self, response: httpx.Response, body: Any) -> float | None:

@@ -42,7 +42,8 @@ from .._core.logs import current_logger
 from .calls import MAX_PAGE_SIZE, Calls, DateLike
 from .dialect import API_NAME
 from .models import SUCCESS, Execution
-from .waiting import Hold, Plan, PollPolicy, Watch, start_plan, wait_plan
+from .._core.plans import Hold
+from .waiting import Plan, PollPolicy, Watch, start_plan, wait_plan
 
 #: The ``input`` field that carries the caller's key in every execution started once.
 IDEMPOTENCY_KEY = "idempotency_key"
@@ -112,7 +113,7 @@ def find_plan(workflow_id: str, key: str, since: DateLike | None, memo: KeyMemo)
     failed: Execution | None = None
     page = 1
     while True:
-        listing = yield Calls.list_executions(page, MAX_PAGE_SIZE, workflow_id, None, since)
+        listing = yield Calls.list_executions_page(page, MAX_PAGE_SIZE, workflow_id, None, since)
         for item in listing.items:
             if item.workflow_id not in (None, workflow_id):
                 continue

@@ -1,13 +1,8 @@
-"""Prefect tasks for every Exeoflow endpoint: a sync task and its async twin (``a`` prefix).
+"""Exeoflow tasks, each with its async twin (``a`` prefix), written from ``calls.Endpoints`` and the
+client's ``@operation`` methods.
 
-Each pair is made by :func:`.._core.tasks.endpoint_tasks` from one client call, so the
-behaviour (pacing, 429 waits, retries of safe calls only) is the client's. Creates, executes
-and webhook invocations are never retried by Prefect: nothing is started twice.
-
->>> from prefect import flow
->>> @flow
-... def nightly(credentials: ExeoflowCredentials):
-...     return execute_workflow_and_wait(credentials, "wf_123456", input={"day": "2026-11-22"})
+Regenerate with ``make docs``; tests/test_task_catalogue.py fails when this is stale. Creates,
+executes and invokes are never retried by Prefect.
 """
 
 from __future__ import annotations
@@ -17,199 +12,719 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from .._core.mutex import PrefectMutex
-from .._core.tasks import api_task, endpoint_tasks
-from .calls import DEFAULT_PAGE_SIZE, DateLike
-from .client import ExeoflowClient
+from .._core.tasks import api_task
+from .calls import DateLike
 from .credentials import ExeoflowCredentials
-from .models import DeletedWorkflow, Execution, ExecutionStarted, Webhook, Workflow
-from .once import OnceResult
+from .models import DeletedWorkflow, Execution, ExecutionStarted, Node, Webhook, Workflow
+from .once_tasks import aexecute_workflow_once, execute_workflow_once  # written by hand
 
-NodeList = Sequence[Mapping[str, Any]] | None
+__all__ = ["acancel_execution", "acreate_webhook", "acreate_workflow", "adelete_workflow",
+    "aexecute_workflow", "aexecute_workflow_and_wait", "aexecute_workflow_once", "aget_execution",
+    "aget_workflow", "ainvoke_webhook", "alist_executions", "alist_webhooks", "alist_workflows",
+    "aset_workflow_status", "aupdate_workflow", "await_for_execution", "cancel_execution", "create_webhook",
+    "create_workflow", "delete_workflow", "execute_workflow", "execute_workflow_and_wait",
+    "execute_workflow_once", "get_execution", "get_workflow", "invoke_webhook", "list_executions",
+    "list_webhooks", "list_workflows", "set_workflow_status", "update_workflow", "wait_for_execution"]
 
-endpoint = endpoint_tasks(ExeoflowCredentials, "exeoflow")
-#: Starts something on the server: never retried by Prefect, so nothing is started twice.
-starting_endpoint = endpoint_tasks(ExeoflowCredentials, "exeoflow", safe_to_retry=False)
 
-
-# -- workflows -------------------------------------------------------------------------------
-# The two listings stay written out: a single ``page`` is post-processed (``.items``).
 @api_task("exeoflow-list_workflows")
-def list_workflows(credentials: ExeoflowCredentials, status: str | None = None, limit: int | None = None,
-                   page: int | None = None, page_size: int = DEFAULT_PAGE_SIZE) -> list[Workflow]:
-    """Workflows (optionally only ``active``/``inactive``): all pages, or the first ``limit``; or one ``page``."""
+def list_workflows(
+    credentials: ExeoflowCredentials,
+    status: str | None = None,
+    limit: int | None = None,
+    page: int | None = None,
+    page_size: int = 20,
+) -> list[Workflow]:
+    """Workflows, optionally only the active or only the inactive ones; all pages (or the first ``limit``
+    rows), or only ``page``.
+
+    Args:
+        credentials: The Exeoflow credentials block (saved once, loaded by its name).
+        status: Only ``"active"`` or only ``"inactive"`` workflows; None for all.
+        limit: At most this many rows (all pages are read until then); None for all.
+        page: Read only this page (from 1) instead of every page.
+        page_size: Rows per page when ``page`` is given (1 to 100).
+
+    Returns:
+        list[Workflow]: the parsed answer.
+
+    Example:
+        ```python
+        from prefect import flow
+        from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials, list_workflows
+
+        @flow
+        def example():
+            credentials = ExeoflowCredentials.load("exeoflow")
+            return list_workflows(credentials, status="active")
+        ```
+    """
     with credentials.get_client() as client:
+        filters: dict[str, Any] = {"status": status}
         if page is not None:
-            return client.list_workflows_page(page, page_size, status).items
-        return client.list_workflows(status, limit=limit)
+            result: list[Workflow] = (client.list_workflows_page(page, page_size, **filters)).items
+        else:
+            result = client.list_workflows(**filters, limit=limit)
+    return result
 
 
-@api_task("exeoflow-alist_workflows")
-async def alist_workflows(credentials: ExeoflowCredentials, status: str | None = None, limit: int | None = None,
-                          page: int | None = None, page_size: int = DEFAULT_PAGE_SIZE) -> list[Workflow]:
-    """Workflows (optionally only ``active``/``inactive``): all pages, or the first ``limit``; or one ``page``."""
+@api_task("exeoflow-alist_workflows", twin_of=list_workflows)
+async def alist_workflows(
+    credentials: ExeoflowCredentials,
+    status: str | None = None,
+    limit: int | None = None,
+    page: int | None = None,
+    page_size: int = 20,
+) -> list[Workflow]:
     async with credentials.get_async_client() as client:
+        filters: dict[str, Any] = {"status": status}
         if page is not None:
-            return (await client.list_workflows_page(page, page_size, status)).items
-        return await client.list_workflows(status, limit=limit)
+            result: list[Workflow] = (await client.list_workflows_page(page, page_size, **filters)).items
+        else:
+            result = await client.list_workflows(**filters, limit=limit)
+    return result
 
 
-def _get_workflow(client: ExeoflowClient, workflow_id: str) -> Workflow:
-    """One workflow with its ``nodes`` and ``connections``."""
-    return client.get_workflow(workflow_id)
+@api_task("exeoflow-get_workflow")
+def get_workflow(credentials: ExeoflowCredentials, workflow_id: str) -> Workflow:
+    """One workflow with its ``nodes`` and ``connections``.
+
+    Args:
+        credentials: The Exeoflow credentials block (saved once, loaded by its name).
+        workflow_id: The workflow's id (``wf_…``).
+
+    Returns:
+        Workflow: the parsed answer.
+
+    Example:
+        ```python
+        from prefect import flow
+        from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials, get_workflow
+
+        @flow
+        def example():
+            credentials = ExeoflowCredentials.load("exeoflow")
+            return get_workflow(credentials, "wf_100001")
+        ```
+    """
+    with credentials.get_client() as client:
+        result: Workflow = client.get_workflow(workflow_id)
+    return result
 
 
-def _create_workflow(client: ExeoflowClient, name: str, description: str | None = None,
-                     nodes: NodeList = None, connections: NodeList = None) -> Workflow:
-    """Create a workflow (it starts ``inactive``); sent once, never retried."""
-    return client.create_workflow(name, description, nodes, connections)
+@api_task("exeoflow-aget_workflow", twin_of=get_workflow)
+async def aget_workflow(credentials: ExeoflowCredentials, workflow_id: str) -> Workflow:
+    async with credentials.get_async_client() as client:
+        result: Workflow = await client.get_workflow(workflow_id)
+    return result
 
 
-def _update_workflow(client: ExeoflowClient, workflow_id: str, name: str | None = None,
-                     description: str | None = None, nodes: NodeList = None,
-                     connections: NodeList = None) -> Workflow:
-    """Change the given fields of a workflow; the others stay."""
-    return client.update_workflow(workflow_id, name=name, description=description, nodes=nodes,
-                                  connections=connections)
+@api_task("exeoflow-create_workflow", safe_to_retry=False)
+def create_workflow(
+    credentials: ExeoflowCredentials,
+    name: str,
+    description: str | None = None,
+    nodes: Sequence[Mapping[str, Any] | Node] | None = None,
+    connections: Sequence[Mapping[str, Any]] | None = None,
+) -> Workflow:
+    """Create a workflow (it starts ``inactive``); sent once, never repeated.
+
+    Args:
+        credentials: The Exeoflow credentials block (saved once, loaded by its name).
+        name: The workflow's name.
+        description: A longer description.
+        nodes: The workflow's nodes (each a mapping with ``id`` and ``type``, or a Node).
+        connections: The connections between the nodes.
+
+    Returns:
+        Workflow: the parsed answer.
+
+    Example:
+        ```python
+        from prefect import flow
+        from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials, create_workflow
+
+        @flow
+        def example():
+            credentials = ExeoflowCredentials.load("exeoflow")
+            return create_workflow(credentials, "Nightly export")
+        ```
+    """
+    with credentials.get_client() as client:
+        result: Workflow = client.create_workflow(name, description, nodes, connections)
+    return result
 
 
-def _delete_workflow(client: ExeoflowClient, workflow_id: str) -> DeletedWorkflow:
-    """Delete a workflow (and its webhooks)."""
-    return client.delete_workflow(workflow_id)
+@api_task("exeoflow-acreate_workflow", safe_to_retry=False, twin_of=create_workflow)
+async def acreate_workflow(
+    credentials: ExeoflowCredentials,
+    name: str,
+    description: str | None = None,
+    nodes: Sequence[Mapping[str, Any] | Node] | None = None,
+    connections: Sequence[Mapping[str, Any]] | None = None,
+) -> Workflow:
+    async with credentials.get_async_client() as client:
+        result: Workflow = await client.create_workflow(name, description, nodes, connections)
+    return result
 
 
-def _set_workflow_status(client: ExeoflowClient, workflow_id: str, status: str) -> Workflow:
-    """Activate (``"active"``) or deactivate (``"inactive"``) a workflow."""
-    return client.set_workflow_status(workflow_id, status)
+@api_task("exeoflow-update_workflow")
+def update_workflow(
+    credentials: ExeoflowCredentials,
+    workflow_id: str,
+    name: str | None = None,
+    description: str | None = None,
+    nodes: Sequence[Mapping[str, Any] | Node] | None = None,
+    connections: Sequence[Mapping[str, Any]] | None = None,
+) -> Workflow:
+    """Change the given fields of a workflow; the others stay.
+
+    Args:
+        credentials: The Exeoflow credentials block (saved once, loaded by its name).
+        workflow_id: The workflow's id (``wf_…``).
+        name: A new name.
+        description: A new description.
+        nodes: The new list of nodes (replaces the old one).
+        connections: The new list of connections (replaces the old one).
+
+    Returns:
+        Workflow: the parsed answer.
+
+    Example:
+        ```python
+        from prefect import flow
+        from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials, update_workflow
+
+        @flow
+        def example():
+            credentials = ExeoflowCredentials.load("exeoflow")
+            return update_workflow(credentials, "wf_100001", name="Nightly export v2")
+        ```
+    """
+    with credentials.get_client() as client:
+        result: Workflow = client.update_workflow(
+            workflow_id, name=name, description=description, nodes=nodes, connections=connections
+        )
+    return result
 
 
-def _execute_workflow(client: ExeoflowClient, workflow_id: str,
-                      input: Mapping[str, Any] | None = None) -> ExecutionStarted:
-    """Start a workflow run and return its ``execution_id`` at once; sent once, never retried."""
-    return client.execute_workflow(workflow_id, input)
+@api_task("exeoflow-aupdate_workflow", twin_of=update_workflow)
+async def aupdate_workflow(
+    credentials: ExeoflowCredentials,
+    workflow_id: str,
+    name: str | None = None,
+    description: str | None = None,
+    nodes: Sequence[Mapping[str, Any] | Node] | None = None,
+    connections: Sequence[Mapping[str, Any]] | None = None,
+) -> Workflow:
+    async with credentials.get_async_client() as client:
+        result: Workflow = await client.update_workflow(
+            workflow_id, name=name, description=description, nodes=nodes, connections=connections
+        )
+    return result
 
 
-def _execute_workflow_and_wait(client: ExeoflowClient, workflow_id: str,
-                               input: Mapping[str, Any] | None = None, timeout: float = 600.0,
-                               poll_interval: float = 0.5, max_poll_interval: float = 10.0,
-                               raise_on_failure: bool = True) -> Execution:
+@api_task("exeoflow-delete_workflow")
+def delete_workflow(credentials: ExeoflowCredentials, workflow_id: str) -> DeletedWorkflow:
+    """Delete a workflow (and its webhooks).
+
+    Args:
+        credentials: The Exeoflow credentials block (saved once, loaded by its name).
+        workflow_id: The workflow's id (``wf_…``).
+
+    Returns:
+        DeletedWorkflow: the parsed answer.
+
+    Example:
+        ```python
+        from prefect import flow
+        from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials, delete_workflow
+
+        @flow
+        def example():
+            credentials = ExeoflowCredentials.load("exeoflow")
+            return delete_workflow(credentials, "wf_100001")
+        ```
+    """
+    with credentials.get_client() as client:
+        result: DeletedWorkflow = client.delete_workflow(workflow_id)
+    return result
+
+
+@api_task("exeoflow-adelete_workflow", twin_of=delete_workflow)
+async def adelete_workflow(credentials: ExeoflowCredentials, workflow_id: str) -> DeletedWorkflow:
+    async with credentials.get_async_client() as client:
+        result: DeletedWorkflow = await client.delete_workflow(workflow_id)
+    return result
+
+
+@api_task("exeoflow-set_workflow_status")
+def set_workflow_status(credentials: ExeoflowCredentials, workflow_id: str, status: str) -> Workflow:
+    """Activate (``"active"``) or deactivate (``"inactive"``) a workflow.
+
+    Args:
+        credentials: The Exeoflow credentials block (saved once, loaded by its name).
+        workflow_id: The workflow's id (``wf_…``).
+        status: ``"active"`` or ``"inactive"``.
+
+    Returns:
+        Workflow: the parsed answer.
+
+    Example:
+        ```python
+        from prefect import flow
+        from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials, set_workflow_status
+
+        @flow
+        def example():
+            credentials = ExeoflowCredentials.load("exeoflow")
+            return set_workflow_status(credentials, "wf_100001", "active")
+        ```
+    """
+    with credentials.get_client() as client:
+        result: Workflow = client.set_workflow_status(workflow_id, status)
+    return result
+
+
+@api_task("exeoflow-aset_workflow_status", twin_of=set_workflow_status)
+async def aset_workflow_status(credentials: ExeoflowCredentials, workflow_id: str, status: str) -> Workflow:
+    async with credentials.get_async_client() as client:
+        result: Workflow = await client.set_workflow_status(workflow_id, status)
+    return result
+
+
+@api_task("exeoflow-execute_workflow", safe_to_retry=False)
+def execute_workflow(
+    credentials: ExeoflowCredentials,
+    workflow_id: str,
+    input: Mapping[str, Any] | None = None,
+) -> ExecutionStarted:
+    """Start a workflow run and return its ``execution_id`` at once; sent once, never retried.
+
+    Args:
+        credentials: The Exeoflow credentials block (saved once, loaded by its name).
+        workflow_id: The workflow's id (``wf_…``).
+        input: The run's input, a JSON object.
+
+    Returns:
+        ExecutionStarted: the parsed answer.
+
+    Example:
+        ```python
+        from prefect import flow
+        from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials, execute_workflow
+
+        @flow
+        def example():
+            credentials = ExeoflowCredentials.load("exeoflow")
+            return execute_workflow(credentials, "wf_100001", {"day": "2026-11-22"})
+        ```
+    """
+    with credentials.get_client() as client:
+        result: ExecutionStarted = client.execute_workflow(workflow_id, input)
+    return result
+
+
+@api_task("exeoflow-aexecute_workflow", safe_to_retry=False, twin_of=execute_workflow)
+async def aexecute_workflow(
+    credentials: ExeoflowCredentials,
+    workflow_id: str,
+    input: Mapping[str, Any] | None = None,
+) -> ExecutionStarted:
+    async with credentials.get_async_client() as client:
+        result: ExecutionStarted = await client.execute_workflow(workflow_id, input)
+    return result
+
+
+@api_task("exeoflow-list_executions")
+def list_executions(
+    credentials: ExeoflowCredentials,
+    workflow_id: str | None = None,
+    status: str | None = None,
+    date_from: DateLike | None = None,
+    date_to: DateLike | None = None,
+    limit: int | None = None,
+    page: int | None = None,
+    page_size: int = 20,
+) -> list[Execution]:
+    """Executions, newest first, filtered by workflow, status and start date range; all pages (or the first
+    ``limit`` rows), or only ``page``.
+
+    Args:
+        credentials: The Exeoflow credentials block (saved once, loaded by its name).
+        workflow_id: Only the executions of this workflow.
+        status: Only executions in this status (e.g. ``"running"``, ``"failed"``).
+        date_from: Only executions started at or after this date or time (naive means UTC).
+        date_to: Only executions started at or before this date or time.
+        limit: At most this many rows (all pages are read until then); None for all.
+        page: Read only this page (from 1) instead of every page.
+        page_size: Rows per page when ``page`` is given (1 to 100).
+
+    Returns:
+        list[Execution]: the parsed answer.
+
+    Example:
+        ```python
+        from prefect import flow
+        from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials, list_executions
+
+        @flow
+        def example():
+            credentials = ExeoflowCredentials.load("exeoflow")
+            return list_executions(credentials, workflow_id="wf_100001", status="failed")
+        ```
+    """
+    with credentials.get_client() as client:
+        filters: dict[str, Any] = {"workflow_id": workflow_id, "status": status, "date_from":
+            date_from, "date_to": date_to}
+        if page is not None:
+            result: list[Execution] = (client.list_executions_page(page, page_size, **filters)).items
+        else:
+            result = client.list_executions(**filters, limit=limit)
+    return result
+
+
+@api_task("exeoflow-alist_executions", twin_of=list_executions)
+async def alist_executions(
+    credentials: ExeoflowCredentials,
+    workflow_id: str | None = None,
+    status: str | None = None,
+    date_from: DateLike | None = None,
+    date_to: DateLike | None = None,
+    limit: int | None = None,
+    page: int | None = None,
+    page_size: int = 20,
+) -> list[Execution]:
+    async with credentials.get_async_client() as client:
+        filters: dict[str, Any] = {"workflow_id": workflow_id, "status": status, "date_from":
+            date_from, "date_to": date_to}
+        if page is not None:
+            result: list[Execution] = (await client.list_executions_page(page, page_size, **filters)).items
+        else:
+            result = await client.list_executions(**filters, limit=limit)
+    return result
+
+
+@api_task("exeoflow-get_execution")
+def get_execution(credentials: ExeoflowCredentials, execution_id: str) -> Execution:
+    """One execution with ``input``, ``output`` and ``steps``.
+
+    Args:
+        credentials: The Exeoflow credentials block (saved once, loaded by its name).
+        execution_id: The execution's id (``exec_…``).
+
+    Returns:
+        Execution: the parsed answer.
+
+    Example:
+        ```python
+        from prefect import flow
+        from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials, get_execution
+
+        @flow
+        def example():
+            credentials = ExeoflowCredentials.load("exeoflow")
+            return get_execution(credentials, "exec_100001")
+        ```
+    """
+    with credentials.get_client() as client:
+        result: Execution = client.get_execution(execution_id)
+    return result
+
+
+@api_task("exeoflow-aget_execution", twin_of=get_execution)
+async def aget_execution(credentials: ExeoflowCredentials, execution_id: str) -> Execution:
+    async with credentials.get_async_client() as client:
+        result: Execution = await client.get_execution(execution_id)
+    return result
+
+
+@api_task("exeoflow-cancel_execution")
+def cancel_execution(credentials: ExeoflowCredentials, execution_id: str) -> Execution:
+    """Cancel a running execution.
+
+    Args:
+        credentials: The Exeoflow credentials block (saved once, loaded by its name).
+        execution_id: The execution's id (``exec_…``).
+
+    Returns:
+        Execution: the parsed answer.
+
+    Example:
+        ```python
+        from prefect import flow
+        from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials, cancel_execution
+
+        @flow
+        def example():
+            credentials = ExeoflowCredentials.load("exeoflow")
+            return cancel_execution(credentials, "exec_100001")
+        ```
+    """
+    with credentials.get_client() as client:
+        result: Execution = client.cancel_execution(execution_id)
+    return result
+
+
+@api_task("exeoflow-acancel_execution", twin_of=cancel_execution)
+async def acancel_execution(credentials: ExeoflowCredentials, execution_id: str) -> Execution:
+    async with credentials.get_async_client() as client:
+        result: Execution = await client.cancel_execution(execution_id)
+    return result
+
+
+@api_task("exeoflow-create_webhook", safe_to_retry=False)
+def create_webhook(
+    credentials: ExeoflowCredentials,
+    workflow_id: str,
+    name: str,
+    method: str = 'POST',
+    authentication: bool = True,
+) -> Webhook:
+    """Create a webhook trigger; the result holds its ``url`` and secret ``token``. Sent once.
+
+    Args:
+        credentials: The Exeoflow credentials block (saved once, loaded by its name).
+        workflow_id: The workflow the webhook starts (``wf_…``).
+        name: The webhook's name.
+        method: The HTTP method the webhook accepts (``"POST"`` or ``"GET"``).
+        authentication: Whether callers must send the webhook's bearer token.
+
+    Returns:
+        Webhook: the parsed answer.
+
+    Example:
+        ```python
+        from prefect import flow
+        from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials, create_webhook
+
+        @flow
+        def example():
+            credentials = ExeoflowCredentials.load("exeoflow")
+            return create_webhook(credentials, "wf_100001", "From the shop")
+        ```
+    """
+    with credentials.get_client() as client:
+        result: Webhook = client.create_webhook(
+            workflow_id, name, method=method, authentication=authentication
+        )
+    return result
+
+
+@api_task("exeoflow-acreate_webhook", safe_to_retry=False, twin_of=create_webhook)
+async def acreate_webhook(
+    credentials: ExeoflowCredentials,
+    workflow_id: str,
+    name: str,
+    method: str = 'POST',
+    authentication: bool = True,
+) -> Webhook:
+    async with credentials.get_async_client() as client:
+        result: Webhook = await client.create_webhook(
+            workflow_id, name, method=method, authentication=authentication
+        )
+    return result
+
+
+@api_task("exeoflow-list_webhooks")
+def list_webhooks(credentials: ExeoflowCredentials, workflow_id: str | None = None) -> list[Webhook]:
+    """Webhooks, optionally of one workflow.
+
+    Args:
+        credentials: The Exeoflow credentials block (saved once, loaded by its name).
+        workflow_id: Only the webhooks of this workflow (``wf_…``).
+
+    Returns:
+        list[Webhook]: the parsed answer.
+
+    Example:
+        ```python
+        from prefect import flow
+        from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials, list_webhooks
+
+        @flow
+        def example():
+            credentials = ExeoflowCredentials.load("exeoflow")
+            return list_webhooks(credentials, "wf_100001")
+        ```
+    """
+    with credentials.get_client() as client:
+        result: list[Webhook] = client.list_webhooks(workflow_id)
+    return result
+
+
+@api_task("exeoflow-alist_webhooks", twin_of=list_webhooks)
+async def alist_webhooks(credentials: ExeoflowCredentials, workflow_id: str | None = None) -> list[Webhook]:
+    async with credentials.get_async_client() as client:
+        result: list[Webhook] = await client.list_webhooks(workflow_id)
+    return result
+
+
+@api_task("exeoflow-invoke_webhook", safe_to_retry=False)
+def invoke_webhook(
+    credentials: ExeoflowCredentials,
+    webhook: Webhook | str,
+    payload: Mapping[str, Any] | None = None,
+    token: str | SecretStr | None = None,
+    method: str | None = None,
+) -> ExecutionStarted:
+    """Trigger a webhook at its returned URL with its own token (a Webhook carries both); sent once.
+
+    Args:
+        credentials: The Exeoflow credentials block (saved once, loaded by its name).
+        webhook: The Webhook as created or listed, or its URL.
+        payload: The JSON object sent (as query parameters for a GET webhook).
+        token: The webhook's token, when ``webhook`` is a URL (a Webhook carries its own).
+        method: The HTTP method, when ``webhook`` is a URL (default ``"POST"``).
+
+    Returns:
+        ExecutionStarted: the parsed answer.
+
+    Example:
+        ```python
+        from prefect import flow
+        from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials, invoke_webhook
+
+        @flow
+        def example():
+            credentials = ExeoflowCredentials.load("exeoflow")
+            return invoke_webhook(credentials, webhook, {"order": 42})
+        ```
+    """
+    with credentials.get_client() as client:
+        result: ExecutionStarted = client.invoke_webhook(webhook, payload, token=token, method=method)
+    return result
+
+
+@api_task("exeoflow-ainvoke_webhook", safe_to_retry=False, twin_of=invoke_webhook)
+async def ainvoke_webhook(
+    credentials: ExeoflowCredentials,
+    webhook: Webhook | str,
+    payload: Mapping[str, Any] | None = None,
+    token: str | SecretStr | None = None,
+    method: str | None = None,
+) -> ExecutionStarted:
+    async with credentials.get_async_client() as client:
+        result: ExecutionStarted = await client.invoke_webhook(webhook, payload, token=token, method=method)
+    return result
+
+
+@api_task("exeoflow-wait_for_execution", safe_to_retry=False)
+def wait_for_execution(
+    credentials: ExeoflowCredentials,
+    execution_id: str,
+    timeout: float = 600.0,
+    poll_interval: float = 0.5,
+    max_poll_interval: float = 10.0,
+    raise_on_failure: bool = True,
+) -> Execution:
+    """Wait for a started execution to end (as execute_workflow_and_wait does after starting it).
+
+    Args:
+        credentials: The Exeoflow credentials block (saved once, loaded by its name).
+        execution_id: The execution's id (``exec_…``).
+        timeout: Seconds to wait for the end before cancelling the execution.
+        poll_interval: Seconds before the first poll; each next wait doubles.
+        max_poll_interval: The longest wait between two polls, in seconds.
+        raise_on_failure: Raise ExecutionFailedError (or ExecutionCancelledError) when it did not
+            succeed.
+
+    Returns:
+        Execution: the parsed answer.
+
+    Example:
+        ```python
+        from prefect import flow
+        from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials, wait_for_execution
+
+        @flow
+        def example():
+            credentials = ExeoflowCredentials.load("exeoflow")
+            return wait_for_execution(credentials, "exec_100001")
+        ```
+    """
+    with credentials.get_client() as client:
+        result: Execution = client.wait_for_execution(
+            execution_id, timeout=timeout, poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval, raise_on_failure=raise_on_failure
+        )
+    return result
+
+
+@api_task("exeoflow-await_for_execution", safe_to_retry=False, twin_of=wait_for_execution)
+async def await_for_execution(
+    credentials: ExeoflowCredentials,
+    execution_id: str,
+    timeout: float = 600.0,
+    poll_interval: float = 0.5,
+    max_poll_interval: float = 10.0,
+    raise_on_failure: bool = True,
+) -> Execution:
+    async with credentials.get_async_client() as client:
+        result: Execution = await client.wait_for_execution(
+            execution_id, timeout=timeout, poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval, raise_on_failure=raise_on_failure
+        )
+    return result
+
+
+@api_task("exeoflow-execute_workflow_and_wait", safe_to_retry=False)
+def execute_workflow_and_wait(
+    credentials: ExeoflowCredentials,
+    workflow_id: str,
+    input: Mapping[str, Any] | None = None,
+    timeout: float = 600.0,
+    poll_interval: float = 0.5,
+    max_poll_interval: float = 10.0,
+    raise_on_failure: bool = True,
+) -> Execution:
     """Run a workflow to its end and return the final execution (output and steps).
 
-    Fails with ExecutionFailedError (the server's error code and message) when the run fails,
-    and with ExecutionTimeoutError after ``timeout`` seconds, having cancelled the run. If the
-    Prefect run is cancelled meanwhile, the Exeoflow execution is cancelled too.
+    Args:
+        credentials: The Exeoflow credentials block (saved once, loaded by its name).
+        workflow_id: The workflow's id (``wf_…``).
+        input: The run's input, a JSON object.
+        timeout: Seconds to wait for the end before cancelling the execution.
+        poll_interval: Seconds before the first poll; each next wait doubles.
+        max_poll_interval: The longest wait between two polls, in seconds.
+        raise_on_failure: Raise ExecutionFailedError (or ExecutionCancelledError) when it did not
+            succeed.
+
+    Returns:
+        Execution: the parsed answer.
+
+    Example:
+        ```python
+        from prefect import flow
+        from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials, execute_workflow_and_wait
+
+        @flow
+        def example():
+            credentials = ExeoflowCredentials.load("exeoflow")
+            return execute_workflow_and_wait(credentials, "wf_100001", {"day": "2026-11-22"}, timeout=300)
+        ```
     """
-    return client.execute_and_wait(workflow_id, input, timeout=timeout, poll_interval=poll_interval,
-                                   max_poll_interval=max_poll_interval, raise_on_failure=raise_on_failure)
-
-
-def _execute_workflow_once(client: ExeoflowClient, workflow_id: str, input: Mapping[str, Any] | None, key: str,
-                           since: DateLike | None = None, use_lock: bool = True, timeout: float = 600.0,
-                           poll_interval: float = 0.5, max_poll_interval: float = 10.0,
-                           raise_on_failure: bool = True) -> OnceResult:
-    """Run the workflow for ``key`` at most once, even across crashes, overlapping runs and workers.
-
-    The key travels in the execution's ``input`` (``idempotency_key``). A running execution with
-    it is adopted, a succeeded one returned (``how="already-done"``), a failed one executed again;
-    only executions started since ``since`` are searched. With ``use_lock`` a Prefect global
-    concurrency limit (``ppe-once-NN``, created with limit 1) keeps two processes from starting
-    the same key at once; it needs a Prefect server shared by those processes.
-    """
-    lock = PrefectMutex(f"exeoflow:{client.settings.base_url}:{workflow_id}", key) if use_lock else None
-    return client.execute_once(workflow_id, input, key, since=since, lock=lock, timeout=timeout,
-                               poll_interval=poll_interval, max_poll_interval=max_poll_interval,
-                               raise_on_failure=raise_on_failure)
-
-
-get_workflow, aget_workflow = endpoint(_get_workflow)
-create_workflow, acreate_workflow = starting_endpoint(_create_workflow)
-update_workflow, aupdate_workflow = endpoint(_update_workflow)
-delete_workflow, adelete_workflow = endpoint(_delete_workflow)
-set_workflow_status, aset_workflow_status = endpoint(_set_workflow_status)
-execute_workflow, aexecute_workflow = starting_endpoint(_execute_workflow)
-execute_workflow_and_wait, aexecute_workflow_and_wait = starting_endpoint(_execute_workflow_and_wait)
-execute_workflow_once, aexecute_workflow_once = starting_endpoint(_execute_workflow_once)
-
-
-# -- executions ------------------------------------------------------------------------------
-@api_task("exeoflow-list_executions")
-def list_executions(credentials: ExeoflowCredentials, workflow_id: str | None = None, status: str | None = None,
-                    date_from: DateLike | None = None, date_to: DateLike | None = None, limit: int | None = None,
-                    page: int | None = None, page_size: int = DEFAULT_PAGE_SIZE) -> list[Execution]:
-    """Executions, newest first, filtered by workflow, status and start date range; all pages or one ``page``."""
     with credentials.get_client() as client:
-        if page is not None:
-            return client.list_executions_page(page, page_size, workflow_id=workflow_id, status=status,
-                                               date_from=date_from, date_to=date_to).items
-        return client.list_executions(workflow_id=workflow_id, status=status, date_from=date_from,
-                                      date_to=date_to, limit=limit)
+        result: Execution = client.execute_and_wait(
+            workflow_id, input, timeout=timeout, poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval, raise_on_failure=raise_on_failure
+        )
+    return result
 
 
-@api_task("exeoflow-alist_executions")
-async def alist_executions(credentials: ExeoflowCredentials, workflow_id: str | None = None,
-                           status: str | None = None, date_from: DateLike | None = None,
-                           date_to: DateLike | None = None, limit: int | None = None, page: int | None = None,
-                           page_size: int = DEFAULT_PAGE_SIZE) -> list[Execution]:
-    """Executions, newest first, filtered by workflow, status and start date range; all pages or one ``page``."""
+@api_task("exeoflow-aexecute_workflow_and_wait", safe_to_retry=False, twin_of=execute_workflow_and_wait)
+async def aexecute_workflow_and_wait(
+    credentials: ExeoflowCredentials,
+    workflow_id: str,
+    input: Mapping[str, Any] | None = None,
+    timeout: float = 600.0,
+    poll_interval: float = 0.5,
+    max_poll_interval: float = 10.0,
+    raise_on_failure: bool = True,
+) -> Execution:
     async with credentials.get_async_client() as client:
-        if page is not None:
-            return (await client.list_executions_page(page, page_size, workflow_id=workflow_id, status=status,
-                                                      date_from=date_from, date_to=date_to)).items
-        return await client.list_executions(workflow_id=workflow_id, status=status, date_from=date_from,
-                                            date_to=date_to, limit=limit)
-
-
-def _get_execution(client: ExeoflowClient, execution_id: str) -> Execution:
-    """One execution with ``input``, ``output`` and ``steps``."""
-    return client.get_execution(execution_id)
-
-
-def _cancel_execution(client: ExeoflowClient, execution_id: str) -> Execution:
-    """Cancel a running execution."""
-    return client.cancel_execution(execution_id)
-
-
-def _wait_for_execution(client: ExeoflowClient, execution_id: str, timeout: float = 600.0,
-                        poll_interval: float = 0.5, max_poll_interval: float = 10.0,
-                        raise_on_failure: bool = True) -> Execution:
-    """Wait for a started execution to end (as :func:`execute_workflow_and_wait` does after starting it)."""
-    return client.wait_for_execution(execution_id, timeout=timeout, poll_interval=poll_interval,
-                                     max_poll_interval=max_poll_interval, raise_on_failure=raise_on_failure)
-
-
-get_execution, aget_execution = endpoint(_get_execution)
-cancel_execution, acancel_execution = endpoint(_cancel_execution)
-wait_for_execution, await_for_execution = starting_endpoint(_wait_for_execution)
-
-
-# -- webhooks --------------------------------------------------------------------------------
-def _create_webhook(client: ExeoflowClient, workflow_id: str, name: str, method: str = "POST",
-                    authentication: bool = True) -> Webhook:
-    """Create a webhook trigger; the result holds its ``url`` and secret ``token``. Sent once."""
-    return client.create_webhook(workflow_id, name, method=method, authentication=authentication)
-
-
-def _list_webhooks(client: ExeoflowClient, workflow_id: str | None = None) -> list[Webhook]:
-    """Webhooks, optionally of one workflow."""
-    return client.list_webhooks(workflow_id)
-
-
-def _invoke_webhook(client: ExeoflowClient, webhook: Webhook | str, payload: Mapping[str, Any] | None = None,
-                    token: str | SecretStr | None = None, method: str | None = None) -> ExecutionStarted:
-    """Trigger a webhook at its returned URL with its own token (a Webhook carries both); sent once."""
-    return client.invoke_webhook(webhook, payload, token=token, method=method)
-
-
-create_webhook, acreate_webhook = starting_endpoint(_create_webhook)
-list_webhooks, alist_webhooks = endpoint(_list_webhooks)
-invoke_webhook, ainvoke_webhook = starting_endpoint(_invoke_webhook)
-
-__all__ = [
-    "acancel_execution", "acreate_webhook", "acreate_workflow", "adelete_workflow", "aexecute_workflow",
-    "aexecute_workflow_and_wait", "aexecute_workflow_once", "aget_execution", "aget_workflow", "ainvoke_webhook",
-    "alist_executions",
-    "alist_webhooks", "alist_workflows", "aset_workflow_status", "aupdate_workflow", "await_for_execution",
-    "cancel_execution", "create_webhook", "create_workflow", "delete_workflow", "execute_workflow",
-    "execute_workflow_and_wait", "execute_workflow_once", "get_execution", "get_workflow", "invoke_webhook", "list_executions",
-    "list_webhooks", "list_workflows", "set_workflow_status", "update_workflow", "wait_for_execution",
-]
+        result: Execution = await client.execute_and_wait(
+            workflow_id, input, timeout=timeout, poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval, raise_on_failure=raise_on_failure
+        )
+    return result

@@ -1,8 +1,10 @@
 """Execute a workflow and wait for its end: the polling loop written once for sync and async.
 
-The loop is a *plan*: a generator that yields :class:`~._core.http.Call` objects (send this)
-and :class:`Pause` objects (sleep this long) and receives the answers, so
-:func:`run_plan` and :func:`arun_plan` only drive it and the behaviour cannot drift apart.
+The loop is a *plan* (:mod:`.._core.plans`): a generator that yields :class:`~._core.http.Call`
+objects (send this), :class:`~._core.plans.Sleep` (wait this long) and
+:class:`~._core.plans.Hold` (take the lock) and receives the answers; :func:`run_plan` and
+:func:`arun_plan` perform those actions through the core's one driver loop and add what only
+a wait needs: the execution is cancelled if the wait is abandoned.
 
 Guarantees:
 
@@ -43,7 +45,7 @@ from .._core.errors import (  # the execution errors live with all others; re-ex
 )
 from .._core.checks import positive_seconds
 from .._core.http import AsyncClient, Call, SyncClient
-from .._core.plans import Finished, advance
+from .._core.plans import Hold, Sleep, adrive, drive
 from .._core import events
 from .._core.logs import current_logger
 from .calls import MAX_PAGE_SIZE, Calls, epoch_timestamp
@@ -73,18 +75,6 @@ class PollPolicy:
         return float(min(self.interval * self.backoff ** min(polls_done, 64), self.max_interval))
 
 
-@dataclass(frozen=True)
-class Pause:
-    seconds: float
-
-
-@dataclass(frozen=True)
-class Hold:
-    """Take (``True``) or release (``False``) the driver's cross-process lock; released on any exit."""
-
-    on: bool
-
-
 @dataclass
 class Watch:
     """What a plan knows: the execution to cancel if the wait is abandoned, and whether it is settled."""
@@ -94,7 +84,7 @@ class Watch:
     base_url: str | None = None  # the API's, for the events (set by the drivers)
 
 
-Action = Call[Any] | Pause | Hold
+Action = Call[Any] | Sleep | Hold
 Plan = Generator[Action, Any, T]
 
 
@@ -137,7 +127,7 @@ def wait_plan(
         left = deadline - clock.monotonic()
         if left <= 0:
             break
-        yield Pause(min(policy.delay(polls), left))
+        yield Sleep(min(policy.delay(polls), left), f"execution {execution_id} still running", "poll")
         polls += 1
     if policy.cancel_on_timeout:
         execution = yield from cancel_plan(execution_id)
@@ -159,7 +149,7 @@ def adopt_plan(workflow_id: str, input: Mapping[str, Any], since: float, error: 
     """The id of the one execution our unanswered execute call started, or re-raise ``error``."""
     found: list[str] = []
     try:
-        listing = yield Calls.list_executions(
+        listing = yield Calls.list_executions_page(
             limit=MAX_PAGE_SIZE, workflow_id=workflow_id, date_from=epoch_timestamp(since)
         )
         candidates = [
@@ -241,40 +231,31 @@ def run_plan(client: SyncClient, plan: Plan[T], watch: Watch, *, lock: Any = Non
     ``Hold(True)``; ``stop`` is an event that ends the wait between two steps.
     """
     clock, watch.base_url = client.settings.clock, client.settings.base_url
-    outcome: Any = None
-    failure: APIError | None = None
     held = ExitStack()
+
+    def perform(action: Action) -> Any:
+        if isinstance(action, Hold):
+            if action.on and lock is not None:
+                held.enter_context(lock)
+            elif not action.on:
+                held.close()
+            return None
+        _stopped(stop)
+        if isinstance(action, Sleep):
+            return _sleep(clock, action.seconds, stop)
+        return client.call(action)
+
     try:
-        while True:
-            action = advance(plan, outcome, failure)
-            if isinstance(action, Finished):
-                return action.value
-            outcome, failure = None, None
-            if isinstance(action, Hold):
-                if action.on and lock is not None:
-                    held.enter_context(lock)
-                elif not action.on:
-                    held.close()
-                continue
-            _stopped(stop)
-            if isinstance(action, Pause):
-                _sleep(clock, action.seconds, stop)
-                continue
-            try:
-                outcome = client.call(action)
-            except APIError as exc:
-                failure = exc
+        return drive(plan, perform, (APIError,))
     except BaseException as exc:
         held.close()
-        if watch.execution_id is not None and not watch.settled:
-            _log_abandon(watch.execution_id, exc)
+        if (execution_id := _to_cancel(watch, exc)) is not None:
             try:
-                client.call(Calls.cancel_execution(watch.execution_id))
+                client.call(Calls.cancel_execution(execution_id))
             except Exception as cancel_error:  # noqa: BLE001 - best effort, the first error matters
-                _log_cancel_failed(watch.execution_id, cancel_error)
+                _cancelled(watch, execution_id, cancel_error)
             else:
-                _log_cancelled(watch.execution_id)
-                events.execution_event("cancelled", watch.base_url, None, watch.execution_id, reason="wait abandoned")
+                _cancelled(watch, execution_id, None)
         raise
     finally:
         held.close()
@@ -285,58 +266,57 @@ async def arun_plan(client: AsyncClient, plan: Plan[T], watch: Watch, *, lock: A
                     stop: threading.Event | None = None) -> T:
     """Async twin of :func:`run_plan`; the cancel survives the task being cancelled."""
     clock, watch.base_url = client.settings.clock, client.settings.base_url
-    outcome: Any = None
-    failure: APIError | None = None
     held = AsyncExitStack()
+
+    async def perform(action: Action) -> Any:
+        if isinstance(action, Hold):
+            if action.on and lock is not None:
+                await held.enter_async_context(lock)
+            elif not action.on:
+                await held.aclose()
+            return None
+        _stopped(stop)
+        if isinstance(action, Sleep):
+            await clock.asleep(action.seconds)
+            return _stopped(stop)
+        return await client.call(action)
+
     try:
-        while True:
-            action = advance(plan, outcome, failure)
-            if isinstance(action, Finished):
-                return action.value
-            outcome, failure = None, None
-            if isinstance(action, Hold):
-                if action.on and lock is not None:
-                    await held.enter_async_context(lock)
-                elif not action.on:
-                    await held.aclose()
-                continue
-            _stopped(stop)
-            if isinstance(action, Pause):
-                await clock.asleep(action.seconds)
-                _stopped(stop)
-                continue
-            try:
-                outcome = await client.call(action)
-            except APIError as exc:
-                failure = exc
+        return await adrive(plan, perform, (APIError,))
     except BaseException as exc:
         await asyncio.shield(held.aclose())
-        if watch.execution_id is not None and not watch.settled:
-            _log_abandon(watch.execution_id, exc)
-            cancelling = asyncio.ensure_future(client.call(Calls.cancel_execution(watch.execution_id)))
+        if (execution_id := _to_cancel(watch, exc)) is not None:
+            # Shielded: a second cancellation of this task must not abort the cleanup call.
+            cancelling = asyncio.ensure_future(client.call(Calls.cancel_execution(execution_id)))
             try:
-                # Shielded: a second cancellation of this task must not abort the cleanup call.
                 await asyncio.shield(cancelling)
             except BaseException as cancel_error:  # noqa: BLE001 - best effort
-                _log_cancel_failed(watch.execution_id, cancel_error)
+                _cancelled(watch, execution_id, cancel_error)
             else:
-                _log_cancelled(watch.execution_id)
-                events.execution_event("cancelled", watch.base_url, None, watch.execution_id, reason="wait abandoned")
+                _cancelled(watch, execution_id, None)
         raise
     finally:
         await held.aclose()
         plan.close()
 
 
-def _log_abandon(execution_id: str, exc: BaseException) -> None:
+def _to_cancel(watch: Watch, exc: BaseException) -> str | None:
+    """The execution a wait that ended with ``exc`` leaves behind unsettled (logged), if any."""
+    if watch.execution_id is None or watch.settled:
+        return None
     current_logger().warning(
         "%s: the wait for execution %s ended early (%s); cancelling the execution",
-        API_NAME, execution_id, type(exc).__name__,
+        API_NAME, watch.execution_id, type(exc).__name__,
     )
+    return watch.execution_id
 
 
-def _log_cancelled(execution_id: str) -> None:
+def _cancelled(watch: Watch, execution_id: str, error: BaseException | None) -> None:
+    """Log (and send the event of) the cancel of an abandoned wait's execution, or why it failed."""
+    if error is not None:
+        return _log_cancel_failed(execution_id, error)
     current_logger().warning("%s: execution %s cancelled", API_NAME, execution_id)
+    events.execution_event("cancelled", watch.base_url, None, execution_id, reason="wait abandoned")
 
 
 def _log_cancel_failed(execution_id: str, exc: BaseException) -> None:

@@ -15,14 +15,28 @@ from .._core.urls import check_base_url
 from .client import AsyncProSonataClient, ProSonataClient
 from .dialect import API_NAME, DEFAULT_BASE_URL, ProSonataDialect
 
-_SUBDOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_SUBDOMAIN = re.compile(rf"^{_LABEL}$")
+_CLOUD_URL = re.compile(r"^https://([a-z0-9-]+)\.prosonata\.software/api/v1$")
+
+
+def _label(value: str, field: str) -> str:
+    """A subdomain: one hostname label, lower-cased. The value is never echoed (a key pasted into
+    the wrong field must not reach the error)."""
+    value = value.strip().lower()
+    if not _SUBDOMAIN.match(value):
+        what = "is not a hostname label" if field == "subdomain" else "is neither a subdomain nor a URL"
+        raise ValueError(f"{field} ({len(value)} characters) {what} (a subdomain has letters, digits and hyphens, "
+                         "e.g. 'meine-agentur'; a URL starts with https://)")
+    return value
 
 
 class ProSonataCredentials(ServiceCredentials):
     """Access to one ProSonata account: a personal API key, or an app integration (app ID + key).
 
-    Keys travel only in the ``X-API-Key`` / ``X-APP-ID`` headers, never in URLs. Set ``subdomain``
-    for a cloud account, or ``base_url`` (ending in ``/api/v1``) for on-premises or the sandbox.
+    Keys travel only in the ``X-API-Key`` / ``X-APP-ID`` headers, never in URLs. ``base_url`` says
+    where the account is: its subdomain (``meine-agentur``) for a cloud account, or the full API URL
+    ending in ``/api/v1`` for an own server or the sandbox. In Python, ``subdomain=`` works too.
 
     Example:
         Load stored credentials and list yesterday's project times:
@@ -41,31 +55,31 @@ class ProSonataCredentials(ServiceCredentials):
     _documentation_url: ClassVar[str] = "https://www.prosonata.de/infos-und-hilfen/api/api-grundlagen.html"  # type: ignore[assignment]
     _sync_client = ProSonataClient
     _async_client = AsyncProSonataClient
-    # The UI form (JSON schema) enforces what the validators below enforce: one of the two locations.
-    _schema_rules: ClassVar[dict[str, Any]] = {
-        "anyOf": [
-            {"required": ["subdomain"], "properties": {"subdomain": {"type": "string", "minLength": 1}}},
-            {"required": ["base_url"], "properties": {"base_url": {"type": "string", "minLength": 1}}},
-        ],
-    }
+    # The UI form checks required fields, not "one of two": it has one required address field,
+    # base_url, which takes a subdomain too. Python keeps subdomain= and always fills base_url.
+    _form_required: ClassVar[tuple[str, ...]] = ("base_url",)
+    _form_hidden: ClassVar[tuple[str, ...]] = ("subdomain",)
 
     subdomain: str | None = Field(
         default=None,
         description="Account subdomain, e.g. 'meine-agentur' for https://meine-agentur.prosonata.software; "
-        "set this or base_url.",
-        json_schema_extra={"pattern": r"^\s*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\s*$"},
+        "the block fills base_url from it.",
     )
     base_url: str | None = Field(
         default=None,
-        description="Full API base URL ending in /api/v1, for on-premises installs or the sandbox; overrides subdomain.",
-        json_schema_extra={"pattern": r"^https?://[^\s/?#@]+(/[^\s?#@]*)?/api/[^\s?#@]*$"},
+        title="Base URL",
+        description="Where the account is: its subdomain, e.g. meine-agentur (for "
+        "https://meine-agentur.prosonata.software), or the full API URL ending in /api/v1 for an own server "
+        "or the sandbox.",
+        json_schema_extra={"pattern": rf"^\s*(?:{_LABEL}|https?://[^\s/?#@]+(/[^\s?#@]*)?/api/[^\s?#@]*)\s*$"},
     )
     api_key: SecretStr = Field(
+        title="API Key",
         description="API key of a user or of an app integration (System > Integrationen).",
         json_schema_extra=NOT_BLANK,
     )
     app_id: SecretStr | None = Field(
-        default=None, description="App ID of an app integration (sent as X-APP-ID); leave empty for a user key."
+        default=None, title="App ID", description="App ID of an app integration (sent as X-APP-ID); leave empty for a user key."
     )
 
     @field_validator("subdomain")
@@ -73,24 +87,25 @@ class ProSonataCredentials(ServiceCredentials):
     def _valid_subdomain(cls, value: str | None) -> str | None:
         if value is None or not value.strip():
             return None
-        value = value.strip().lower()
-        if not _SUBDOMAIN.match(value):
-            raise ValueError(
-                # The value is not echoed: a key pasted into the wrong field must not reach the error.
-                f"subdomain ({len(value)} characters) is not a hostname label (letters, digits and hyphens, "
-                "e.g. 'meine-agentur')"
-            )
-        return value
+        return _label(value, "subdomain")
 
     @field_validator("base_url")
     @classmethod
     def _valid_base_url(cls, value: str | None) -> str | None:
-        return check_base_url(value, field="base_url") if value and value.strip() else None
+        if value is None or not value.strip():
+            return None
+        if "://" not in value and "/" not in value:  # a subdomain typed into the one address field
+            return DEFAULT_BASE_URL.format(subdomain=_label(value, "base_url"))
+        return check_base_url(value, field="base_url")
 
     @model_validator(mode="after")
     def _one_location(self) -> ProSonataCredentials:
-        if self.subdomain is None and self.base_url is None:
-            raise ValueError("set either subdomain or base_url")
+        if self.base_url is None:
+            if self.subdomain is None:
+                raise ValueError("base_url is missing: set it to the account's subdomain or API URL (or set subdomain)")
+            self.base_url = DEFAULT_BASE_URL.format(subdomain=self.subdomain)
+        elif self.subdomain is None and (cloud := _CLOUD_URL.match(self.base_url)):
+            self.subdomain = cloud.group(1)  # what a block saved from subdomain= had, after a load
         return self
 
     @property

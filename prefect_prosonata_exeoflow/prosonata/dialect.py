@@ -45,7 +45,9 @@ class ProSonataDialect(Dialect):
         if remaining is None:
             return None
         reset = parse_int(meta.get("apiLimitReset"))
-        return BudgetHint(remaining=remaining, reset_in=float(reset) if reset is not None and reset >= 0 else None)
+        # PS-U27: whole seconds, rounded up: the true reset lies up to a second before.
+        return BudgetHint(remaining=remaining, reset_in=float(reset) if reset is not None and reset >= 0 else None,
+                          resolution=1.0)
 
     def retry_after(self, response: httpx.Response, body: Any) -> float | None:
         meta = _meta(body)

@@ -17,7 +17,6 @@ Every answer carries a ``Date`` header from the API's own clock (``clock_offset`
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -34,25 +33,16 @@ from .._core.clock import SYSTEM_CLOCK, Clock
 from ._emulator import RATE_DEFAULTS, Emulator
 from ._faults import FaultMiddleware, FaultPlan, transport_of
 from ._stats import RequestLog, Stats
+from .endocs import EnDocsEmulator
+from .exeoflow import ExeoflowEmulator
+from .prosonata import ProSonataEmulator
 
-#: Emulator classes by sandbox name; an API whose module does not exist yet is skipped.
-EMULATORS = {
-    "prosonata": "prefect_prosonata_exeoflow.sandbox.prosonata:ProSonataEmulator",
-    "exeoflow": "prefect_prosonata_exeoflow.sandbox.exeoflow:ExeoflowEmulator",
-    "endocs": "prefect_prosonata_exeoflow.sandbox.endocs:EnDocsEmulator",
+#: Emulator classes by sandbox name.
+EMULATORS: dict[str, type[Emulator]] = {
+    "prosonata": ProSonataEmulator,
+    "exeoflow": ExeoflowEmulator,
+    "endocs": EnDocsEmulator,
 }
-
-
-def _load(target: str) -> type[Emulator] | None:
-    module_name, class_name = target.split(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name == module_name:
-            return None
-        raise
-    emulator: type[Emulator] = getattr(module, class_name)
-    return emulator
 
 
 class Sandbox:
@@ -66,10 +56,8 @@ class Sandbox:
         self.stats = Stats()
         self.faults = FaultPlan(seed=seed)
         self.emulators: dict[str, Emulator] = {}
-        for name, target in EMULATORS.items():
-            cls = _load(target)
-            if cls is not None:
-                self.emulators[name] = cls(clock, self.stats, seed=seed, **config.get(name, {}))
+        for name, cls in EMULATORS.items():
+            self.emulators[name] = cls(clock, self.stats, seed=seed, **config.get(name, {}))
         self.requests = RequestLog(
             DateMiddleware(FaultMiddleware(self._build_app(), self.faults, error_body=self._error_body), self._server_time)
         )

@@ -92,27 +92,46 @@ def test_429_blocks_everyone_for_the_hinted_time() -> None:
 
 def test_local_counting_for_apis_that_report_nothing() -> None:
     # The window's phase is unknown: a boundary lies somewhere in the next window's length. Once
-    # the count is spent, one probe goes at the midpoint of that range instead of waiting it out.
+    # the count is spent, one probe goes a second after the earliest possible boundary (a 429
+    # would name the reset) instead of waiting the window out.
     clock = FakeClock(start=1_000_000_040.0)
     budget = RateBudget(clock, limit=3, window_seconds=60, probe_when_unknown=False)
     assert [budget.reserve() for _ in range(3)] == [0.0, 0.0, 0.0]
     for _ in range(3):
         budget.release(None, sent_at=clock.monotonic(), limited=False)
-    assert budget.reserve() == pytest.approx(30.0)  # the midpoint of (now, now + 60]
-    clock.advance(30)
+    assert budget.reserve() == pytest.approx(1.0)
+    clock.advance(1)
     assert budget.reserve() == 0.0  # the probe
     assert budget.reserve() > 0  # the others wait for its answer
     budget.release(None, sent_at=clock.monotonic(), limited=False)  # admitted: a boundary passed
-    assert budget.phase_uncertainty == pytest.approx(30.0)  # next boundary in (now + 30, now + 60]
-    assert [budget.reserve() for _ in range(3)] == [0.0, 0.0, pytest.approx(45.0)]  # probe at the midpoint of (+60, +90]
+    assert budget.phase_uncertainty == pytest.approx(1.0)  # next boundary in (start + 60, start + 61]
+    assert [budget.reserve() for _ in range(3)] == [0.0, 0.0, pytest.approx(59.5)]  # the midpoint of that second
+
+
+def test_without_waits_in_429s_local_probes_bisect() -> None:
+    clock = FakeClock(start=1_000_000_040.0)
+    budget = RateBudget(clock, limit=3, window_seconds=60, probe_when_unknown=False)
+    for _ in range(3):
+        budget.reserve()
+        budget.release(None, sent_at=clock.monotonic(), limited=False)
+    clock.advance(1)
+    assert budget.reserve() == 0.0
+    budget.release(None, sent_at=clock.monotonic(), limited=True)
+    budget.block_for(0.5, sent_at=clock.monotonic(), probe=True)  # no usable wait: our own backoff
+    clock.advance(59)  # (start + 1, start + 60] is left; the window's one early probe is spent
+    assert budget.reserve() == 0.0  # the window opens with one call
+    budget.release(None, sent_at=clock.monotonic(), limited=False)
+    for _ in range(2):
+        budget.reserve()
+    assert budget.reserve() == pytest.approx((61 + 120) / 2 - 60)  # the midpoint of (start + 61, start + 120]
 
 
 def test_calendar_alignment_is_only_a_first_guess() -> None:
     clock = FakeClock(start=1_000_000_040.0)  # 20 s into a minute
     budget = RateBudget(clock, limit=3, window_seconds=60, aligned=True, probe_when_unknown=False)
     assert [budget.reserve() for _ in range(3)] == [0.0, 0.0, 0.0]
-    assert budget.reserve() == pytest.approx(20.0)  # probes halfway to the guessed minute
-    clock.advance(20)
+    assert budget.reserve() == pytest.approx(1.0)  # probes a second after the earliest possible reset
+    clock.advance(1)
     assert budget.reserve() == 0.0
     clock.advance(0.1)
     budget.release(None, sent_at=clock.monotonic() - 0.1, limited=True)  # refused: not yet

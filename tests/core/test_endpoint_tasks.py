@@ -1,76 +1,62 @@
-"""endpoint_tasks: one client call becomes a sync task and its awaited async twin."""
+"""api_task: retries only where a repeat is safe; an async twin carries its sync task's docstring, awaited."""
 
 from __future__ import annotations
 
-import asyncio
-import inspect
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
-from prefect_prosonata_exeoflow._core.tasks import TASK_RETRIES, endpoint_tasks
+from prefect_prosonata_exeoflow._core.tasks import TASK_RETRIES, api_task, twin_doc
 from prefect_prosonata_exeoflow.endocs import tasks as endocs_tasks
 from prefect_prosonata_exeoflow.exeoflow import tasks as exeoflow_tasks
 from prefect_prosonata_exeoflow.prosonata import tasks as prosonata_tasks
 
+DOC = '''Shout a word.
 
-class FakeClient:
-    def shout(self, word: str, times: int = 1) -> str:
-        return word.upper() * times
+Args:
+    word: What to shout.
 
+Returns:
+    str: the word, upper case.
 
-class AsyncFakeClient:
-    async def shout(self, word: str, times: int = 1) -> str:
-        await asyncio.sleep(0)
-        return word.upper() * times
+Example:
+    ```python
+    from fake import FakeCredentials, shout
 
-
-class FakeCredentials:
-    def __init__(self) -> None:
-        self.opened: list[str] = []
-
-    @contextmanager
-    def get_client(self) -> Iterator[FakeClient]:
-        self.opened.append("sync")
-        yield FakeClient()
-
-    @asynccontextmanager
-    async def get_async_client(self) -> AsyncIterator[AsyncFakeClient]:
-        self.opened.append("async")
-        yield AsyncFakeClient()
+    @flow
+    def example():
+        return shout(FakeCredentials(), "hi")
+    ```
+'''
 
 
-def _shout(client: FakeClient, word: str, times: int = 1) -> str:
-    """Say it louder."""
-    return client.shout(word, times=times)
-
-
-def test_one_call_makes_both_twins_with_the_callers_signature() -> None:
-    shout, ashout = endpoint_tasks(FakeCredentials, "fake")(_shout)  # type: ignore[type-var]
-    credentials = FakeCredentials()
-    assert shout.fn(credentials, "hallo", times=2) == "HALLOHALLO"
-    assert asyncio.run(ashout.fn(credentials, "moin")) == "MOIN"
-    assert credentials.opened[-2:] == ["sync", "async"]
-    assert inspect.iscoroutinefunction(ashout.fn) and not inspect.iscoroutinefunction(shout.fn)
-    assert list(inspect.signature(shout.fn).parameters) == ["credentials", "word", "times"]
-    assert (shout.name, ashout.name) == ("fake-shout", "fake-ashout")
-    assert shout.fn.__doc__ == ashout.fn.__doc__ == "Say it louder."
+def test_the_twin_docstring_awaits_the_twin_in_an_async_flow() -> None:
+    doc = twin_doc(DOC, "shout")
+    assert doc.split("Example:")[0] == DOC.split("Example:")[0]  # Args and Returns unchanged
+    assert "from fake import FakeCredentials, ashout" in doc
+    assert "async def example():" in doc
+    assert 'return await ashout(FakeCredentials(), "hi")' in doc
 
 
 def test_retries_follow_whether_a_repeat_is_safe() -> None:
-    reads = endpoint_tasks(FakeCredentials, "fake")(_shout)  # type: ignore[type-var]
-    creates = endpoint_tasks(FakeCredentials, "fake", safe_to_retry=False)(_shout)  # type: ignore[type-var]
-    assert [t.retries for t in reads] == [TASK_RETRIES, TASK_RETRIES]
-    assert [t.retries for t in creates] == [0, 0]
+    def shout(word: str) -> str:
+        """Shout."""
+        return word.upper()
+
+    async def ashout(word: str) -> str:
+        return word.upper()
+
+    reads = api_task("fake-shout")(shout)
+    creates = api_task("fake-ashout", safe_to_retry=False, twin_of=reads)(ashout)
+    assert reads.retries == TASK_RETRIES and creates.retries == 0
+    assert creates.fn.__doc__ == "Shout."
 
 
 def test_every_create_and_start_task_of_the_package_is_never_retried() -> None:
     never_retried = [
         prosonata_tasks.create_project_time, prosonata_tasks.acreate_project_time,
         exeoflow_tasks.execute_workflow, exeoflow_tasks.aexecute_workflow_and_wait,
-        exeoflow_tasks.invoke_webhook, endocs_tasks.upload_non_form_document,
+        exeoflow_tasks.invoke_webhook, exeoflow_tasks.execute_workflow_once, endocs_tasks.upload_non_form_document,
     ]
     assert all(t.retries == 0 for t in never_retried)
     retried: list[Any] = [prosonata_tasks.list_project_times, exeoflow_tasks.aget_execution,
-                          endocs_tasks.upsert_contract]
+                          endocs_tasks.upsert_contract, prosonata_tasks.adelete_project_time]
     assert all(t.retries == TASK_RETRIES for t in retried)

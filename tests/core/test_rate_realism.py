@@ -178,3 +178,94 @@ def test_a_lost_probe_does_not_block_everyone_forever() -> None:
     assert budget.reserve() == PROBE_POLL_SECONDS
     clock.advance(PROBE_LOST_SECONDS + 1)
     assert budget.reserve() == 0.0
+
+
+# -- 3b. held-back calls find the reset inside a whole-second hint, without a 429 ----------------------
+@pytest.mark.parametrize("api", ("prosonata", "exeoflow"))
+@pytest.mark.parametrize("phase", [0.3, 0.7])
+def test_held_back_calls_find_the_reset_inside_a_whole_second(api: str, phase: float) -> None:
+    """Bursts too short to cross a second boundary: every answer gives the same whole-second bound,
+    so only the calls held back and sent inside that second show where the window turns over."""
+    clock = FakeClock(START + 0.01)
+    server = FakeServer(api, clock, limit=30, window=2.0, phase=phase, round_trip=0.005)
+    with client_for(server) as client:
+        for _ in range(30 * 8):
+            call(client, api)
+    assert sum(w["refused"] for w in server.windows()) == 0
+    delays = first_call_delays(server)
+    assert statistics.mean(delays) <= 0.25  # without held calls: 1 - phase (0.7 and 0.3)
+    assert all(w["admitted"] >= 27 for w in server.windows()[:-1])  # at most three calls unused per window
+
+
+def test_no_call_is_held_back_where_a_call_is_worth_more_than_the_search() -> None:
+    """Real windows: 50 calls per 15 minutes; one unused call costs 18 s, a second's delay 1 s."""
+    clock = FakeClock(START + 0.01)
+    server = FakeServer("prosonata", clock, limit=50, window=900.0, phase=450.5, round_trip=0.005)
+    with client_for(server) as client:
+        for _ in range(50 * 3):
+            call(client, "prosonata")
+    assert [w["admitted"] for w in server.windows()] == [50, 50, 50]
+    assert max(first_call_delays(server)) <= 1.0 + 0.02
+
+
+def test_a_server_clock_ahead_by_a_fraction_converges_too() -> None:
+    """The ``Date`` header bounds the offset to a second; held-back calls find the rest."""
+    clock = FakeClock(START + 0.6)
+    server = FakeServer("exeoflow", clock, limit=30, window=2.0, clock_offset=30.0, round_trip=0.005)
+    with client_for(server) as client:
+        for _ in range(30 * 8):
+            call(client, "exeoflow")
+    assert sum(w["refused"] for w in server.windows()) == 0
+    assert statistics.mean(first_call_delays(server)) <= 0.3
+
+
+def test_held_back_calls_probe_inside_the_hinted_second() -> None:
+    clock = FakeClock(START)
+    budget = RateBudget(clock)
+    budget.reserve()
+    budget.release(BudgetHint(remaining=4, reset_in=1, resolution=1.0, limit=30), sent_at=START, limited=False)
+    # the reset lies in (START, START + 1]: one call goes, the last three probe inside that second
+    assert [budget.reserve(), budget.reserve()] == [0.0, pytest.approx(0.25)]  # at 1/4 with three left
+    clock.advance(0.25)
+    assert budget.reserve() == 0.0  # the first held call
+    assert budget.reserve() == PROBE_POLL_SECONDS  # the others wait for its answer
+    budget.release(BudgetHint(remaining=2, reset_in=1, resolution=1.0), sent_at=START + 0.25, limited=False)
+    assert budget.reserve() == pytest.approx(0.25)  # still the old window: a third of (+0.25, +1]
+    clock.advance(0.25)
+    assert budget.reserve() == 0.0
+    clock.advance(0.01)
+    budget.release(BudgetHint(remaining=29, reset_in=2, resolution=1.0), sent_at=START + 0.5, limited=False)
+    assert budget.remaining == 28 and budget.reset_in == pytest.approx(2.0)  # a new window (one call in flight)
+    assert budget.reserve() == 0.0
+
+
+def test_no_call_is_held_back_far_from_the_reset() -> None:
+    """A workload that fits one long window is not kept waiting for a probe."""
+    clock = FakeClock(START)
+    budget = RateBudget(clock)
+    budget.reserve()
+    budget.release(BudgetHint(remaining=9, reset_in=60, resolution=1.0), sent_at=START, limited=False)
+    assert [budget.reserve() for _ in range(9)] == [0.0] * 9
+
+
+def test_a_local_window_opens_with_one_call() -> None:
+    """Where the server's window starts is only believed: one call checks it before the others go,
+    so a wrong belief costs one 429, not one per worker."""
+    clock = FakeClock(START)
+    budget = RateBudget(clock, limit=5, window_seconds=2.0, probe_when_unknown=False)
+    for _ in range(5):
+        assert budget.reserve() == 0.0
+        budget.release(None, sent_at=START, limited=False)
+    clock.advance(1.0)
+    assert budget.reserve() == 0.0  # the phase probe, a second after the earliest reset
+    budget.release(None, sent_at=START + 1.0, limited=True)
+    budget.block_for(1.0, sent_at=START + 1.0)  # not yet; Retry-After: 1
+    clock.advance(1.0)
+    assert [budget.reserve() for _ in range(3)] == [0.0, PROBE_POLL_SECONDS, PROBE_POLL_SECONDS]
+    budget.release(None, sent_at=START + 2.0, limited=True)  # refused after all
+    budget.block_for(0.5, sent_at=START + 2.0)
+    assert budget.reserve() == pytest.approx(0.5)
+    clock.advance(0.5)
+    assert [budget.reserve() for _ in range(2)] == [0.0, PROBE_POLL_SECONDS]
+    budget.release(None, sent_at=START + 2.5, limited=False)
+    assert [budget.reserve() for _ in range(4)] == [0.0] * 4  # admitted: the rest of the window goes

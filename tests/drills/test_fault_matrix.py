@@ -132,10 +132,12 @@ def test_window_scenario(scenario: Scenario, sandbox: SandboxServer) -> None:
     for api in API_TITLES:  # the rival's calls and the skew land in the window the workload starts in
         sandbox.sandbox.configure(api, **scenario.options)
     threads = [threading.Thread(target=run, args=(api,)) for api in API_TITLES]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    lag = _SchedulerLag()
+    with lag:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
     for client in clients.values():
         client.close()
     assert not errors, errors
@@ -146,6 +148,40 @@ def test_window_scenario(scenario: Scenario, sandbox: SandboxServer) -> None:
         assert sum(w["admitted"] for w in windows) >= SCENARIO_CALLS
         assert windows[0]["refused"] <= scenario.first_window_429s[api], (api, windows)
         assert all(w["refused"] <= scenario.later_window_429s[api] for w in windows[1:]), (api, windows)
+        # Real time on a shared machine: a thread woken late by the scheduler is not the client's
+        # fault, so the bounds stretch by the lag measured beside the run (0 on a quiet machine).
         late = [w["first_call"] - w["start"] for w in windows[1:]]
-        assert max(late) <= scenario.max_over_wait, (api, late)
-        assert sum(late) / len(late) <= scenario.mean_bound(api), (api, late)
+        assert max(late) <= scenario.max_over_wait + lag.worst, (api, late, lag.worst)
+        assert sum(late) / len(late) <= scenario.mean_bound(api) + lag.mean, (api, late, lag.mean)
+
+
+class _SchedulerLag:
+    """How late this process's threads wake from short sleeps while the scenario runs."""
+
+    def __init__(self, step: float = 0.02) -> None:
+        import threading
+
+        self.step, self.samples, self._stop = step, [0.0], threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            asked = time.monotonic()
+            time.sleep(self.step)
+            self.samples.append(max(0.0, time.monotonic() - asked - self.step))
+
+    def __enter__(self) -> _SchedulerLag:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def worst(self) -> float:
+        return max(self.samples)
+
+    @property
+    def mean(self) -> float:
+        return sum(self.samples) / len(self.samples)

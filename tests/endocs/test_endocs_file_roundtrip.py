@@ -12,7 +12,7 @@ import pytest
 from prefect_prosonata_exeoflow._core.errors import InvalidRequestError
 from prefect_prosonata_exeoflow.endocs import MAX_FILE_BYTES, EnDocsClient, FileContent, FileKind
 from prefect_prosonata_exeoflow.sandbox import SandboxServer
-from prefect_prosonata_exeoflow.sandbox.endocs_data import make_png
+from prefect_prosonata_exeoflow.sandbox.endocs.seed import make_png
 
 from .endocs_support import ORG, SUPPLIER, TOKEN, stat
 

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from prefect_prosonata_exeoflow._core.errors import InvalidRequestError
-from prefect_prosonata_exeoflow.endocs import MAX_FILE_BYTES, FileContent, calls
+from prefect_prosonata_exeoflow.endocs import MAX_FILE_BYTES, FileContent
+from prefect_prosonata_exeoflow.endocs import calls as calls_module
+from prefect_prosonata_exeoflow.endocs.calls import Endpoints as calls
 from prefect_prosonata_exeoflow.endocs import models as m
 from prefect_prosonata_exeoflow.endocs.files import as_file, decode_files, encode_files
 
@@ -147,7 +149,7 @@ def test_invalid_contracts_and_local_documents() -> None:
     lambda: calls.get_new_invoices(-1),
     lambda: calls.get_new_invoices(True),  # type: ignore[arg-type]
     lambda: calls.get_new_invoices("5"),  # type: ignore[arg-type]
-    lambda: calls.get_new_invoices(0, "x" * 201),
+    lambda: calls.get_new_invoices(0, request_id="x" * 201),
     lambda: calls.download_files(5, "Other"),
     lambda: calls.download_files("abc", "ContractID"),
     lambda: calls.download_files("a/b", "ExtID"),
@@ -175,5 +177,5 @@ def test_idempotency_flags() -> None:
 
 
 def test_fifteen_endpoints_in_one_table() -> None:
-    assert len(calls.PATHS) == 15
-    assert all(path.startswith("api/") for path in calls.PATHS.values())
+    assert len(calls_module.PATHS) == 15
+    assert all(path.startswith("api/") for path in calls_module.PATHS.values())

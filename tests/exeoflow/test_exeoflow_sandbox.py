@@ -16,7 +16,7 @@ from prefect_prosonata_exeoflow._core.errors import (
 from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials
 from prefect_prosonata_exeoflow.sandbox import SandboxServer
 from prefect_prosonata_exeoflow.sandbox.exeoflow import ExeoflowEmulator
-from prefect_prosonata_exeoflow.sandbox.exeoflow_data import (
+from prefect_prosonata_exeoflow.sandbox.exeoflow.seed import (
     PROJECT_TIMES_WEBHOOK,
     PROJECT_TIMES_WORKFLOW,
 )

@@ -3,12 +3,13 @@ send, and artifact columns ordered so the outcome stays in view."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from flows import endocs_contracts_to_prosonata as contracts_flow
-from flows.prosonata_time_to_exeoflow import ARTIFACT_KEY, prosonata_time_to_exeoflow
+from flows.prosonata_time_to_exeoflow import ARTIFACT_KEY, DRY_RUN_KEY, prosonata_time_to_exeoflow
 from prefect_prosonata_exeoflow import InvalidRequestError
 from prefect_prosonata_exeoflow.sandbox import SandboxServer
 
@@ -35,8 +36,12 @@ def test_the_dry_run_artifact_shows_what_would_be_sent(prefect_harness: None, sa
     state = prosonata_time_to_exeoflow(**params(names, dry_run=True), return_state=True)
     summary = state.result()
     (table,) = artifacts(ARTIFACT_KEY, flow_runs=[state.state_details.flow_run_id])
-    assert table["data"].count("would send input") == summary.groups >= 1
-    assert '\\"timeID\\"' in table["data"] and '\\"totals\\"' in table["data"]
+    assert table["data"].count("would send (dry run)") == summary.groups >= 1  # a table cell does not wrap
+    assert f"is in the artifact {DRY_RUN_KEY}" in table["description"]
+    (sent,) = artifacts(DRY_RUN_KEY, flow_runs=[state.state_details.flow_run_id])
+    assert sent["type"] == "markdown" and sent["data"].count("```json") == summary.groups
+    first = json.loads(sent["data"].split("```json", 1)[1].split("```", 1)[0])
+    assert set(first) >= {"group", "period", "totals", "entries"} and "timeID" in first["entries"][0]
     assert sandbox.sandbox.stats.get("exeoflow.execute") == 0
 
 

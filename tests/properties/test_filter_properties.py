@@ -13,8 +13,8 @@ from prefect_prosonata_exeoflow import InvalidRequestError
 from prefect_prosonata_exeoflow.prosonata import between
 from prefect_prosonata_exeoflow.prosonata.encoding import encode_filters
 from prefect_prosonata_exeoflow.prosonata.resources import PROJECT_TIMES
-from prefect_prosonata_exeoflow.sandbox._prosonata.query import predicates
-from prefect_prosonata_exeoflow.sandbox._prosonata.tables import RESOURCES as SERVER_RESOURCES
+from prefect_prosonata_exeoflow.sandbox.prosonata.query import predicates
+from prefect_prosonata_exeoflow.sandbox.prosonata.tables import RESOURCES as SERVER_RESOURCES
 
 EXAMPLES = settings(max_examples=150, deadline=None)
 dates = st.dates(dt.date(1990, 1, 1), dt.date(2100, 12, 31))

@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from prefect_prosonata_exeoflow.sandbox import SANDBOX_KEYS, SandboxServer
-from prefect_prosonata_exeoflow.sandbox._prosonata.rights import Caller, visibility
-from prefect_prosonata_exeoflow.sandbox._prosonata.tables import CRMEVENTS, RESOURCES
+from prefect_prosonata_exeoflow.sandbox.prosonata.rights import Caller, visibility
+from prefect_prosonata_exeoflow.sandbox.prosonata.tables import CRMEVENTS, RESOURCES
 from prefect_prosonata_exeoflow.sandbox.prosonata import ProSonataEmulator
 from tests.conftest import Clocked
 

@@ -42,4 +42,4 @@ def test_the_scan_sees_a_borrowed_import() -> None:
     assert imported_modules("from ..endocs.dialect import MAX_FILE_BYTES\n", 0) == ["endocs.dialect"]
     assert imported_modules("from ...exeoflow import calls\n", 1) == ["exeoflow"]
     assert imported_modules("import prefect_prosonata_exeoflow.prosonata.encoding\n", 0) == ["prosonata.encoding"]
-    assert imported_modules("from .._core.clock import Clock\nfrom .endocs_data import wire\n", 0) == ["_core.clock"]
+    assert imported_modules("from .._core.clock import Clock\nfrom .endocs.seed import wire\n", 0) == ["_core.clock"]

@@ -42,20 +42,21 @@ import string
 import threading
 from collections.abc import Awaitable, Callable, Mapping
 from copy import deepcopy
-from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from ._emulator import RATE_DEFAULTS, Emulator
-from ._ratelimit import WindowState
-from .exeoflow_data import EXECUTIONS, WEBHOOKS, WORKFLOWS
-from .keys import SANDBOX_KEYS
+from .._emulator import RATE_DEFAULTS, Emulator
+from .._ratelimit import WindowState
+from .seed import EXECUTIONS, WEBHOOKS, WORKFLOWS
+from .store import (
+    CANCELLED, EXECUTION_STATUSES, RUNNING, ExecutionRecord, RunOptions, WebhookRecord, WorkflowRecord,
+    epoch_of, iso_time,
+)
+from ..keys import SANDBOX_KEYS
 
-RUNNING, SUCCESS, FAILED, CANCELLED = "running", "success", "failed", "cancelled"
-EXECUTION_STATUSES = (RUNNING, SUCCESS, FAILED, CANCELLED)
 WORKFLOW_STATUSES = ("active", "inactive")
 WEBHOOK_METHODS = ("GET", "POST", "PUT")
 MAX_PAGE_SIZE = 100
@@ -80,146 +81,10 @@ class Fail(Exception):
         self.status, self.code, self.message = status, code, message
 
 
-def _iso(epoch: float | None) -> str | None:
-    if epoch is None:
-        return None
-    return dt.datetime.fromtimestamp(math.floor(epoch), tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _epoch(text: str) -> float:
-    return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
-
-
 def _envelope(status: int, data: Any = None, *, error: tuple[str, str] | None = None) -> Response:
     body = ({"success": False, "error": {"code": error[0], "message": error[1]}} if error
             else {"success": True, "data": data})
     return Response(json.dumps(body, ensure_ascii=False).encode(), status, media_type="application/json")
-
-
-@dataclass
-class _Workflow:
-    id: str
-    name: str
-    description: str
-    status: str
-    nodes: list[dict[str, Any]]
-    connections: list[dict[str, Any]]
-    created_at: float
-    updated_at: float
-
-    def summary(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "description": self.description, "status": self.status,
-                "created_at": _iso(self.created_at), "updated_at": _iso(self.updated_at)}
-
-    def detail(self) -> dict[str, Any]:
-        view = self.summary()
-        view.update(nodes=deepcopy(self.nodes), connections=deepcopy(self.connections))
-        return view
-
-
-@dataclass
-class _Execution:
-    id: str
-    workflow_id: str
-    workflow_name: str
-    nodes: list[dict[str, Any]]
-    input: dict[str, Any]
-    started_at: float
-    seconds: float
-    fail: bool = False
-    error_code: str = "NODE_FAILED"
-    error_message: str | None = None
-    cancelled_at: float | None = None
-
-    def state(self, now: float) -> tuple[str, float | None]:
-        """Status and end time as of ``now``."""
-        if self.cancelled_at is not None:
-            return CANCELLED, self.cancelled_at
-        end = self.started_at + self.seconds
-        if now >= end:
-            return (FAILED if self.fail else SUCCESS), end
-        return RUNNING, None
-
-    def _error(self) -> dict[str, str]:
-        node = self.nodes[-1].get("name") or self.nodes[-1].get("type") if self.nodes else None
-        message = self.error_message or (f"Knoten '{node}' ist fehlgeschlagen" if node else "Ausführung fehlgeschlagen")
-        return {"code": self.error_code, "message": message}
-
-    def view(self, now: float, *, detail: bool) -> dict[str, Any]:
-        status, end = self.state(now)
-        view: dict[str, Any] = {
-            "id": self.id, "workflow_id": self.workflow_id, "workflow_name": self.workflow_name, "status": status,
-            "started_at": _iso(self.started_at), "finished_at": _iso(end),
-            "duration": None if end is None else round((end - self.started_at) * 1000),
-        }
-        if status == FAILED:
-            view["error"] = self._error()
-        if detail:
-            view["input"] = deepcopy(self.input)
-            view["output"] = self._output(status)
-            view["steps"] = self._steps(now, status, end)
-        return view
-
-    def _output(self, status: str) -> dict[str, Any] | None:
-        if status == RUNNING:
-            return None
-        if status != SUCCESS:
-            return {}
-        echo = {key: value for key, value in self.input.items() if key != "_sandbox"}
-        return {"result": "success", "message": "Workflow erfolgreich ausgeführt",
-                "received": sorted(echo), "echo": deepcopy(echo)}
-
-    def _steps(self, now: float, status: str, end: float | None) -> list[dict[str, Any]]:
-        """One step per node reached by ``now``; the nodes share the run's length equally."""
-        count = len(self.nodes)
-        horizon = end if end is not None else now
-        steps = []
-        for index, node in enumerate(self.nodes):
-            start = self.started_at + index * self.seconds / count
-            stop = self.started_at + (index + 1) * self.seconds / count
-            if index and start >= horizon and status in (RUNNING, CANCELLED):
-                break  # not reached (yet)
-            step: dict[str, Any] = {"node_id": node.get("id"), "node_name": node.get("name") or node.get("type"),
-                                    "started_at": _iso(start)}
-            finished: float | None
-            if status == FAILED and index == count - 1:
-                state, finished = FAILED, stop
-                step["error"] = self._error()
-            elif stop <= horizon:
-                state, finished = SUCCESS, stop
-            elif status == CANCELLED:
-                state, finished = CANCELLED, horizon
-            else:
-                state, finished = RUNNING, None
-            step.update(status=state, finished_at=_iso(finished),
-                        duration=None if finished is None else round((finished - start) * 1000))
-            steps.append(step)
-        return steps
-
-
-@dataclass
-class _Webhook:
-    id: str
-    workflow_id: str
-    name: str
-    method: str
-    token: str
-    auth_enabled: bool
-    created_at: float
-
-    def view(self, origin: str, mount: str) -> dict[str, Any]:
-        return {"id": self.id, "workflow_id": self.workflow_id, "name": self.name,
-                "url": f"{origin}/{mount}/webhook/{self.id}", "method": self.method, "token": self.token,
-                "authentication": {"type": "bearer", "enabled": self.auth_enabled},
-                "created_at": _iso(self.created_at)}
-
-
-@dataclass
-class _Options:
-    rate_limit: int = 100
-    window_seconds: float = 60.0
-    execution_seconds: float = 1.0
-    forced_retry_after: float = 1.0
 
 
 class ExeoflowEmulator(Emulator):
@@ -231,7 +96,7 @@ class ExeoflowEmulator(Emulator):
     # -- configuration and state -------------------------------------------------------
     def configure(self, **options: Any) -> None:
         if not hasattr(self, "options"):
-            self.options = _Options()
+            self.options = RunOptions()
             self._lock = threading.RLock()
         unknown = set(options) - {"rate_limit", "window_seconds", "execution_seconds", "forced_retry_after",
                                   *RATE_DEFAULTS}
@@ -253,22 +118,22 @@ class ExeoflowEmulator(Emulator):
         with self._lock:
             self.limiter.reset()
             self._rng = random.Random(self.seed)
-            self.workflows: dict[str, _Workflow] = {}
+            self.workflows: dict[str, WorkflowRecord] = {}
             for row in WORKFLOWS:
-                self.workflows[row["id"]] = _Workflow(
+                self.workflows[row["id"]] = WorkflowRecord(
                     row["id"], row["name"], row["description"], row["status"], deepcopy(row["nodes"]),
-                    deepcopy(row["connections"]), _epoch(row["created_at"]), _epoch(row["updated_at"]))
-            self.executions: dict[str, _Execution] = {}
+                    deepcopy(row["connections"]), epoch_of(row["created_at"]), epoch_of(row["updated_at"]))
+            self.executions: dict[str, ExecutionRecord] = {}
             for row in EXECUTIONS:
                 workflow = self.workflows[row["workflow_id"]]
-                self.executions[row["id"]] = _Execution(
+                self.executions[row["id"]] = ExecutionRecord(
                     row["id"], workflow.id, workflow.name, deepcopy(workflow.nodes), deepcopy(row["input"]),
-                    _epoch(row["started_at"]), float(row["seconds"]), fail=bool(row.get("fail")))
-            self.webhooks: dict[str, _Webhook] = {}
+                    epoch_of(row["started_at"]), float(row["seconds"]), fail=bool(row.get("fail")))
+            self.webhooks: dict[str, WebhookRecord] = {}
             for row in WEBHOOKS:
-                self.webhooks[row["id"]] = _Webhook(
+                self.webhooks[row["id"]] = WebhookRecord(
                     row["id"], row["workflow_id"], row["name"], row["method"], self._token(),
-                    row["auth_enabled"], _epoch(row["created_at"]))
+                    row["auth_enabled"], epoch_of(row["created_at"]))
 
     def error_body(self, status: int) -> tuple[str, bytes]:
         code = _CODES.get(status, "INTERNAL_ERROR" if status >= 500 else "ERROR")
@@ -403,7 +268,7 @@ class ExeoflowEmulator(Emulator):
         return rows[(page - 1) * limit: page * limit], {
             "page": page, "limit": limit, "total": total, "pages": math.ceil(total / limit)}
 
-    def _workflow(self, workflow_id: str) -> _Workflow:
+    def _workflow(self, workflow_id: str) -> WorkflowRecord:
         workflow = self.workflows.get(workflow_id)
         if workflow is None:
             raise Fail(404, "WORKFLOW_NOT_FOUND", f"Workflow {workflow_id} nicht gefunden")
@@ -439,7 +304,7 @@ class ExeoflowEmulator(Emulator):
         fields = _workflow_fields(body, creating=True)
         now = self.clock.time()
         with self._lock:
-            workflow = _Workflow(self._new_id("wf_", self.workflows), fields["name"], fields.get("description", ""),
+            workflow = WorkflowRecord(self._new_id("wf_", self.workflows), fields["name"], fields.get("description", ""),
                                  "inactive", fields.get("nodes", []), fields.get("connections", []), now, now)
             self.workflows[workflow.id] = workflow
             self.count("create.workflow")
@@ -489,12 +354,12 @@ class ExeoflowEmulator(Emulator):
         with self._lock:
             execution = self._start(self._workflow(request.path_params["workflow_id"]), run_input)
             self.count("execute")
-        return 200, {"execution_id": execution.id, "status": RUNNING, "started_at": _iso(execution.started_at)}
+        return 200, {"execution_id": execution.id, "status": RUNNING, "started_at": iso_time(execution.started_at)}
 
-    def _start(self, workflow: _Workflow, run_input: dict[str, Any]) -> _Execution:
+    def _start(self, workflow: WorkflowRecord, run_input: dict[str, Any]) -> ExecutionRecord:
         steer = _steering(run_input)
         seconds = float(steer.get("seconds", self.options.execution_seconds))
-        execution = _Execution(
+        execution = ExecutionRecord(
             self._new_id("exec_", self.executions), workflow.id, workflow.name, deepcopy(workflow.nodes),
             deepcopy(run_input), self.clock.time(), seconds, fail=bool(steer.get("fail", False)),
             error_code=str(steer.get("error_code", "NODE_FAILED")), error_message=steer.get("error_message"))
@@ -522,7 +387,7 @@ class ExeoflowEmulator(Emulator):
         items, pagination = self._page(views, page, limit)
         return 200, {"executions": items, "pagination": pagination}
 
-    def _execution(self, execution_id: str) -> _Execution:
+    def _execution(self, execution_id: str) -> ExecutionRecord:
         execution = self.executions.get(execution_id)
         if execution is None:
             raise Fail(404, "EXECUTION_NOT_FOUND", f"Ausführung {execution_id} nicht gefunden")
@@ -559,7 +424,7 @@ class ExeoflowEmulator(Emulator):
             raise Fail(400, "VALIDATION_ERROR", "authentication muss {type: bearer, enabled: true|false} sein")
         with self._lock:
             workflow = self._workflow(str(body.get("workflow_id")))
-            webhook = _Webhook(self._new_id("wh_", self.webhooks), workflow.id, name, method, self._token(),
+            webhook = WebhookRecord(self._new_id("wh_", self.webhooks), workflow.id, name, method, self._token(),
                                auth.get("enabled", True), self.clock.time())
             self.webhooks[webhook.id] = webhook
             self.count("create.webhook")

@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from .endocs_data import (
+from .seed import (
     ACCOUNT_ID,
     ACCOUNT_NAME,
     APPROVED_STATES,

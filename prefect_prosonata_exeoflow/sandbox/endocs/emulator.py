@@ -45,13 +45,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from .._core.clock import Clock
-from ._emulator import RATE_DEFAULTS, Emulator
-from ._ratelimit import FixedWindowLimiter, WindowState
-from ._stats import Stats
-from .endocs_data import ACCOUNT_ID, ACCOUNT_NAME, DOC_TYPES, make_pdf, wire
-from .endocs_store import ERR, BindingError, EnDocsStore, Refused, ci, decode_files
-from .keys import SANDBOX_KEYS
+from ..._core.clock import Clock
+from .._emulator import RATE_DEFAULTS, Emulator
+from .._ratelimit import FixedWindowLimiter, WindowState
+from .._stats import Stats
+from .seed import ACCOUNT_ID, ACCOUNT_NAME, DOC_TYPES, make_pdf, wire
+from .store import ERR, BindingError, EnDocsStore, Refused, ci, decode_files
+from ..keys import SANDBOX_KEYS
 
 #: ASP.NET Core / IIS default request body cap.
 MAX_BODY_BYTES = 30_000_000

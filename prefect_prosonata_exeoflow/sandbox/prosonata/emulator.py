@@ -36,16 +36,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from .._core.clock import Clock
-from ._emulator import RATE_DEFAULTS, Emulator
-from ._prosonata.query import ApiError, order_rows, page_params, parse_order, predicates
-from ._prosonata.rights import Caller, check_owner, require, visibility
-from ._prosonata.seed import build_tables
-from ._prosonata.store import Store
-from ._prosonata.tables import ALIASES, PROJECTTIMES, RESOURCES, Resource
-from ._ratelimit import FixedWindowLimiter, WindowState
-from ._stats import Stats
-from .keys import SANDBOX_KEYS
+from ..._core.clock import Clock
+from .._emulator import RATE_DEFAULTS, Emulator
+from .query import ApiError, order_rows, page_params, parse_order, predicates
+from .rights import Caller, check_owner, require, visibility
+from .seed import build_tables
+from .store import Store
+from .tables import ALIASES, PROJECTTIMES, RESOURCES, Resource
+from .._ratelimit import FixedWindowLimiter, WindowState
+from .._stats import Stats
+from ..keys import SANDBOX_KEYS
 
 JSON_TYPE = "application/json; charset=utf-8"
 JSONP_TYPE = "application/javascript; charset=utf-8"  # PS-U26
