@@ -103,22 +103,27 @@ def test_a_limit_reported_by_the_server_paces_every_process(store: redis.Redis) 
     assert b.reserve() > 0
 
 
-def test_counting_api_windows_are_aligned_and_shared(store: redis.Redis) -> None:
-    clock = FakeClock(start=1_699_999_990.0)  # 10 s into a minute
-    handles = processes(store, 3, clock, limit=4, window_seconds=60, aligned=True)
-    admitted = [h.reserve() for h in handles] + [handles[0].reserve()]
-    assert admitted == [0.0] * 4
-    for handle in (*handles, handles[0]):
-        handle.release(None)
-    # The calendar minute is only a first guess (as in the in-process budget): one process
-    # probes halfway to it, and every process waits for that probe.
-    assert handles[1].reserve() == pytest.approx(25, abs=1e-3)
-    clock.advance(25)
-    assert handles[2].reserve() == 0.0  # the probe
-    assert handles[0].reserve() == PROBE_POLL_SECONDS and handles[1].reserve() == PROBE_POLL_SECONDS
-    handles[2].release(None, sent_at=clock.monotonic(), limited=False)  # admitted: a boundary has passed
-    assert handles[0].phase_uncertainty == pytest.approx(25, abs=1e-3)  # next boundary in (now+35, now+60]
-    assert [h.reserve() for h in handles] == [0.0] * 3  # the window's other 3 calls, for everyone
+def test_counting_api_windows_follow_the_in_process_rules_for_every_process(store: redis.Redis) -> None:
+    """The same calls, spread over 3 processes, get the same answers as from one in-process budget:
+    the counting, the calendar as a first guess, the phase probe and what it teaches."""
+    options: dict[str, Any] = {"limit": 4, "window_seconds": 60, "aligned": True}
+    local_clock, shared_clock = FakeClock(start=1_699_999_990.0), FakeClock(start=1_699_999_990.0)  # 10 s in
+    local = RateBudget(local_clock, **options)
+    handles = processes(store, 3, shared_clock, **options)
+    answers: dict[str, list[Any]] = {"local": [], "shared": []}
+    for name, clock, pick in (("local", local_clock, lambda i: local), ("shared", shared_clock, lambda i: handles[i % 3])):
+        for i in range(12):
+            budget = pick(i)
+            wait = budget.reserve()
+            answers[name].append(round(wait, 3))
+            if wait == 0.0:
+                clock.advance(0.1)
+                budget.release(None, sent_at=clock.monotonic() - 0.1, limited=False)
+            else:
+                clock.advance(min(wait, 30.0))
+        answers[name].append(round(pick(0).phase_uncertainty or 0.0, 3))
+    assert answers["shared"] == answers["local"]
+    assert answers["local"].count(0.0) >= 5  # a whole window and more went through
 
 
 def test_concurrent_processes_never_exceed_the_limit(store: redis.Redis) -> None:
