@@ -66,8 +66,10 @@ def local_prefect_server(
         _wait_healthy(api_url, process, timeout, log_path)
         yield api_url
     finally:
-        _drain_prefect_workers()
-        stop_process(process)
+        try:
+            _drain_prefect_workers()
+        finally:
+            stop_process(process)
 
 
 def _drain_prefect_workers() -> None:
@@ -82,10 +84,7 @@ def _drain_prefect_workers() -> None:
     from prefect.logging.handlers import APILogWorker
 
     for worker in (APILogWorker, EventsWorker):
-        try:
-            worker.drain_all(timeout=5, at_exit=False)
-        except Exception:  # a best effort on the way out: the run itself already finished
-            pass
+        worker.drain_all(timeout=5, at_exit=False)  # waits at most 5 s: never holds up the stop
 
 
 def stop_process(process: subprocess.Popen[bytes], grace_seconds: float = 15.0) -> None:
