@@ -67,7 +67,8 @@ def ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UI]:
     home: Path = tmp_path_factory.mktemp("ui-home")
     ui_port, sandbox_port = free_port(), free_port()
     env = {**os.environ, **QUIET_ENV, "PREFECT_HOME": str(home), "PPE_UI_PORT": str(ui_port),
-           "PPE_SANDBOX_PORT": str(sandbox_port), "PREFECT_RUNNER_POLL_FREQUENCY": "1"}
+           "PPE_SANDBOX_PORT": str(sandbox_port), "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+           "PREFECT_LOGGING_LEVEL": "INFO"}  # what the UI's Logs tab shows, whatever an earlier test left
     for name in ("PREFECT_API_URL", "PREFECT_LOCAL_STORAGE_PATH"):
         env.pop(name, None)
     log = (home / "ui.log").open("wb")
