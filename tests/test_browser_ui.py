@@ -178,13 +178,13 @@ def test_the_run_form_starts_a_run_whose_logs_show_its_rate_limit_waits(ui: UI) 
 
 
 # -- forms: what the UI refuses and what it renders --------------------------------------------------
-FORM_SECONDS = 50
+FORM_SECONDS = 240
 
 
 def _browser_page(playwright: Any) -> tuple[Any, Any]:
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
     page = browser.new_page(viewport={"width": 1400, "height": 2200})
-    page.set_default_timeout(20_000)
+    page.set_default_timeout(60_000)  # a loaded 2-core machine: the UI answers slowly, not wrongly
     return browser, page
 
 
