@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
+import re
 import threading
 import time
 from types import TracebackType
@@ -39,6 +41,10 @@ from .errors import ConfigurationError, LockError, LockTimeoutError
 STRIPES = 16
 #: Name prefix of the limits (created on first use with ``limit=1``).
 PREFIX = "ppe-once-"
+#: Separates unrelated installations sharing one Prefect server (e.g. staging and production):
+#: limits of another namespace are never waited for, so a crash in one never stalls the other.
+#: Every process that works on the same remote records must use the same namespace.
+NAMESPACE_ENV = "PPE_LOCK_NAMESPACE"
 #: The shortest lease the Prefect server accepts; renewed in the background while held.
 LEASE_SECONDS = 60.0
 #: How long to wait for a stripe before giving up (a crashed holder blocks it up to ~75 s).
@@ -54,10 +60,21 @@ _ensure_lock = threading.Lock()
 ACQUIRE_ATTEMPTS = 5
 
 
+def lock_namespace() -> str:
+    """The namespace from ``PPE_LOCK_NAMESPACE`` ("" by default); refuses one unfit for a limit name."""
+    namespace = os.environ.get(NAMESPACE_ENV, "").strip()
+    if namespace and not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,39}", namespace):
+        raise ConfigurationError(f"{NAMESPACE_ENV}={namespace!r} must be 1-40 lower-case letters, digits, "
+                                 f"'-' or '_', starting with a letter or digit")
+    return namespace
+
+
 def stripe_name(scope: str, key: str, stripes: int = STRIPES) -> str:
     """The limit guarding ``key`` within ``scope`` (e.g. a workflow id), stable across processes."""
     digest = hashlib.sha256(f"{scope}\x00{key}".encode()).digest()
-    return f"{PREFIX}{int.from_bytes(digest[:8], 'big') % stripes:02d}"
+    namespace = lock_namespace()
+    prefix = f"{PREFIX}{namespace}-" if namespace else PREFIX
+    return f"{prefix}{int.from_bytes(digest[:8], 'big') % stripes:02d}"
 
 
 def _api_url() -> str:

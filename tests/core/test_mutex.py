@@ -9,7 +9,7 @@ import pytest
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
 
-from prefect_prosonata_exeoflow._core.errors import ConfigurationError
+from prefect_prosonata_exeoflow._core.errors import ConfigurationError, LockTimeoutError
 from prefect_prosonata_exeoflow._core.mutex import PrefectMutex, ensure_limits, stripe_name
 
 #: The first test to use the session's Prefect harness pays its start (slow on a busy machine).
@@ -52,3 +52,14 @@ def test_a_limit_that_would_not_exclude_is_refused(prefect_harness: None) -> Non
 def test_two_keys_are_taken_in_one_acquisition() -> None:
     mutex = PrefectMutex("a", "1", stripes=16).also("b", "2").also("a", "1")
     assert mutex.names == sorted({stripe_name("a", "1"), stripe_name("b", "2")})
+
+
+def test_a_held_lock_never_stalls_another_namespace(prefect_harness: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PPE_LOCK_NAMESPACE", "production")
+    with PrefectMutex("shared-scope", "key-1", stripes=2) as production:
+        monkeypatch.setenv("PPE_LOCK_NAMESPACE", "staging")
+        with PrefectMutex("shared-scope", "key-1", stripes=2, timeout=5) as staging:
+            assert staging.names != production.names
+        monkeypatch.setenv("PPE_LOCK_NAMESPACE", "production")
+        with pytest.raises(LockTimeoutError), PrefectMutex("shared-scope", "key-1", stripes=2, timeout=2):
+            pass  # the same namespace does wait

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from prefect_prosonata_exeoflow._core.clock import FakeClock
-from prefect_prosonata_exeoflow._core.errors import InvalidRequestError
+from prefect_prosonata_exeoflow._core.errors import ConfigurationError, InvalidRequestError
 from prefect_prosonata_exeoflow._core.mutex import stripe_name
 from prefect_prosonata_exeoflow.exeoflow import (
     IDEMPOTENCY_KEY,
@@ -213,3 +213,13 @@ def test_stripes_are_stable_and_bounded() -> None:
     names = {stripe_name("exeoflow:wf_1", f"key-{i}") for i in range(500)}
     assert names == {f"ppe-once-{i:02d}" for i in range(16)}
     assert stripe_name("exeoflow:wf_1", "key-1") == stripe_name("exeoflow:wf_1", "key-1")
+
+
+def test_a_lock_namespace_separates_installations_on_one_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    plain = stripe_name("exeoflow:wf_1", "key-1")
+    monkeypatch.setenv("PPE_LOCK_NAMESPACE", "staging")
+    staged = stripe_name("exeoflow:wf_1", "key-1")
+    assert staged == plain.replace("ppe-once-", "ppe-once-staging-")
+    monkeypatch.setenv("PPE_LOCK_NAMESPACE", "Staging Server!")
+    with pytest.raises(ConfigurationError, match="PPE_LOCK_NAMESPACE='Staging Server!'"):
+        stripe_name("exeoflow:wf_1", "key-1")

@@ -66,7 +66,10 @@ class Drill:
               barrier: Path | None = None, skip_blocks: bool = True, **kwargs: Any) -> Worker:
         env = {**os.environ, **QUIET_ENV, "PREFECT_HOME": str(self.home), "PREFECT_API_URL": self.api_url,
                "PREFECT_LOCAL_STORAGE_PATH": str(self.home / f"storage-{storage}"),
-               "PREFECT_LOGGING_LEVEL": "WARNING"}
+               "PREFECT_LOGGING_LEVEL": "WARNING",
+               # The cases share the Prefect server, not their locks: a case killed while holding
+               # a stripe would otherwise stall the other cases' keys on that stripe for ~61 s.
+               "PPE_LOCK_NAMESPACE": _namespace(name)}
         env.pop("PPE_ONCE_BARRIER", None)
         env.pop("PPE_ONCE_SKIP_BLOCKS", None)
         if barrier is not None:
@@ -80,6 +83,11 @@ class Drill:
                 env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=err, text=True,
             )
         return Worker(process, log)
+
+
+def _namespace(case: str) -> str:
+    """One lock namespace per case (its runs and reruns share it)."""
+    return "drill-" + "".join(ch if ch.isalnum() else "-" for ch in case.lower())[:30]
 
 
 @dataclass

@@ -64,7 +64,7 @@ def run_cases(cases: dict[str, Callable[[], dict[str, Any]]]) -> dict[str, dict[
     only = [word for word in os.environ.get("PPE_ONCE_CASES", "").split(",") if word]
     cases = {name: case for name, case in cases.items() if not only or any(word in name for word in only)}
     with ThreadPoolExecutor(max_workers=int(os.environ.get("PPE_ONCE_PARALLEL", "4"))) as pool:
-        futures = {name: pool.submit(case) for name, case in cases.items()}
+        futures = {name: pool.submit(_timed, case) for name, case in cases.items()}
         outcomes = {}
         for name, future in futures.items():
             try:
@@ -76,6 +76,12 @@ def run_cases(cases: dict[str, Callable[[], dict[str, Any]]]) -> dict[str, dict[
     failed = {name: record["error"] for name, record in outcomes.items() if "error" in record}
     assert not failed, failed
     return outcomes
+
+
+def _timed(case: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    started = time.monotonic()
+    record = case()
+    return {"seconds": round(time.monotonic() - started, 1), **record}
 
 
 def run_artifact(drill: Drill, run_name: str, key: str) -> str:
