@@ -40,7 +40,7 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import ValidationError
 
-from . import exchange
+from . import cookies, exchange
 from .budget import Budget
 from .checks import check_finite, positive_seconds
 from .clock import SYSTEM_CLOCK, Clock
@@ -474,6 +474,7 @@ class SyncClient(_ClientBase):
         self._http = httpx.Client(**self._build_kwargs(transport))
         self._base = str(self._http.base_url)
         exchange.install(self._http)
+        cookies.install(self._http)
 
     def _send(self, request: httpx.Request, idempotent: bool | None, use_budget: bool,
               empty_ok: frozenset[int], finish: Callable[[Reply], Any] = _reply) -> Any:
@@ -517,6 +518,7 @@ class AsyncClient(_ClientBase):
         self._http = httpx.AsyncClient(**self._build_kwargs(transport))
         self._base = str(self._http.base_url)
         exchange.install(self._http)
+        cookies.install(self._http)
 
     async def _send(self, request: httpx.Request, idempotent: bool | None, use_budget: bool,
                     empty_ok: frozenset[int], finish: Callable[[Reply], Any] = _reply) -> Any:
