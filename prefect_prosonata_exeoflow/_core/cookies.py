@@ -25,4 +25,4 @@ class _Cookies(httpx.Cookies):
 
 def install(client: httpx.Client | httpx.AsyncClient) -> None:
     """Give ``client`` the cookie handling above, keeping its jar (httpx has no public hook for it)."""
-    client._cookies = _Cookies(client.cookies.jar)  # type: ignore[union-attr]
+    client._cookies = _Cookies(client.cookies.jar)

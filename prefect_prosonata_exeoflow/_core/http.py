@@ -295,19 +295,23 @@ def _raise_unusable(message: str, status: int, safe_to_repeat: bool, where: dict
 
 def parse_reply(call: Call[T], reply: Reply, request: httpx.Request, settings: ClientSettings) -> T:
     """``call.parse(reply)``; a body of the wrong shape raises the package's error naming the request."""
-    where = {"api": settings.dialect.api, "method": request.method, "path": request.url.path}
     try:
         return call.parse(reply)
     except APIError as exc:
         if exc.method is None:
-            raise _placed(exc, where) from None
+            raise _placed(exc, _where(settings, request)) from None
         raise
     except (ValidationError, ValueError, TypeError, KeyError, AttributeError) as exc:
         detail = _shape_detail(exc)
+    where = _where(settings, request)
     message = f"the answer does not have the expected shape ({detail})"
     if not is_idempotent(request.method, call.idempotent):
         raise OutcomeUnknownError(f"{message}; the request may have taken effect and was not re-sent", **where)
     raise MalformedResponseError(message, status=reply.status, **where)
+
+
+def _where(settings: ClientSettings, request: httpx.Request) -> dict[str, Any]:
+    return {"api": settings.dialect.api, "method": request.method, "path": request.url.path}
 
 
 def _placed(error: APIError, where: dict[str, Any]) -> APIError:
