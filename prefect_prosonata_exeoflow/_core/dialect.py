@@ -81,6 +81,8 @@ def sane_wait(seconds: float | None) -> float | None:
 
 def parse_int(value: Any) -> int | None:
     """An int from a header or JSON value, or None if it is missing or garbage."""
+    if type(value) is int:
+        return value
     if value is None or isinstance(value, bool):
         return None
     try:

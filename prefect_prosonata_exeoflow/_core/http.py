@@ -40,7 +40,7 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import ValidationError
 
-from . import exchange
+from . import cookies, exchange
 from .budget import Budget
 from .checks import check_finite, positive_seconds
 from .clock import SYSTEM_CLOCK, Clock
@@ -295,19 +295,23 @@ def _raise_unusable(message: str, status: int, safe_to_repeat: bool, where: dict
 
 def parse_reply(call: Call[T], reply: Reply, request: httpx.Request, settings: ClientSettings) -> T:
     """``call.parse(reply)``; a body of the wrong shape raises the package's error naming the request."""
-    where = {"api": settings.dialect.api, "method": request.method, "path": request.url.path}
     try:
         return call.parse(reply)
     except APIError as exc:
         if exc.method is None:
-            raise _placed(exc, where) from None
+            raise _placed(exc, _where(settings, request)) from None
         raise
     except (ValidationError, ValueError, TypeError, KeyError, AttributeError) as exc:
         detail = _shape_detail(exc)
+    where = _where(settings, request)
     message = f"the answer does not have the expected shape ({detail})"
     if not is_idempotent(request.method, call.idempotent):
         raise OutcomeUnknownError(f"{message}; the request may have taken effect and was not re-sent", **where)
     raise MalformedResponseError(message, status=reply.status, **where)
+
+
+def _where(settings: ClientSettings, request: httpx.Request) -> dict[str, Any]:
+    return {"api": settings.dialect.api, "method": request.method, "path": request.url.path}
 
 
 def _placed(error: APIError, where: dict[str, Any]) -> APIError:
@@ -381,6 +385,8 @@ class _ClientBase:
     """Shared construction for both drivers: the httpx client with headers, timeout, base URL."""
 
     settings: ClientSettings
+    #: The httpx client's base URL as text (ends in "/"): relative paths are appended to it.
+    _base: str
 
     def _build_kwargs(self, transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None) -> dict[str, Any]:
         warn_if_insecure(self.settings.base_url)
@@ -410,8 +416,11 @@ class _ClientBase:
         if json is not None:
             check_finite(json, "the request body", api=self.settings.dialect.api)
         absolute = bool(urlsplit(path).scheme)
+        # A relative path is appended to the base URL as text, as httpx would merge it, but parsed
+        # once instead of three times (the path, then the base URL copied with it).
         request: httpx.Request = self._http.build_request(  # type: ignore[attr-defined]
-            method, path if absolute else path.lstrip("/"), params=_clean_params(params), json=json, headers=headers
+            method, path if absolute else self._base + path.lstrip("/"), params=_clean_params(params), json=json,
+            headers=headers,
         )
         if absolute:
             # The block's key headers go only to its base URL: an absolute URL the API handed out
@@ -467,7 +476,9 @@ class SyncClient(_ClientBase):
     def __init__(self, settings: ClientSettings, *, transport: httpx.BaseTransport | None = None) -> None:
         self.settings = settings
         self._http = httpx.Client(**self._build_kwargs(transport))
+        self._base = str(self._http.base_url)
         exchange.install(self._http)
+        cookies.install(self._http)
 
     def _send(self, request: httpx.Request, idempotent: bool | None, use_budget: bool,
               empty_ok: frozenset[int], finish: Callable[[Reply], Any] = _reply) -> Any:
@@ -509,7 +520,9 @@ class AsyncClient(_ClientBase):
     def __init__(self, settings: ClientSettings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.settings = settings
         self._http = httpx.AsyncClient(**self._build_kwargs(transport))
+        self._base = str(self._http.base_url)
         exchange.install(self._http)
+        cookies.install(self._http)
 
     async def _send(self, request: httpx.Request, idempotent: bool | None, use_budget: bool,
                     empty_ok: frozenset[int], finish: Callable[[Reply], Any] = _reply) -> Any:

@@ -9,6 +9,7 @@ anything is sent and percent-quotes the rest.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -25,6 +26,8 @@ def _shown(value: str) -> str:
 
 def segment(value: Any, field: str, *, api: str | None = None) -> str:
     """``value`` as one quoted path segment; InvalidRequestError naming ``field`` if it cannot be one."""
+    if type(value) is int:
+        return str(value)  # digits (and a sign): nothing to refuse or quote
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str) or not value.strip():
@@ -64,7 +67,13 @@ def fill(template: str, *, api: str | None = None, **params: Any) -> str:
 
     The only way a path with a parameter is built in this package, so the rule holds everywhere.
     """
-    names = set(_PLACEHOLDER.findall(template))
-    if names != set(params):
+    names = _placeholders(template)
+    if names != params.keys():
         raise AssertionError(f"path {template!r} takes {sorted(names)}, got {sorted(params)}")
     return template.format(**{name: segment(value, name, api=api) for name, value in params.items()})
+
+
+@lru_cache(maxsize=512)
+def _placeholders(template: str) -> frozenset[str]:
+    """The ``{name}`` placeholders of a template (few templates, read on every call)."""
+    return frozenset(_PLACEHOLDER.findall(template))

@@ -13,16 +13,27 @@ _LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
 
 
 class Redactor:
-    """Replaces every known secret value in a text with ``***``."""
+    """Replaces every known secret value in a text with ``***``.
+
+    Made for every request but used only when something goes wrong: the secrets are sorted at
+    the first use, not when it is made.
+    """
 
     def __init__(self, secrets: Iterable[str | None] = ()) -> None:
-        self._secrets = sorted(
-            {s for s in secrets if s and len(s) >= _MIN_SECRET_LENGTH}, key=len, reverse=True
-        )
+        self._given = tuple(secrets)
+        self._sorted: list[str] | None = None
+
+    @property
+    def _secrets(self) -> list[str]:
+        if self._sorted is None:
+            self._sorted = sorted(
+                {s for s in self._given if s and len(s) >= _MIN_SECRET_LENGTH}, key=len, reverse=True
+            )
+        return self._sorted
 
     def add(self, secret: str | None) -> None:
         if secret and len(secret) >= _MIN_SECRET_LENGTH and secret not in self._secrets:
-            self._secrets = sorted([*self._secrets, secret], key=len, reverse=True)
+            self._sorted = sorted([*self._secrets, secret], key=len, reverse=True)
 
     def __call__(self, text: str) -> str:
         for secret in self._secrets:
