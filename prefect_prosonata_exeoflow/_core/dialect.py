@@ -79,6 +79,12 @@ def sane_wait(seconds: float | None) -> float | None:
     return seconds
 
 
+def member(body: Any, key: str) -> Mapping[str, Any]:
+    """The object under ``key`` of a JSON object body (an envelope's ``meta``, ``error``); {} if absent or odd."""
+    value = body.get(key) if isinstance(body, Mapping) else None
+    return value if isinstance(value, Mapping) else {}
+
+
 def parse_int(value: Any) -> int | None:
     """An int from a header or JSON value, or None if it is missing or garbage."""
     if value is None or isinstance(value, bool):
