@@ -188,6 +188,11 @@ class Dialect:
             return _excerpt(body.encode()), None
         return response.reason_phrase or "error", None
 
+    def malformed(self, response: httpx.Response, message: str) -> MalformedResponseError:
+        """The error for an answer that is not this API's shape, naming the request it answers."""
+        return MalformedResponseError(message, status=response.status_code, api=self.api,
+                                      method=response.request.method, path=response.request.url.path)
+
     def unwrap(self, response: httpx.Response, body: Any) -> Reply:
         return Reply(status=response.status_code, data=body, headers=response.headers)
 

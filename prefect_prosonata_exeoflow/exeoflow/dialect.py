@@ -32,7 +32,6 @@ import httpx
 
 from .._core.budget import BudgetHint
 from .._core.dialect import Dialect, Reply, member, parse_int, parse_retry_after
-from .._core.errors import MalformedResponseError
 
 API_NAME = "Exeoflow"
 DEFAULT_BASE_URL = "https://api.exeoflow.com/v1"
@@ -122,11 +121,5 @@ class ExeoflowDialect(Dialect):
         if body is None:  # 204 No Content (a delete)
             return Reply(status=response.status_code, data=None, headers=response.headers)
         if not isinstance(body, Mapping) or body.get("success") is not True:
-            raise MalformedResponseError(
-                "the answer is not an Exeoflow success envelope; check that the base URL ends in /v1",
-                status=response.status_code,
-                api=self.api,
-                method=response.request.method,
-                path=response.request.url.path,
-            )
+            raise self.malformed(response, "the answer is not an Exeoflow success envelope; check that the base URL ends in /v1")
         return Reply(status=response.status_code, data=body.get("data"), headers=response.headers)

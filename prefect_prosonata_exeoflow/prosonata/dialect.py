@@ -21,7 +21,6 @@ import httpx
 
 from .._core.budget import BudgetHint
 from .._core.dialect import Dialect, Reply, member, parse_int
-from .._core.errors import MalformedResponseError
 
 API_NAME = "ProSonata"
 DEFAULT_BASE_URL = "https://{subdomain}.prosonata.software/api/v1"
@@ -72,11 +71,5 @@ class ProSonataDialect(Dialect):
         if body is None:  # 204 No Content: an empty result
             return Reply(status=response.status_code, data=[], meta={}, headers=response.headers)
         if not isinstance(body, Mapping) or "meta" not in body or "data" not in body:
-            raise MalformedResponseError(
-                "the answer has no meta/data envelope; check that the base URL ends in /api/v1",
-                status=response.status_code,
-                api=self.api,
-                method=response.request.method,
-                path=response.request.url.path,
-            )
+            raise self.malformed(response, "the answer has no meta/data envelope; check that the base URL ends in /api/v1")
         return Reply(status=response.status_code, data=body["data"], meta=member(body, "meta"), headers=response.headers)
