@@ -321,7 +321,7 @@ def _task(api: Api, spec: Spec, asynchronous: bool) -> str:
     if spec.paged:
         call = f"{spec.name}({', '.join(f'{f}={f}' for f in spec.filters)}, limit=limit, page=page, page_size=page_size)"
     body = f"    return {wait}{opener}(credentials, lambda client: client.{call})"
-    if len(body) > 110:
+    if len(f"    return await with_async_client(credentials, lambda client: client.{call})") > 110:  # twins alike
         inner = f"        lambda client: client.{call},"
         if len(inner) > 110:
             method, _, args = call.partition("(")

@@ -114,7 +114,10 @@ def get_new_contracts(
     Returns:
         Feed[Contract]: the parsed answer.
     """
-    return with_client(credentials, lambda client: client.get_new_contracts(since_id, request_id=request_id))
+    return with_client(
+        credentials,
+        lambda client: client.get_new_contracts(since_id, request_id=request_id),
+    )
 
 
 @api_task("endocs-aget_new_contracts", twin_of=get_new_contracts)
@@ -145,7 +148,10 @@ def get_new_invoices(
     Returns:
         Feed[Document]: the parsed answer.
     """
-    return with_client(credentials, lambda client: client.get_new_invoices(since_id, request_id=request_id))
+    return with_client(
+        credentials,
+        lambda client: client.get_new_invoices(since_id, request_id=request_id),
+    )
 
 
 @api_task("endocs-aget_new_invoices", twin_of=get_new_invoices)
@@ -176,7 +182,10 @@ def get_new_inputs(
     Returns:
         Feed[Document]: the parsed answer.
     """
-    return with_client(credentials, lambda client: client.get_new_inputs(since_id, request_id=request_id))
+    return with_client(
+        credentials,
+        lambda client: client.get_new_inputs(since_id, request_id=request_id),
+    )
 
 
 @api_task("endocs-aget_new_inputs", twin_of=get_new_inputs)

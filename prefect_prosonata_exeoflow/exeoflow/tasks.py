@@ -207,7 +207,10 @@ def set_workflow_status(credentials: ExeoflowCredentials, workflow_id: str, stat
     Returns:
         Workflow: the parsed answer.
     """
-    return with_client(credentials, lambda client: client.set_workflow_status(workflow_id, status))
+    return with_client(
+        credentials,
+        lambda client: client.set_workflow_status(workflow_id, status),
+    )
 
 
 @api_task("exeoflow-aset_workflow_status", twin_of=set_workflow_status)

@@ -1147,7 +1147,10 @@ def update_service_template(
     Returns:
         m.ServiceTemplate: the parsed answer.
     """
-    return with_client(credentials, lambda client: client.service_templates.update(item_id, fields))
+    return with_client(
+        credentials,
+        lambda client: client.service_templates.update(item_id, fields),
+    )
 
 
 @api_task("prosonata-aupdate_service_template", twin_of=update_service_template)
