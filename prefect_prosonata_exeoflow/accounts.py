@@ -14,6 +14,7 @@ One place for the variables a real account needs, shared by ``python -m blocks.s
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -40,22 +41,14 @@ class BlockRecipe:
     for_sandbox: Callable[[str], dict[str, object]]
 
 
-def _prosonata() -> type[Block]:
-    from .prosonata import ProSonataCredentials
+def _block_class(api: str, name: str) -> Callable[[], type[Block]]:
+    """The block class, imported when first asked for (building a recipe imports no API)."""
 
-    return ProSonataCredentials
+    def load() -> type[Block]:
+        block: type[Block] = getattr(importlib.import_module(f"{__package__}.{api}"), name)
+        return block
 
-
-def _exeoflow() -> type[Block]:
-    from .exeoflow import ExeoflowCredentials
-
-    return ExeoflowCredentials
-
-
-def _endocs() -> type[Block]:
-    from .endocs import EnDocsCredentials
-
-    return EnDocsCredentials
+    return load
 
 
 def _opt(env: Mapping[str, str], name: str) -> str | None:
@@ -63,10 +56,24 @@ def _opt(env: Mapping[str, str], name: str) -> str | None:
     return value or None
 
 
+def _keyed(api: str, block: str, key_field: str, sandbox_path: str, sandbox_key: str) -> BlockRecipe:
+    """An API whose block is one key field (``{API}_{FIELD}``) and, optionally, ``{API}_BASE_URL``."""
+    variable, url_variable = f"{api.upper()}_{key_field.upper()}", f"{api.upper()}_BASE_URL"
+
+    def from_env(env: Mapping[str, str]) -> dict[str, object]:
+        url = _opt(env, url_variable)
+        return {key_field: SecretStr(env[variable]), **({"base_url": url} if url else {})}
+
+    def for_sandbox(url: str) -> dict[str, object]:
+        return {"base_url": f"{url}/{sandbox_path}", key_field: SecretStr(SANDBOX_KEYS[sandbox_key])}
+
+    return BlockRecipe(api, _block_class(api, block), ((variable,),), from_env, for_sandbox)
+
+
 RECIPES = (
     BlockRecipe(
         "prosonata",
-        _prosonata,
+        _block_class("prosonata", "ProSonataCredentials"),
         (("PROSONATA_SUBDOMAIN", "PROSONATA_BASE_URL"), ("PROSONATA_API_KEY",)),
         lambda env: {
             "subdomain": _opt(env, "PROSONATA_SUBDOMAIN"),
@@ -80,26 +87,8 @@ RECIPES = (
             "app_id": SecretStr(SANDBOX_KEYS["prosonata_app_id"]),
         },
     ),
-    BlockRecipe(
-        "exeoflow",
-        _exeoflow,
-        (("EXEOFLOW_API_KEY",),),
-        lambda env: {
-            "api_key": SecretStr(env["EXEOFLOW_API_KEY"]),
-            **({"base_url": env["EXEOFLOW_BASE_URL"]} if _opt(env, "EXEOFLOW_BASE_URL") else {}),
-        },
-        lambda url: {"base_url": f"{url}/exeoflow/v1", "api_key": SecretStr(SANDBOX_KEYS["exeoflow_api_key"])},
-    ),
-    BlockRecipe(
-        "endocs",
-        _endocs,
-        (("ENDOCS_TOKEN",),),
-        lambda env: {
-            "token": SecretStr(env["ENDOCS_TOKEN"]),
-            **({"base_url": env["ENDOCS_BASE_URL"]} if _opt(env, "ENDOCS_BASE_URL") else {}),
-        },
-        lambda url: {"base_url": f"{url}/endocs", "token": SecretStr(SANDBOX_KEYS["endocs_token"])},
-    ),
+    _keyed("exeoflow", "ExeoflowCredentials", "api_key", "exeoflow/v1", "exeoflow_api_key"),
+    _keyed("endocs", "EnDocsCredentials", "token", "endocs", "endocs_token"),
 )
 
 

@@ -54,7 +54,9 @@ import hashlib
 import math
 import threading
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypedDict
+
+from typing_extensions import Unpack
 
 from .clock import Clock
 
@@ -441,29 +443,23 @@ def key_fingerprint(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()[:16]
 
 
-def shared_budget(
-    api: str,
-    base_url: str,
-    secret: str,
-    clock: Clock,
-    *,
-    limit: int | None = None,
-    window_seconds: float | None = None,
-    aligned: bool = False,
-    probe_when_unknown: bool = True,
-) -> RateBudget:
+class BudgetOptions(TypedDict, total=False):
+    """What a budget is built with besides its clock (see :class:`RateBudget`, which holds the defaults)."""
+
+    limit: int | None
+    window_seconds: float | None
+    aligned: bool
+    probe_when_unknown: bool
+
+
+def shared_budget(api: str, base_url: str, secret: str, clock: Clock, **options: Unpack[BudgetOptions]) -> RateBudget:
     """The one budget of this process for ``api`` at ``base_url`` with this key."""
-    key = (api, base_url.rstrip("/"), key_fingerprint(secret), str(limit), str(window_seconds))
+    key = (api, base_url.rstrip("/"), key_fingerprint(secret), str(options.get("limit")),
+           str(options.get("window_seconds")))
     with _REGISTRY_LOCK:
         budget = _REGISTRY.get(key)
         if budget is None:
-            budget = RateBudget(
-                clock,
-                limit=limit,
-                window_seconds=window_seconds,
-                aligned=aligned,
-                probe_when_unknown=probe_when_unknown,
-            )
+            budget = RateBudget(clock, **options)
             _REGISTRY[key] = budget
         return budget
 

@@ -23,6 +23,7 @@ from .http import DEFAULT_MAX_RESPONSE_BYTES, AsyncClient, ClientSettings, SyncC
 from .pagination import DEFAULT_MAX_PAGES
 from .policy import RetryPolicy
 from .redis_budget import check_store_url, shared_redis_budget
+from .urls import check_base_url
 
 # Patterns are checked by Prefect's schema validation (the V2 UI, /ui/schemas/validate), not by the
 # default UI's block form; the validators below check the same again when a block is built or loaded.
@@ -66,6 +67,24 @@ def plain_optional(prop: dict[str, Any]) -> None:
         prop.setdefault(key, value)
     if prop.get("default", ...) is None:
         del prop["default"]
+
+
+def base_url_field(default: str, description: str) -> Any:
+    """The ``base_url`` field of a block whose API has a fixed cloud URL (checked by the base validator)."""
+    return Field(default=default, title="Base URL", description=description,
+                 json_schema_extra={"pattern": BASE_URL_PATTERN})
+
+
+def rate_limit_wait_field(default: float) -> Any:
+    """``max_rate_limit_wait``, with the default of the API's window (a block overrides only that)."""
+    return Field(default=default, ge=0,
+                 description="Longest single wait for the rate limit to reset, in seconds; a longer wait raises an error.")
+
+
+def response_bytes_field(default: int, why: str = "") -> Any:
+    """``max_response_bytes``, with the default the API's answers need (``why`` says it in the form)."""
+    return Field(default=default, ge=1024, description="Largest answer read, in bytes; a larger one raises "
+                 f"ResponseTooLargeError while it arrives{f' ({why})' if why else ''}.")
 
 
 def describe_validation_error(error: ValidationError) -> str:
@@ -153,16 +172,8 @@ class ServiceCredentials(Block, ABC):
     max_retries: int = Field(
         default=4, ge=0, le=20, description="Retries after server errors and dropped connections (safe requests only)."
     )
-    max_rate_limit_wait: float = Field(
-        default=900.0,
-        ge=0,
-        description="Longest single wait for the rate limit to reset, in seconds; a longer wait raises an error.",
-    )
-    max_response_bytes: int = Field(
-        default=DEFAULT_MAX_RESPONSE_BYTES,
-        ge=1024,
-        description="Largest answer read, in bytes; a larger one raises ResponseTooLargeError while it arrives.",
-    )
+    max_rate_limit_wait: float = rate_limit_wait_field(900.0)
+    max_response_bytes: int = response_bytes_field(DEFAULT_MAX_RESPONSE_BYTES)
     max_pages: int = Field(
         default=DEFAULT_MAX_PAGES,
         ge=1,
@@ -182,6 +193,11 @@ class ServiceCredentials(Block, ABC):
             "when set, every request also takes a slot of it."
         ),
     )
+
+    @field_validator("base_url", check_fields=False)  # a block's own rule replaces this one by its name
+    @classmethod
+    def _valid_base_url(cls, value: str) -> str | None:
+        return check_base_url(value, field="base_url")
 
     @field_validator("rate_limit_store")
     @classmethod

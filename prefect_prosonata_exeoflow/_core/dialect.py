@@ -79,6 +79,12 @@ def sane_wait(seconds: float | None) -> float | None:
     return seconds
 
 
+def member(body: Any, key: str) -> Mapping[str, Any]:
+    """The object under ``key`` of a JSON object body (an envelope's ``meta``, ``error``); {} if absent or odd."""
+    value = body.get(key) if isinstance(body, Mapping) else None
+    return value if isinstance(value, Mapping) else {}
+
+
 def parse_int(value: Any) -> int | None:
     """An int from a header or JSON value, or None if it is missing or garbage."""
     if type(value) is int:
@@ -183,6 +189,11 @@ class Dialect:
         if isinstance(body, str) and body:
             return _excerpt(body.encode()), None
         return response.reason_phrase or "error", None
+
+    def malformed(self, response: httpx.Response, message: str) -> MalformedResponseError:
+        """The error for an answer that is not this API's shape, naming the request it answers."""
+        return MalformedResponseError(message, status=response.status_code, api=self.api,
+                                      method=response.request.method, path=response.request.url.path)
 
     def unwrap(self, response: httpx.Response, body: Any) -> Reply:
         return Reply(status=response.status_code, data=body, headers=response.headers)

@@ -163,7 +163,7 @@ class Walk:
     """``iter_x(*filters, limit=None)`` / ``list_x(...)`` over a paged endpoint, sync or async.
 
     The filters are the page call's parameters other than page and size; they are checked
-    before the first page is due.
+    before the first page is due. ``list_x(..., page=n, page_size=k)`` reads that one page only.
     """
 
     def __init__(self, endpoint: Endpoint[Any], *, collect: bool) -> None:
@@ -176,7 +176,12 @@ class Walk:
         keyword = [p for p in parameters if p.kind is inspect.Parameter.VAR_KEYWORD]
         plain = [p for p in parameters if p.kind is not inspect.Parameter.VAR_KEYWORD]
         returns = "list[Any]" if collect else "Iterator[Any]"
-        self.__signature__ = self.filters.replace(parameters=[*plain, limit, *keyword], return_annotation=returns)
+        self.page_size = endpoint.__signature__.parameters[self.paging.size].default
+        one_page = [inspect.Parameter("page", inspect.Parameter.KEYWORD_ONLY, default=None, annotation="int | None"),
+                    inspect.Parameter("page_size", inspect.Parameter.KEYWORD_ONLY, default=self.page_size,
+                                      annotation="int")] if collect else []
+        self.__signature__ = self.filters.replace(parameters=[*plain, limit, *one_page, *keyword],
+                                                  return_annotation=returns)
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
@@ -207,6 +212,11 @@ class Walk:
 
             return page_call
 
+        def only(args: tuple[Any, ...], kwargs: dict[str, Any], page: int, size: int | None) -> Call[Any]:
+            """The call of one page the caller named (``list_x(..., page=n)``)."""
+            return endpoint(**{paging.page: page, paging.size: self.page_size if size is None else size},
+                            **self._bound(args, kwargs))
+
         if obj.asynchronous:
             def awalk(*args: Any, limit: int | None = None, **kwargs: Any) -> AsyncIterator[Any]:
                 page_call = calls(args, kwargs)
@@ -216,7 +226,10 @@ class Walk:
 
                 return aiterate_pages(fetch, limit=limit, **guards)
 
-            async def alist(*args: Any, limit: int | None = None, **kwargs: Any) -> list[Any]:
+            async def alist(*args: Any, limit: int | None = None, page: int | None = None,
+                            page_size: int | None = None, **kwargs: Any) -> list[Any]:
+                if page is not None:
+                    return list(paging.to_page(await send(only(args, kwargs, page, page_size))).items)
                 return [row async for row in awalk(*args, limit=limit, **kwargs)]
 
             return alist if self.collect else awalk
@@ -226,7 +239,10 @@ class Walk:
             return iterate_pages(lambda page, size: paging.to_page(send(page_call(page, size))), limit=limit,
                                  **guards)
 
-        def collect(*args: Any, limit: int | None = None, **kwargs: Any) -> list[Any]:
+        def collect(*args: Any, limit: int | None = None, page: int | None = None, page_size: int | None = None,
+                    **kwargs: Any) -> list[Any]:
+            if page is not None:
+                return list(paging.to_page(send(only(args, kwargs, page, page_size))).items)
             return list(walk(*args, limit=limit, **kwargs))
 
         return collect if self.collect else walk

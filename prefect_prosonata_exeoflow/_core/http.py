@@ -404,22 +404,17 @@ class _ClientBase:
             kwargs["transport"] = transport
         return kwargs
 
-    def build_request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> httpx.Request:
-        if json is not None:
-            check_finite(json, "the request body", api=self.settings.dialect.api)
+    def _build(self, call: Call[Any]) -> httpx.Request:
+        """The HTTP request a call describes (its body checked first)."""
+        path, headers = call.path, call.headers
+        if call.json is not None:
+            check_finite(call.json, "the request body", api=self.settings.dialect.api)
         absolute = bool(urlsplit(path).scheme)
         # A relative path is appended to the base URL as text, as httpx would merge it, but parsed
         # once instead of three times (the path, then the base URL copied with it).
         request: httpx.Request = self._http.build_request(  # type: ignore[attr-defined]
-            method, path if absolute else self._base + path.lstrip("/"), params=_clean_params(params), json=json,
+            call.method, path if absolute else self._base + path.lstrip("/"), params=_clean_params(call.params),
+            json=call.json,
             headers=headers,
         )
         if absolute:
@@ -444,12 +439,12 @@ class _ClientBase:
         empty_ok: frozenset[int] = NO_CONTENT,
     ) -> Any:
         """Send one API call through the plan: the unwrapped reply (async: an awaitable of it) or APIError."""
-        request = self.build_request(method, path, params=params, json=json, headers=headers)
+        request = self._build(Call(method, path, params=params, json=json, headers=headers))
         return self._send(request, idempotent, use_budget, empty_ok)  # type: ignore[attr-defined]
 
     def call(self, call: Call[T]) -> Any:
         """Send a described call and parse its reply (async: an awaitable of the parsed reply)."""
-        request = self.build_request(call.method, call.path, params=call.params, json=call.json, headers=call.headers)
+        request = self._build(call)
         settings = self.settings
 
         def finish(reply: Reply) -> T:

@@ -48,7 +48,9 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from .budget import BudgetHint, RateBudget
+from typing_extensions import Unpack
+
+from .budget import BudgetHint, BudgetOptions, RateBudget
 from .clock import Clock
 from .errors import APIConnectionError, ConfigurationError
 
@@ -167,12 +169,9 @@ class RedisBudget:
         *,
         api: str = "",
         clock: Clock | None = None,
-        limit: int | None = None,
-        window_seconds: float | None = None,
-        aligned: bool = False,
-        probe_when_unknown: bool = True,
         inflight_seconds: float = DEFAULT_INFLIGHT_SECONDS,
         store_label: str = "redis",
+        **options: Unpack[BudgetOptions],
     ) -> None:
         import redis
 
@@ -181,8 +180,7 @@ class RedisBudget:
         self._key = f"{KEY_PREFIX}{name}"
         self._api = api
         self._clock = clock
-        self._options: dict[str, Any] = {"limit": limit, "window_seconds": window_seconds, "aligned": aligned,
-                                         "probe_when_unknown": probe_when_unknown}
+        self._options = options  # the in-process budget's rules, run on the state kept in Redis
         self._inflight_seconds = inflight_seconds
         self._label = store_label
         self._read = client.register_script(_READ)
@@ -369,24 +367,19 @@ def shared_redis_budget(
     secret: str,
     *,
     clock: Clock | None = None,
-    limit: int | None = None,
-    window_seconds: float | None = None,
-    aligned: bool = False,
-    probe_when_unknown: bool = True,
     inflight_seconds: float = DEFAULT_INFLIGHT_SECONDS,
+    **options: Unpack[BudgetOptions],
 ) -> RedisBudget:
     """This process's handle on the budget that every process using this key shares in ``url``."""
     url = check_store_url(url)
     name = f"{api}:{store_fingerprint(api, base_url, secret)}"
-    key = (url, name, str(limit), str(window_seconds), str(aligned), str(id(clock)) if clock else "")
+    key = (url, name, *(str(options.get(option)) for option in ("limit", "window_seconds", "aligned")),
+           str(id(clock)) if clock else "")
     with _LOCK:
         budget = _BUDGETS.get(key)
         if budget is None:
-            budget = RedisBudget(
-                _client(url), name, api=api, clock=clock, limit=limit, window_seconds=window_seconds,
-                aligned=aligned, probe_when_unknown=probe_when_unknown, inflight_seconds=inflight_seconds,
-                store_label=safe_store_url(url),
-            )
+            budget = RedisBudget(_client(url), name, api=api, clock=clock, inflight_seconds=inflight_seconds,
+                                 store_label=safe_store_url(url), **options)
             _BUDGETS[key] = budget
         return budget
 

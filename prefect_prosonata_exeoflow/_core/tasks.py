@@ -1,10 +1,14 @@
-"""The decorator of every task (and its async twin): caching off, retries only where safe, one docstring."""
+"""What every task shares: the decorator (caching off, retries only where safe, one docstring and
+its example), and the one body of a task, which opens the block's client around one call.
+"""
 
 from __future__ import annotations
 
+import inspect
 import re
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
+from typing import Any, Protocol, TypeVar
 
 from prefect import Task, task
 from prefect.cache_policies import NO_CACHE
@@ -13,6 +17,11 @@ from prefect.client.schemas.objects import State, TaskRun
 from .errors import APIConnectionError, OutcomeUnknownError, ServerError
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+C = TypeVar("C", bound=AbstractContextManager[Any])
+A = TypeVar("A", bound=AbstractAsyncContextManager[Any])
+C_co = TypeVar("C_co", bound=AbstractContextManager[Any], covariant=True)
+A_co = TypeVar("A_co", bound=AbstractAsyncContextManager[Any], covariant=True)
 
 #: Prefect-level retries for reads and other idempotent calls, on top of the client's own.
 #: The client already waits out 429s and backs off 5xx; these catch longer outages.
@@ -28,13 +37,35 @@ def retry_transient_only(task: Task[..., Any], task_run: TaskRun, state: State[A
     return isinstance(exc, (ServerError, APIConnectionError))
 
 
-def api_task(name: str, *, safe_to_retry: bool = True, twin_of: Any = None,
+class Opens(Protocol[C_co, A_co]):
+    """A credentials block: it opens the blocking client and the asyncio one."""
+
+    def get_client(self) -> C_co: ...
+
+    def get_async_client(self) -> A_co: ...
+
+
+def with_client(credentials: Opens[C, Any], call: Callable[[C], T]) -> T:
+    """The body of a sync task: ``call`` on the block's client, closed afterwards."""
+    with credentials.get_client() as client:
+        return call(client)
+
+
+async def with_async_client(credentials: Opens[Any, A], call: Callable[[A], Awaitable[T]]) -> T:
+    """The body of an async task: ``call`` awaited on the block's asyncio client, closed afterwards."""
+    async with credentials.get_async_client() as client:
+        return await call(client)
+
+
+def api_task(name: str, *, safe_to_retry: bool = True, twin_of: Any = None, example: str | None = None,
              **options: Any) -> Callable[[F], F]:
     """Decorate one endpoint's task function.
 
     Results are never cached: a poll or a list must read the server's current state, and
     blocks that differ only in a secret hash alike (so cache keys would collide across keys).
     Creates (``safe_to_retry=False``) get no Prefect retries at all: nothing is sent twice.
+    ``example`` (the arguments after the block, e.g. ``'"wf_100001"'``) appends the docstring's
+    Example: a flow that loads the block and calls the task (:func:`example_doc`).
     An async twin (``twin_of`` its sync task) takes the sync task's docstring, its example awaited.
     """
     defaults: dict[str, Any] = {
@@ -48,8 +79,14 @@ def api_task(name: str, *, safe_to_retry: bool = True, twin_of: Any = None,
     }
     defaults.update(options)
     decorator: Callable[[F], F] = task(**defaults)  # type: ignore[assignment]  # a Task keeps F's call signature
-    if twin_of is None:
+    if twin_of is None and example is None:
         return decorator
+    if twin_of is None:
+        def document(fn: F) -> F:
+            fn.__doc__ = example_doc(fn, example or "")
+            return decorator(fn)
+
+        return document
 
     def decorate(fn: F) -> F:
         sync = getattr(twin_of, "fn", twin_of)  # the sync Task (typed as its function by this decorator)
@@ -66,3 +103,20 @@ def twin_doc(doc: str, sync_name: str) -> str:
     example = re.sub(rf"\b{sync_name}\(", f"await a{sync_name}(", example)
     example = re.sub(rf"import (.*)\b{sync_name}\b", rf"import \1a{sync_name}", example)
     return head + marker + example
+
+
+def example_doc(fn: Callable[..., Any], arguments: str) -> str:
+    """``fn``'s docstring with an Example: a flow that loads the API's block and calls ``fn``.
+
+    The block class is the ``credentials`` annotation, its saved name the API's subpackage
+    (``prosonata``), as the README saves them; ``arguments`` follow the block in the call.
+    """
+    package = fn.__module__.rpartition(".")[0]
+    api = package.rpartition(".")[2]
+    block = fn.__annotations__["credentials"]
+    block = block if isinstance(block, str) else block.__name__
+    call = f"{fn.__name__}(credentials{', ' + arguments if arguments else ''})"
+    example = ["Example:", "    ```python", "    from prefect import flow", f"    from {package} import {block}, "
+               f"{fn.__name__}", "", "    @flow", "    def example():", f'        credentials = {block}.load("{api}")',
+               f"        return {call}", "    ```"]
+    return inspect.cleandoc(fn.__doc__ or "") + "\n\n" + "\n".join(example) + "\n"

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr
 
 from .._core.clock import SYSTEM_CLOCK, Clock
-from .._core.credentials import BASE_URL_PATTERN, NOT_BLANK, ServiceCredentials
+from .._core.credentials import (
+    NOT_BLANK,
+    ServiceCredentials,
+    base_url_field,
+    rate_limit_wait_field,
+    response_bytes_field,
+)
 from .._core.errors import ConfigurationError
 from .._core.http import ClientSettings
-from .._core.urls import check_base_url
 from .client import AsyncEnDocsClient, EnDocsClient
 from .dialect import API_NAME, DEFAULT_BASE_URL, MAX_RESPONSE_BYTES, REQUESTS_PER_MINUTE, WINDOW_SECONDS, EnDocsDialect
 
@@ -47,11 +52,8 @@ class EnDocsCredentials(ServiceCredentials):
         description="The account's 1C exchange token (settings, section 1С, Копировать токен).",
         json_schema_extra=NOT_BLANK,
     )
-    base_url: str = Field(
-        default=DEFAULT_BASE_URL,
-        title="Base URL",
-        description="API root; change it only for a local sandbox, e.g. http://localhost:8765/endocs.",
-        json_schema_extra={"pattern": BASE_URL_PATTERN},
+    base_url: str = base_url_field(
+        DEFAULT_BASE_URL, "API root; change it only for a local sandbox, e.g. http://localhost:8765/endocs."
     )
     requests_per_minute: int = Field(
         default=REQUESTS_PER_MINUTE,
@@ -65,24 +67,8 @@ class EnDocsCredentials(ServiceCredentials):
         le=3600,
         description="Length of the rate-limit window in seconds (60 as documented; shorter only for the sandbox).",
     )
-    max_rate_limit_wait: float = Field(
-        default=120.0,
-        ge=0,
-        description="Longest single wait for the rate limit to reset, in seconds; a longer wait raises an error.",
-    )
-    max_response_bytes: int = Field(
-        default=MAX_RESPONSE_BYTES,
-        ge=1024,
-        description=(
-            "Largest answer read, in bytes; a larger one raises ResponseTooLargeError while it arrives "
-            "(default: room for several 20 MB files in base64)."
-        ),
-    )
-
-    @field_validator("base_url")
-    @classmethod
-    def _valid_base_url(cls, value: str) -> str:
-        return check_base_url(value, field="base_url")
+    max_rate_limit_wait: float = rate_limit_wait_field(120.0)
+    max_response_bytes: int = response_bytes_field(MAX_RESPONSE_BYTES, "default: room for several 20 MB files in base64")
 
     def _token(self) -> str:
         token = self._require(self.token.get_secret_value(), "token", API_NAME)

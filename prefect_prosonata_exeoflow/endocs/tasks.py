@@ -1,7 +1,9 @@
+# mypy: disable-error-code="no-any-return"
 """EnDocs tasks, each with its async twin (``a`` prefix), written from ``calls.Endpoints``.
 
 Regenerate with ``make docs``; tests/test_task_catalogue.py fails when this is stale. The scan
-upload is never retried by Prefect.
+upload is never retried by Prefect. Each task's body is one call on the block's client; the Example
+of its docstring is added by ``api_task`` from ``example=``.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .._core.tasks import api_task
+from .._core.tasks import api_task, with_async_client, with_client
 from .calls import FileKind
 from .credentials import EnDocsCredentials
 from .files import FileContent, FileLike
@@ -26,7 +28,7 @@ __all__ = ["adecline_non_form_document", "adownload_contract_files", "adownload_
     "upsert_external_document", "upsert_local_document"]
 
 
-@api_task("endocs-get_client_info")
+@api_task("endocs-get_client_info", example='')
 def get_client_info(credentials: EnDocsCredentials) -> ClientInfo:
     """The account behind the token and its quotas (a cheap token check).
 
@@ -35,31 +37,16 @@ def get_client_info(credentials: EnDocsCredentials) -> ClientInfo:
 
     Returns:
         ClientInfo: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.endocs import EnDocsCredentials, get_client_info
-
-        @flow
-        def example():
-            credentials = EnDocsCredentials.load("endocs")
-            return get_client_info(credentials)
-        ```
     """
-    with credentials.get_client() as client:
-        result: ClientInfo = client.get_client_info()
-    return result
+    return with_client(credentials, lambda client: client.get_client_info())
 
 
 @api_task("endocs-aget_client_info", twin_of=get_client_info)
 async def aget_client_info(credentials: EnDocsCredentials) -> ClientInfo:
-    async with credentials.get_async_client() as client:
-        result: ClientInfo = await client.get_client_info()
-    return result
+    return await with_async_client(credentials, lambda client: client.get_client_info())
 
 
-@api_task("endocs-get_client_users")
+@api_task("endocs-get_client_users", example='')
 def get_client_users(credentials: EnDocsCredentials) -> list[User]:
     """The account's users.
 
@@ -68,31 +55,16 @@ def get_client_users(credentials: EnDocsCredentials) -> list[User]:
 
     Returns:
         list[User]: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.endocs import EnDocsCredentials, get_client_users
-
-        @flow
-        def example():
-            credentials = EnDocsCredentials.load("endocs")
-            return get_client_users(credentials)
-        ```
     """
-    with credentials.get_client() as client:
-        result: list[User] = client.get_client_users()
-    return result
+    return with_client(credentials, lambda client: client.get_client_users())
 
 
 @api_task("endocs-aget_client_users", twin_of=get_client_users)
 async def aget_client_users(credentials: EnDocsCredentials) -> list[User]:
-    async with credentials.get_async_client() as client:
-        result: list[User] = await client.get_client_users()
-    return result
+    return await with_async_client(credentials, lambda client: client.get_client_users())
 
 
-@api_task("endocs-get_non_form_documents")
+@api_task("endocs-get_non_form_documents", example='since_id=0')
 def get_non_form_documents(
     credentials: EnDocsCredentials,
     since_id: int = 0,
@@ -107,21 +79,11 @@ def get_non_form_documents(
 
     Returns:
         Feed[NonFormDocument]: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.endocs import EnDocsCredentials, get_non_form_documents
-
-        @flow
-        def example():
-            credentials = EnDocsCredentials.load("endocs")
-            return get_non_form_documents(credentials, since_id=0)
-        ```
     """
-    with credentials.get_client() as client:
-        result: Feed[NonFormDocument] = client.get_non_form_documents(since_id, request_id=request_id)
-    return result
+    return with_client(
+        credentials,
+        lambda client: client.get_non_form_documents(since_id, request_id=request_id),
+    )
 
 
 @api_task("endocs-aget_non_form_documents", twin_of=get_non_form_documents)
@@ -130,12 +92,13 @@ async def aget_non_form_documents(
     since_id: int = 0,
     request_id: str | None = None,
 ) -> Feed[NonFormDocument]:
-    async with credentials.get_async_client() as client:
-        result: Feed[NonFormDocument] = await client.get_non_form_documents(since_id, request_id=request_id)
-    return result
+    return await with_async_client(
+        credentials,
+        lambda client: client.get_non_form_documents(since_id, request_id=request_id),
+    )
 
 
-@api_task("endocs-get_new_contracts")
+@api_task("endocs-get_new_contracts", example='since_id=0')
 def get_new_contracts(
     credentials: EnDocsCredentials,
     since_id: int = 0,
@@ -150,21 +113,11 @@ def get_new_contracts(
 
     Returns:
         Feed[Contract]: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.endocs import EnDocsCredentials, get_new_contracts
-
-        @flow
-        def example():
-            credentials = EnDocsCredentials.load("endocs")
-            return get_new_contracts(credentials, since_id=0)
-        ```
     """
-    with credentials.get_client() as client:
-        result: Feed[Contract] = client.get_new_contracts(since_id, request_id=request_id)
-    return result
+    return with_client(
+        credentials,
+        lambda client: client.get_new_contracts(since_id, request_id=request_id),
+    )
 
 
 @api_task("endocs-aget_new_contracts", twin_of=get_new_contracts)
@@ -173,12 +126,13 @@ async def aget_new_contracts(
     since_id: int = 0,
     request_id: str | None = None,
 ) -> Feed[Contract]:
-    async with credentials.get_async_client() as client:
-        result: Feed[Contract] = await client.get_new_contracts(since_id, request_id=request_id)
-    return result
+    return await with_async_client(
+        credentials,
+        lambda client: client.get_new_contracts(since_id, request_id=request_id),
+    )
 
 
-@api_task("endocs-get_new_invoices")
+@api_task("endocs-get_new_invoices", example='since_id=0')
 def get_new_invoices(
     credentials: EnDocsCredentials,
     since_id: int = 0,
@@ -193,21 +147,11 @@ def get_new_invoices(
 
     Returns:
         Feed[Document]: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.endocs import EnDocsCredentials, get_new_invoices
-
-        @flow
-        def example():
-            credentials = EnDocsCredentials.load("endocs")
-            return get_new_invoices(credentials, since_id=0)
-        ```
     """
-    with credentials.get_client() as client:
-        result: Feed[Document] = client.get_new_invoices(since_id, request_id=request_id)
-    return result
+    return with_client(
+        credentials,
+        lambda client: client.get_new_invoices(since_id, request_id=request_id),
+    )
 
 
 @api_task("endocs-aget_new_invoices", twin_of=get_new_invoices)
@@ -216,12 +160,13 @@ async def aget_new_invoices(
     since_id: int = 0,
     request_id: str | None = None,
 ) -> Feed[Document]:
-    async with credentials.get_async_client() as client:
-        result: Feed[Document] = await client.get_new_invoices(since_id, request_id=request_id)
-    return result
+    return await with_async_client(
+        credentials,
+        lambda client: client.get_new_invoices(since_id, request_id=request_id),
+    )
 
 
-@api_task("endocs-get_new_inputs")
+@api_task("endocs-get_new_inputs", example='since_id=0')
 def get_new_inputs(
     credentials: EnDocsCredentials,
     since_id: int = 0,
@@ -236,21 +181,11 @@ def get_new_inputs(
 
     Returns:
         Feed[Document]: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.endocs import EnDocsCredentials, get_new_inputs
-
-        @flow
-        def example():
-            credentials = EnDocsCredentials.load("endocs")
-            return get_new_inputs(credentials, since_id=0)
-        ```
     """
-    with credentials.get_client() as client:
-        result: Feed[Document] = client.get_new_inputs(since_id, request_id=request_id)
-    return result
+    return with_client(
+        credentials,
+        lambda client: client.get_new_inputs(since_id, request_id=request_id),
+    )
 
 
 @api_task("endocs-aget_new_inputs", twin_of=get_new_inputs)
@@ -259,12 +194,13 @@ async def aget_new_inputs(
     since_id: int = 0,
     request_id: str | None = None,
 ) -> Feed[Document]:
-    async with credentials.get_async_client() as client:
-        result: Feed[Document] = await client.get_new_inputs(since_id, request_id=request_id)
-    return result
+    return await with_async_client(
+        credentials,
+        lambda client: client.get_new_inputs(since_id, request_id=request_id),
+    )
 
 
-@api_task("endocs-download_files")
+@api_task("endocs-download_files", example='305, "NonFormID"')
 def download_files(
     credentials: EnDocsCredentials,
     item_id: int | str,
@@ -279,21 +215,8 @@ def download_files(
 
     Returns:
         list[FileContent]: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.endocs import EnDocsCredentials, download_files
-
-        @flow
-        def example():
-            credentials = EnDocsCredentials.load("endocs")
-            return download_files(credentials, 305, "NonFormID")
-        ```
     """
-    with credentials.get_client() as client:
-        result: list[FileContent] = client.download_files(item_id, kind)
-    return result
+    return with_client(credentials, lambda client: client.download_files(item_id, kind))
 
 
 @api_task("endocs-adownload_files", twin_of=download_files)
@@ -302,12 +225,10 @@ async def adownload_files(
     item_id: int | str,
     kind: FileKind | str,
 ) -> list[FileContent]:
-    async with credentials.get_async_client() as client:
-        result: list[FileContent] = await client.download_files(item_id, kind)
-    return result
+    return await with_async_client(credentials, lambda client: client.download_files(item_id, kind))
 
 
-@api_task("endocs-download_files_by_ext_id")
+@api_task("endocs-download_files_by_ext_id", example='"1c-doc-10444"')
 def download_files_by_ext_id(credentials: EnDocsCredentials, ext_id: str | int) -> list[FileContent]:
     """The files of the record with this 1C Ext_ID (an integer is first tried as a scan id, as the server
     does).
@@ -318,31 +239,16 @@ def download_files_by_ext_id(credentials: EnDocsCredentials, ext_id: str | int) 
 
     Returns:
         list[FileContent]: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.endocs import EnDocsCredentials, download_files_by_ext_id
-
-        @flow
-        def example():
-            credentials = EnDocsCredentials.load("endocs")
-            return download_files_by_ext_id(credentials, "1c-doc-10444")
-        ```
     """
-    with credentials.get_client() as client:
-        result: list[FileContent] = client.download_files_by_ext_id(ext_id)
-    return result
+    return with_client(credentials, lambda client: client.download_files_by_ext_id(ext_id))
 
 
 @api_task("endocs-adownload_files_by_ext_id", twin_of=download_files_by_ext_id)
 async def adownload_files_by_ext_id(credentials: EnDocsCredentials, ext_id: str | int) -> list[FileContent]:
-    async with credentials.get_async_client() as client:
-        result: list[FileContent] = await client.download_files_by_ext_id(ext_id)
-    return result
+    return await with_async_client(credentials, lambda client: client.download_files_by_ext_id(ext_id))
 
 
-@api_task("endocs-download_document_files")
+@api_task("endocs-download_document_files", example='10440')
 def download_document_files(credentials: EnDocsCredentials, document_id: int) -> list[FileContent]:
     """The files of one document.
 
@@ -352,31 +258,16 @@ def download_document_files(credentials: EnDocsCredentials, document_id: int) ->
 
     Returns:
         list[FileContent]: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.endocs import EnDocsCredentials, download_document_files
-
-        @flow
-        def example():
-            credentials = EnDocsCredentials.load("endocs")
-            return download_document_files(credentials, 10440)
-        ```
     """
-    with credentials.get_client() as client:
-        result: list[FileContent] = client.download_document_files(document_id)
-    return result
+    return with_client(credentials, lambda client: client.download_document_files(document_id))
 
 
 @api_task("endocs-adownload_document_files", twin_of=download_document_files)
 async def adownload_document_files(credentials: EnDocsCredentials, document_id: int) -> list[FileContent]:
-    async with credentials.get_async_client() as client:
-        result: list[FileContent] = await client.download_document_files(document_id)
-    return result
+    return await with_async_client(credentials, lambda client: client.download_document_files(document_id))
 
 
-@api_task("endocs-download_contract_files")
+@api_task("endocs-download_contract_files", example='77')
 def download_contract_files(credentials: EnDocsCredentials, contract_id: int) -> list[FileContent]:
     """The files of one contract.
 
@@ -386,31 +277,19 @@ def download_contract_files(credentials: EnDocsCredentials, contract_id: int) ->
 
     Returns:
         list[FileContent]: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.endocs import EnDocsCredentials, download_contract_files
-
-        @flow
-        def example():
-            credentials = EnDocsCredentials.load("endocs")
-            return download_contract_files(credentials, 77)
-        ```
     """
-    with credentials.get_client() as client:
-        result: list[FileContent] = client.download_contract_files(contract_id)
-    return result
+    return with_client(credentials, lambda client: client.download_contract_files(contract_id))
 
 
 @api_task("endocs-adownload_contract_files", twin_of=download_contract_files)
 async def adownload_contract_files(credentials: EnDocsCredentials, contract_id: int) -> list[FileContent]:
-    async with credentials.get_async_client() as client:
-        result: list[FileContent] = await client.download_contract_files(contract_id)
-    return result
+    return await with_async_client(credentials, lambda client: client.download_contract_files(contract_id))
 
 
-@api_task("endocs-upload_non_form_document", safe_to_retry=False)
+@api_task(
+    "endocs-upload_non_form_document", safe_to_retry=False,
+    example='("scan.pdf", b"%PDF-1.4 ..."), organization_id=5',
+)
 def upload_non_form_document(
     credentials: EnDocsCredentials,
     file: FileLike,
@@ -432,24 +311,14 @@ def upload_non_form_document(
 
     Returns:
         NonFormDocument: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.endocs import EnDocsCredentials, upload_non_form_document
-
-        @flow
-        def example():
-            credentials = EnDocsCredentials.load("endocs")
-            return upload_non_form_document(credentials, ("scan.pdf", b"%PDF-1.4 ..."), organization_id=5)
-        ```
     """
-    with credentials.get_client() as client:
-        result: NonFormDocument = client.upload_non_form_document(
+    return with_client(
+        credentials,
+        lambda client: client.upload_non_form_document(
             file, organization_id=organization_id, sender=sender, comment=comment,
             request_id=request_id
-        )
-    return result
+        ),
+    )
 
 
 @api_task("endocs-aupload_non_form_document", safe_to_retry=False, twin_of=upload_non_form_document)
@@ -461,15 +330,16 @@ async def aupload_non_form_document(
     comment: str | None = None,
     request_id: str | None = None,
 ) -> NonFormDocument:
-    async with credentials.get_async_client() as client:
-        result: NonFormDocument = await client.upload_non_form_document(
+    return await with_async_client(
+        credentials,
+        lambda client: client.upload_non_form_document(
             file, organization_id=organization_id, sender=sender, comment=comment,
             request_id=request_id
-        )
-    return result
+        ),
+    )
 
 
-@api_task("endocs-decline_non_form_document")
+@api_task("endocs-decline_non_form_document", example='306, approver="Петрова"')
 def decline_non_form_document(
     credentials: EnDocsCredentials,
     non_form_id: int,
@@ -489,21 +359,13 @@ def decline_non_form_document(
 
     Returns:
         Nothing.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.endocs import EnDocsCredentials, decline_non_form_document
-
-        @flow
-        def example():
-            credentials = EnDocsCredentials.load("endocs")
-            return decline_non_form_document(credentials, 306, approver="Петрова")
-        ```
     """
-    with credentials.get_client() as client:
-        client.decline_non_form_document(non_form_id, approver=approver, comment=comment, request_id=request_id)
-    return None
+    return with_client(
+        credentials,
+        lambda client: client.decline_non_form_document(
+            non_form_id, approver=approver, comment=comment, request_id=request_id
+        ),
+    )
 
 
 @api_task("endocs-adecline_non_form_document", twin_of=decline_non_form_document)
@@ -514,12 +376,15 @@ async def adecline_non_form_document(
     comment: str | None = None,
     request_id: str | None = None,
 ) -> None:
-    async with credentials.get_async_client() as client:
-        await client.decline_non_form_document(non_form_id, approver=approver, comment=comment, request_id=request_id)
-    return None
+    return await with_async_client(
+        credentials,
+        lambda client: client.decline_non_form_document(
+            non_form_id, approver=approver, comment=comment, request_id=request_id
+        ),
+    )
 
 
-@api_task("endocs-upsert_external_document")
+@api_task("endocs-upsert_external_document", example='document')
 def upsert_external_document(
     credentials: EnDocsCredentials,
     document: m.ExternalDocumentInput | Mapping[str, Any],
@@ -536,23 +401,11 @@ def upsert_external_document(
 
     Returns:
         UpsertResult[Document]: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.endocs import EnDocsCredentials, upsert_external_document
-
-        @flow
-        def example():
-            credentials = EnDocsCredentials.load("endocs")
-            return upsert_external_document(credentials, document)
-        ```
     """
-    with credentials.get_client() as client:
-        result: UpsertResult[Document] = client.upsert_external_document(
-            document, files, request_id=request_id
-        )
-    return result
+    return with_client(
+        credentials,
+        lambda client: client.upsert_external_document(document, files, request_id=request_id),
+    )
 
 
 @api_task("endocs-aupsert_external_document", twin_of=upsert_external_document)
@@ -562,14 +415,13 @@ async def aupsert_external_document(
     files: Iterable[FileLike] | None = None,
     request_id: str | None = None,
 ) -> UpsertResult[Document]:
-    async with credentials.get_async_client() as client:
-        result: UpsertResult[Document] = await client.upsert_external_document(
-            document, files, request_id=request_id
-        )
-    return result
+    return await with_async_client(
+        credentials,
+        lambda client: client.upsert_external_document(document, files, request_id=request_id),
+    )
 
 
-@api_task("endocs-upsert_local_document")
+@api_task("endocs-upsert_local_document", example='document')
 def upsert_local_document(
     credentials: EnDocsCredentials,
     document: m.LocalDocumentInput | Mapping[str, Any],
@@ -586,21 +438,11 @@ def upsert_local_document(
 
     Returns:
         UpsertResult[Document]: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.endocs import EnDocsCredentials, upsert_local_document
-
-        @flow
-        def example():
-            credentials = EnDocsCredentials.load("endocs")
-            return upsert_local_document(credentials, document)
-        ```
     """
-    with credentials.get_client() as client:
-        result: UpsertResult[Document] = client.upsert_local_document(document, files, request_id=request_id)
-    return result
+    return with_client(
+        credentials,
+        lambda client: client.upsert_local_document(document, files, request_id=request_id),
+    )
 
 
 @api_task("endocs-aupsert_local_document", twin_of=upsert_local_document)
@@ -610,14 +452,13 @@ async def aupsert_local_document(
     files: Iterable[FileLike] | None = None,
     request_id: str | None = None,
 ) -> UpsertResult[Document]:
-    async with credentials.get_async_client() as client:
-        result: UpsertResult[Document] = await client.upsert_local_document(
-            document, files, request_id=request_id
-        )
-    return result
+    return await with_async_client(
+        credentials,
+        lambda client: client.upsert_local_document(document, files, request_id=request_id),
+    )
 
 
-@api_task("endocs-upsert_contract")
+@api_task("endocs-upsert_contract", example='contract')
 def upsert_contract(
     credentials: EnDocsCredentials,
     contract: m.ContractInput | Mapping[str, Any],
@@ -634,21 +475,11 @@ def upsert_contract(
 
     Returns:
         UpsertResult[Contract]: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.endocs import EnDocsCredentials, upsert_contract
-
-        @flow
-        def example():
-            credentials = EnDocsCredentials.load("endocs")
-            return upsert_contract(credentials, contract)
-        ```
     """
-    with credentials.get_client() as client:
-        result: UpsertResult[Contract] = client.upsert_contract(contract, files, request_id=request_id)
-    return result
+    return with_client(
+        credentials,
+        lambda client: client.upsert_contract(contract, files, request_id=request_id),
+    )
 
 
 @api_task("endocs-aupsert_contract", twin_of=upsert_contract)
@@ -658,6 +489,7 @@ async def aupsert_contract(
     files: Iterable[FileLike] | None = None,
     request_id: str | None = None,
 ) -> UpsertResult[Contract]:
-    async with credentials.get_async_client() as client:
-        result: UpsertResult[Contract] = await client.upsert_contract(contract, files, request_id=request_id)
-    return result
+    return await with_async_client(
+        credentials,
+        lambda client: client.upsert_contract(contract, files, request_id=request_id),
+    )

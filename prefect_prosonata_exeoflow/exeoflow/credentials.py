@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr
 
 from .._core.clock import SYSTEM_CLOCK, Clock
-from .._core.credentials import BASE_URL_PATTERN, NOT_BLANK, ServiceCredentials
+from .._core.credentials import NOT_BLANK, ServiceCredentials, base_url_field, rate_limit_wait_field
 from .._core.http import ClientSettings
-from .._core.urls import check_base_url
 from .calls import Calls
 from .client import AsyncExeoflowClient, ExeoflowClient
 from .dialect import API_NAME, DEFAULT_BASE_URL, ExeoflowDialect
@@ -48,22 +47,10 @@ class ExeoflowCredentials(ServiceCredentials):
         description="Exeoflow API key (Settings > API Keys); it is shown only once when created.",
         json_schema_extra=NOT_BLANK,
     )
-    base_url: str = Field(
-        default=DEFAULT_BASE_URL,
-        title="Base URL",
-        description="API base URL: the cloud default, https://your-domain/api/v1 on premises, or the sandbox.",
-        json_schema_extra={"pattern": BASE_URL_PATTERN},
+    base_url: str = base_url_field(
+        DEFAULT_BASE_URL, "API base URL: the cloud default, https://your-domain/api/v1 on premises, or the sandbox."
     )
-    max_rate_limit_wait: float = Field(
-        default=120.0,
-        ge=0,
-        description="Longest single wait for the per-minute rate limit to reset, in seconds; longer raises an error.",
-    )
-
-    @field_validator("base_url")
-    @classmethod
-    def _valid_base_url(cls, value: str) -> str:
-        return check_base_url(value, field="base_url")
+    max_rate_limit_wait: float = rate_limit_wait_field(120.0)
 
     def client_settings(self, *, clock: Clock = SYSTEM_CLOCK) -> ClientSettings:
         key = self._require(self.api_key.get_secret_value(), "api_key", API_NAME)

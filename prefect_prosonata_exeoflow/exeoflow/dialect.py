@@ -31,8 +31,7 @@ from typing import Any
 import httpx
 
 from .._core.budget import BudgetHint
-from .._core.dialect import Dialect, Reply, parse_int, parse_retry_after
-from .._core.errors import MalformedResponseError
+from .._core.dialect import Dialect, Reply, member, parse_int, parse_retry_after
 
 API_NAME = "Exeoflow"
 DEFAULT_BASE_URL = "https://api.exeoflow.com/v1"
@@ -60,11 +59,6 @@ ADOPT_MAX_CANDIDATES = 20
 HEADER_LIMIT = "X-RateLimit-Limit"
 HEADER_REMAINING = "X-RateLimit-Remaining"
 HEADER_RESET = "X-RateLimit-Reset"
-
-
-def _error(body: Any) -> Mapping[str, Any]:
-    error = body.get("error") if isinstance(body, Mapping) else None
-    return error if isinstance(error, Mapping) else {}
 
 
 class ExeoflowDialect(Dialect):
@@ -106,7 +100,7 @@ class ExeoflowDialect(Dialect):
         return self.reset_in(response)
 
     def error_details(self, response: httpx.Response, body: Any) -> tuple[str, str | None]:
-        error = _error(body)
+        error = member(body, "error")
         message, code = error.get("message"), error.get("code")
         code = code if isinstance(code, str) and code else None
         if isinstance(message, str) and message:
@@ -119,7 +113,7 @@ class ExeoflowDialect(Dialect):
         if response.status_code >= 400:
             return response.status_code
         if isinstance(body, Mapping) and body.get("success") is False:
-            code = _error(body).get("code")
+            code = member(body, "error").get("code")
             return CODE_STATUS.get(code, 400) if isinstance(code, str) else 400
         return None
 
@@ -127,11 +121,5 @@ class ExeoflowDialect(Dialect):
         if body is None:  # 204 No Content (a delete)
             return Reply(status=response.status_code, data=None, headers=response.headers)
         if not isinstance(body, Mapping) or body.get("success") is not True:
-            raise MalformedResponseError(
-                "the answer is not an Exeoflow success envelope; check that the base URL ends in /v1",
-                status=response.status_code,
-                api=self.api,
-                method=response.request.method,
-                path=response.request.url.path,
-            )
+            raise self.malformed(response, "the answer is not an Exeoflow success envelope; check that the base URL ends in /v1")
         return Reply(status=response.status_code, data=body.get("data"), headers=response.headers)

@@ -1,8 +1,10 @@
+# mypy: disable-error-code="no-any-return"
 """Exeoflow tasks, each with its async twin (``a`` prefix), written from ``calls.Endpoints`` and the
 client's ``@operation`` methods.
 
 Regenerate with ``make docs``; tests/test_task_catalogue.py fails when this is stale. Creates,
-executes and invokes are never retried by Prefect.
+executes and invokes are never retried by Prefect. Each task's body is one call on the block's
+client; the Example of its docstring is added by ``api_task`` from ``example=``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from .._core.tasks import api_task
+from .._core.tasks import api_task, with_async_client, with_client
 from .calls import DateLike
 from .credentials import ExeoflowCredentials
 from .models import DeletedWorkflow, Execution, ExecutionStarted, Node, Webhook, Workflow
@@ -27,7 +29,7 @@ __all__ = ["acancel_execution", "acreate_webhook", "acreate_workflow", "adelete_
     "list_webhooks", "list_workflows", "set_workflow_status", "update_workflow", "wait_for_execution"]
 
 
-@api_task("exeoflow-list_workflows")
+@api_task("exeoflow-list_workflows", example='status="active"')
 def list_workflows(
     credentials: ExeoflowCredentials,
     status: str | None = None,
@@ -47,25 +49,11 @@ def list_workflows(
 
     Returns:
         list[Workflow]: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials, list_workflows
-
-        @flow
-        def example():
-            credentials = ExeoflowCredentials.load("exeoflow")
-            return list_workflows(credentials, status="active")
-        ```
     """
-    with credentials.get_client() as client:
-        filters: dict[str, Any] = {"status": status}
-        if page is not None:
-            result: list[Workflow] = (client.list_workflows_page(page, page_size, **filters)).items
-        else:
-            result = client.list_workflows(**filters, limit=limit)
-    return result
+    return with_client(
+        credentials,
+        lambda client: client.list_workflows(status=status, limit=limit, page=page, page_size=page_size),
+    )
 
 
 @api_task("exeoflow-alist_workflows", twin_of=list_workflows)
@@ -76,16 +64,13 @@ async def alist_workflows(
     page: int | None = None,
     page_size: int = 20,
 ) -> list[Workflow]:
-    async with credentials.get_async_client() as client:
-        filters: dict[str, Any] = {"status": status}
-        if page is not None:
-            result: list[Workflow] = (await client.list_workflows_page(page, page_size, **filters)).items
-        else:
-            result = await client.list_workflows(**filters, limit=limit)
-    return result
+    return await with_async_client(
+        credentials,
+        lambda client: client.list_workflows(status=status, limit=limit, page=page, page_size=page_size),
+    )
 
 
-@api_task("exeoflow-get_workflow")
+@api_task("exeoflow-get_workflow", example='"wf_100001"')
 def get_workflow(credentials: ExeoflowCredentials, workflow_id: str) -> Workflow:
     """One workflow with its ``nodes`` and ``connections``.
 
@@ -95,31 +80,16 @@ def get_workflow(credentials: ExeoflowCredentials, workflow_id: str) -> Workflow
 
     Returns:
         Workflow: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials, get_workflow
-
-        @flow
-        def example():
-            credentials = ExeoflowCredentials.load("exeoflow")
-            return get_workflow(credentials, "wf_100001")
-        ```
     """
-    with credentials.get_client() as client:
-        result: Workflow = client.get_workflow(workflow_id)
-    return result
+    return with_client(credentials, lambda client: client.get_workflow(workflow_id))
 
 
 @api_task("exeoflow-aget_workflow", twin_of=get_workflow)
 async def aget_workflow(credentials: ExeoflowCredentials, workflow_id: str) -> Workflow:
-    async with credentials.get_async_client() as client:
-        result: Workflow = await client.get_workflow(workflow_id)
-    return result
+    return await with_async_client(credentials, lambda client: client.get_workflow(workflow_id))
 
 
-@api_task("exeoflow-create_workflow", safe_to_retry=False)
+@api_task("exeoflow-create_workflow", safe_to_retry=False, example='"Nightly export"')
 def create_workflow(
     credentials: ExeoflowCredentials,
     name: str,
@@ -138,21 +108,11 @@ def create_workflow(
 
     Returns:
         Workflow: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials, create_workflow
-
-        @flow
-        def example():
-            credentials = ExeoflowCredentials.load("exeoflow")
-            return create_workflow(credentials, "Nightly export")
-        ```
     """
-    with credentials.get_client() as client:
-        result: Workflow = client.create_workflow(name, description, nodes, connections)
-    return result
+    return with_client(
+        credentials,
+        lambda client: client.create_workflow(name, description, nodes, connections),
+    )
 
 
 @api_task("exeoflow-acreate_workflow", safe_to_retry=False, twin_of=create_workflow)
@@ -163,12 +123,13 @@ async def acreate_workflow(
     nodes: Sequence[Mapping[str, Any] | Node] | None = None,
     connections: Sequence[Mapping[str, Any]] | None = None,
 ) -> Workflow:
-    async with credentials.get_async_client() as client:
-        result: Workflow = await client.create_workflow(name, description, nodes, connections)
-    return result
+    return await with_async_client(
+        credentials,
+        lambda client: client.create_workflow(name, description, nodes, connections),
+    )
 
 
-@api_task("exeoflow-update_workflow")
+@api_task("exeoflow-update_workflow", example='"wf_100001", name="Nightly export v2"')
 def update_workflow(
     credentials: ExeoflowCredentials,
     workflow_id: str,
@@ -189,23 +150,13 @@ def update_workflow(
 
     Returns:
         Workflow: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials, update_workflow
-
-        @flow
-        def example():
-            credentials = ExeoflowCredentials.load("exeoflow")
-            return update_workflow(credentials, "wf_100001", name="Nightly export v2")
-        ```
     """
-    with credentials.get_client() as client:
-        result: Workflow = client.update_workflow(
+    return with_client(
+        credentials,
+        lambda client: client.update_workflow(
             workflow_id, name=name, description=description, nodes=nodes, connections=connections
-        )
-    return result
+        ),
+    )
 
 
 @api_task("exeoflow-aupdate_workflow", twin_of=update_workflow)
@@ -217,14 +168,15 @@ async def aupdate_workflow(
     nodes: Sequence[Mapping[str, Any] | Node] | None = None,
     connections: Sequence[Mapping[str, Any]] | None = None,
 ) -> Workflow:
-    async with credentials.get_async_client() as client:
-        result: Workflow = await client.update_workflow(
+    return await with_async_client(
+        credentials,
+        lambda client: client.update_workflow(
             workflow_id, name=name, description=description, nodes=nodes, connections=connections
-        )
-    return result
+        ),
+    )
 
 
-@api_task("exeoflow-delete_workflow")
+@api_task("exeoflow-delete_workflow", example='"wf_100001"')
 def delete_workflow(credentials: ExeoflowCredentials, workflow_id: str) -> DeletedWorkflow:
     """Delete a workflow (and its webhooks).
 
@@ -234,31 +186,16 @@ def delete_workflow(credentials: ExeoflowCredentials, workflow_id: str) -> Delet
 
     Returns:
         DeletedWorkflow: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials, delete_workflow
-
-        @flow
-        def example():
-            credentials = ExeoflowCredentials.load("exeoflow")
-            return delete_workflow(credentials, "wf_100001")
-        ```
     """
-    with credentials.get_client() as client:
-        result: DeletedWorkflow = client.delete_workflow(workflow_id)
-    return result
+    return with_client(credentials, lambda client: client.delete_workflow(workflow_id))
 
 
 @api_task("exeoflow-adelete_workflow", twin_of=delete_workflow)
 async def adelete_workflow(credentials: ExeoflowCredentials, workflow_id: str) -> DeletedWorkflow:
-    async with credentials.get_async_client() as client:
-        result: DeletedWorkflow = await client.delete_workflow(workflow_id)
-    return result
+    return await with_async_client(credentials, lambda client: client.delete_workflow(workflow_id))
 
 
-@api_task("exeoflow-set_workflow_status")
+@api_task("exeoflow-set_workflow_status", example='"wf_100001", "active"')
 def set_workflow_status(credentials: ExeoflowCredentials, workflow_id: str, status: str) -> Workflow:
     """Activate (``"active"``) or deactivate (``"inactive"``) a workflow.
 
@@ -269,31 +206,22 @@ def set_workflow_status(credentials: ExeoflowCredentials, workflow_id: str, stat
 
     Returns:
         Workflow: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials, set_workflow_status
-
-        @flow
-        def example():
-            credentials = ExeoflowCredentials.load("exeoflow")
-            return set_workflow_status(credentials, "wf_100001", "active")
-        ```
     """
-    with credentials.get_client() as client:
-        result: Workflow = client.set_workflow_status(workflow_id, status)
-    return result
+    return with_client(
+        credentials,
+        lambda client: client.set_workflow_status(workflow_id, status),
+    )
 
 
 @api_task("exeoflow-aset_workflow_status", twin_of=set_workflow_status)
 async def aset_workflow_status(credentials: ExeoflowCredentials, workflow_id: str, status: str) -> Workflow:
-    async with credentials.get_async_client() as client:
-        result: Workflow = await client.set_workflow_status(workflow_id, status)
-    return result
+    return await with_async_client(
+        credentials,
+        lambda client: client.set_workflow_status(workflow_id, status),
+    )
 
 
-@api_task("exeoflow-execute_workflow", safe_to_retry=False)
+@api_task("exeoflow-execute_workflow", safe_to_retry=False, example='"wf_100001", {"day": "2026-11-22"}')
 def execute_workflow(
     credentials: ExeoflowCredentials,
     workflow_id: str,
@@ -308,21 +236,8 @@ def execute_workflow(
 
     Returns:
         ExecutionStarted: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials, execute_workflow
-
-        @flow
-        def example():
-            credentials = ExeoflowCredentials.load("exeoflow")
-            return execute_workflow(credentials, "wf_100001", {"day": "2026-11-22"})
-        ```
     """
-    with credentials.get_client() as client:
-        result: ExecutionStarted = client.execute_workflow(workflow_id, input)
-    return result
+    return with_client(credentials, lambda client: client.execute_workflow(workflow_id, input))
 
 
 @api_task("exeoflow-aexecute_workflow", safe_to_retry=False, twin_of=execute_workflow)
@@ -331,12 +246,10 @@ async def aexecute_workflow(
     workflow_id: str,
     input: Mapping[str, Any] | None = None,
 ) -> ExecutionStarted:
-    async with credentials.get_async_client() as client:
-        result: ExecutionStarted = await client.execute_workflow(workflow_id, input)
-    return result
+    return await with_async_client(credentials, lambda client: client.execute_workflow(workflow_id, input))
 
 
-@api_task("exeoflow-list_executions")
+@api_task("exeoflow-list_executions", example='workflow_id="wf_100001", status="failed"')
 def list_executions(
     credentials: ExeoflowCredentials,
     workflow_id: str | None = None,
@@ -362,26 +275,14 @@ def list_executions(
 
     Returns:
         list[Execution]: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials, list_executions
-
-        @flow
-        def example():
-            credentials = ExeoflowCredentials.load("exeoflow")
-            return list_executions(credentials, workflow_id="wf_100001", status="failed")
-        ```
     """
-    with credentials.get_client() as client:
-        filters: dict[str, Any] = {"workflow_id": workflow_id, "status": status, "date_from":
-            date_from, "date_to": date_to}
-        if page is not None:
-            result: list[Execution] = (client.list_executions_page(page, page_size, **filters)).items
-        else:
-            result = client.list_executions(**filters, limit=limit)
-    return result
+    return with_client(
+        credentials,
+        lambda client: client.list_executions(
+            workflow_id=workflow_id, status=status, date_from=date_from, date_to=date_to,
+            limit=limit, page=page, page_size=page_size
+        ),
+    )
 
 
 @api_task("exeoflow-alist_executions", twin_of=list_executions)
@@ -395,17 +296,16 @@ async def alist_executions(
     page: int | None = None,
     page_size: int = 20,
 ) -> list[Execution]:
-    async with credentials.get_async_client() as client:
-        filters: dict[str, Any] = {"workflow_id": workflow_id, "status": status, "date_from":
-            date_from, "date_to": date_to}
-        if page is not None:
-            result: list[Execution] = (await client.list_executions_page(page, page_size, **filters)).items
-        else:
-            result = await client.list_executions(**filters, limit=limit)
-    return result
+    return await with_async_client(
+        credentials,
+        lambda client: client.list_executions(
+            workflow_id=workflow_id, status=status, date_from=date_from, date_to=date_to,
+            limit=limit, page=page, page_size=page_size
+        ),
+    )
 
 
-@api_task("exeoflow-get_execution")
+@api_task("exeoflow-get_execution", example='"exec_100001"')
 def get_execution(credentials: ExeoflowCredentials, execution_id: str) -> Execution:
     """One execution with ``input``, ``output`` and ``steps``.
 
@@ -415,31 +315,16 @@ def get_execution(credentials: ExeoflowCredentials, execution_id: str) -> Execut
 
     Returns:
         Execution: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials, get_execution
-
-        @flow
-        def example():
-            credentials = ExeoflowCredentials.load("exeoflow")
-            return get_execution(credentials, "exec_100001")
-        ```
     """
-    with credentials.get_client() as client:
-        result: Execution = client.get_execution(execution_id)
-    return result
+    return with_client(credentials, lambda client: client.get_execution(execution_id))
 
 
 @api_task("exeoflow-aget_execution", twin_of=get_execution)
 async def aget_execution(credentials: ExeoflowCredentials, execution_id: str) -> Execution:
-    async with credentials.get_async_client() as client:
-        result: Execution = await client.get_execution(execution_id)
-    return result
+    return await with_async_client(credentials, lambda client: client.get_execution(execution_id))
 
 
-@api_task("exeoflow-cancel_execution")
+@api_task("exeoflow-cancel_execution", example='"exec_100001"')
 def cancel_execution(credentials: ExeoflowCredentials, execution_id: str) -> Execution:
     """Cancel a running execution.
 
@@ -449,31 +334,16 @@ def cancel_execution(credentials: ExeoflowCredentials, execution_id: str) -> Exe
 
     Returns:
         Execution: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials, cancel_execution
-
-        @flow
-        def example():
-            credentials = ExeoflowCredentials.load("exeoflow")
-            return cancel_execution(credentials, "exec_100001")
-        ```
     """
-    with credentials.get_client() as client:
-        result: Execution = client.cancel_execution(execution_id)
-    return result
+    return with_client(credentials, lambda client: client.cancel_execution(execution_id))
 
 
 @api_task("exeoflow-acancel_execution", twin_of=cancel_execution)
 async def acancel_execution(credentials: ExeoflowCredentials, execution_id: str) -> Execution:
-    async with credentials.get_async_client() as client:
-        result: Execution = await client.cancel_execution(execution_id)
-    return result
+    return await with_async_client(credentials, lambda client: client.cancel_execution(execution_id))
 
 
-@api_task("exeoflow-create_webhook", safe_to_retry=False)
+@api_task("exeoflow-create_webhook", safe_to_retry=False, example='"wf_100001", "From the shop"')
 def create_webhook(
     credentials: ExeoflowCredentials,
     workflow_id: str,
@@ -492,23 +362,11 @@ def create_webhook(
 
     Returns:
         Webhook: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials, create_webhook
-
-        @flow
-        def example():
-            credentials = ExeoflowCredentials.load("exeoflow")
-            return create_webhook(credentials, "wf_100001", "From the shop")
-        ```
     """
-    with credentials.get_client() as client:
-        result: Webhook = client.create_webhook(
-            workflow_id, name, method=method, authentication=authentication
-        )
-    return result
+    return with_client(
+        credentials,
+        lambda client: client.create_webhook(workflow_id, name, method=method, authentication=authentication),
+    )
 
 
 @api_task("exeoflow-acreate_webhook", safe_to_retry=False, twin_of=create_webhook)
@@ -519,14 +377,13 @@ async def acreate_webhook(
     method: str = 'POST',
     authentication: bool = True,
 ) -> Webhook:
-    async with credentials.get_async_client() as client:
-        result: Webhook = await client.create_webhook(
-            workflow_id, name, method=method, authentication=authentication
-        )
-    return result
+    return await with_async_client(
+        credentials,
+        lambda client: client.create_webhook(workflow_id, name, method=method, authentication=authentication),
+    )
 
 
-@api_task("exeoflow-list_webhooks")
+@api_task("exeoflow-list_webhooks", example='"wf_100001"')
 def list_webhooks(credentials: ExeoflowCredentials, workflow_id: str | None = None) -> list[Webhook]:
     """Webhooks, optionally of one workflow.
 
@@ -536,31 +393,16 @@ def list_webhooks(credentials: ExeoflowCredentials, workflow_id: str | None = No
 
     Returns:
         list[Webhook]: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials, list_webhooks
-
-        @flow
-        def example():
-            credentials = ExeoflowCredentials.load("exeoflow")
-            return list_webhooks(credentials, "wf_100001")
-        ```
     """
-    with credentials.get_client() as client:
-        result: list[Webhook] = client.list_webhooks(workflow_id)
-    return result
+    return with_client(credentials, lambda client: client.list_webhooks(workflow_id))
 
 
 @api_task("exeoflow-alist_webhooks", twin_of=list_webhooks)
 async def alist_webhooks(credentials: ExeoflowCredentials, workflow_id: str | None = None) -> list[Webhook]:
-    async with credentials.get_async_client() as client:
-        result: list[Webhook] = await client.list_webhooks(workflow_id)
-    return result
+    return await with_async_client(credentials, lambda client: client.list_webhooks(workflow_id))
 
 
-@api_task("exeoflow-invoke_webhook", safe_to_retry=False)
+@api_task("exeoflow-invoke_webhook", safe_to_retry=False, example='webhook, {"order": 42}')
 def invoke_webhook(
     credentials: ExeoflowCredentials,
     webhook: Webhook | str,
@@ -579,21 +421,11 @@ def invoke_webhook(
 
     Returns:
         ExecutionStarted: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials, invoke_webhook
-
-        @flow
-        def example():
-            credentials = ExeoflowCredentials.load("exeoflow")
-            return invoke_webhook(credentials, webhook, {"order": 42})
-        ```
     """
-    with credentials.get_client() as client:
-        result: ExecutionStarted = client.invoke_webhook(webhook, payload, token=token, method=method)
-    return result
+    return with_client(
+        credentials,
+        lambda client: client.invoke_webhook(webhook, payload, token=token, method=method),
+    )
 
 
 @api_task("exeoflow-ainvoke_webhook", safe_to_retry=False, twin_of=invoke_webhook)
@@ -604,12 +436,13 @@ async def ainvoke_webhook(
     token: str | SecretStr | None = None,
     method: str | None = None,
 ) -> ExecutionStarted:
-    async with credentials.get_async_client() as client:
-        result: ExecutionStarted = await client.invoke_webhook(webhook, payload, token=token, method=method)
-    return result
+    return await with_async_client(
+        credentials,
+        lambda client: client.invoke_webhook(webhook, payload, token=token, method=method),
+    )
 
 
-@api_task("exeoflow-wait_for_execution", safe_to_retry=False)
+@api_task("exeoflow-wait_for_execution", safe_to_retry=False, example='"exec_100001"')
 def wait_for_execution(
     credentials: ExeoflowCredentials,
     execution_id: str,
@@ -631,24 +464,14 @@ def wait_for_execution(
 
     Returns:
         Execution: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials, wait_for_execution
-
-        @flow
-        def example():
-            credentials = ExeoflowCredentials.load("exeoflow")
-            return wait_for_execution(credentials, "exec_100001")
-        ```
     """
-    with credentials.get_client() as client:
-        result: Execution = client.wait_for_execution(
+    return with_client(
+        credentials,
+        lambda client: client.wait_for_execution(
             execution_id, timeout=timeout, poll_interval=poll_interval,
             max_poll_interval=max_poll_interval, raise_on_failure=raise_on_failure
-        )
-    return result
+        ),
+    )
 
 
 @api_task("exeoflow-await_for_execution", safe_to_retry=False, twin_of=wait_for_execution)
@@ -660,15 +483,19 @@ async def await_for_execution(
     max_poll_interval: float = 10.0,
     raise_on_failure: bool = True,
 ) -> Execution:
-    async with credentials.get_async_client() as client:
-        result: Execution = await client.wait_for_execution(
+    return await with_async_client(
+        credentials,
+        lambda client: client.wait_for_execution(
             execution_id, timeout=timeout, poll_interval=poll_interval,
             max_poll_interval=max_poll_interval, raise_on_failure=raise_on_failure
-        )
-    return result
+        ),
+    )
 
 
-@api_task("exeoflow-execute_workflow_and_wait", safe_to_retry=False)
+@api_task(
+    "exeoflow-execute_workflow_and_wait", safe_to_retry=False,
+    example='"wf_100001", {"day": "2026-11-22"}, timeout=300',
+)
 def execute_workflow_and_wait(
     credentials: ExeoflowCredentials,
     workflow_id: str,
@@ -692,24 +519,14 @@ def execute_workflow_and_wait(
 
     Returns:
         Execution: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials, execute_workflow_and_wait
-
-        @flow
-        def example():
-            credentials = ExeoflowCredentials.load("exeoflow")
-            return execute_workflow_and_wait(credentials, "wf_100001", {"day": "2026-11-22"}, timeout=300)
-        ```
     """
-    with credentials.get_client() as client:
-        result: Execution = client.execute_and_wait(
+    return with_client(
+        credentials,
+        lambda client: client.execute_and_wait(
             workflow_id, input, timeout=timeout, poll_interval=poll_interval,
             max_poll_interval=max_poll_interval, raise_on_failure=raise_on_failure
-        )
-    return result
+        ),
+    )
 
 
 @api_task("exeoflow-aexecute_workflow_and_wait", safe_to_retry=False, twin_of=execute_workflow_and_wait)
@@ -722,9 +539,10 @@ async def aexecute_workflow_and_wait(
     max_poll_interval: float = 10.0,
     raise_on_failure: bool = True,
 ) -> Execution:
-    async with credentials.get_async_client() as client:
-        result: Execution = await client.execute_and_wait(
+    return await with_async_client(
+        credentials,
+        lambda client: client.execute_and_wait(
             workflow_id, input, timeout=timeout, poll_interval=poll_interval,
             max_poll_interval=max_poll_interval, raise_on_failure=raise_on_failure
-        )
-    return result
+        ),
+    )

@@ -20,8 +20,7 @@ from typing import Any
 import httpx
 
 from .._core.budget import BudgetHint
-from .._core.dialect import Dialect, Reply, parse_int
-from .._core.errors import MalformedResponseError
+from .._core.dialect import Dialect, Reply, member, parse_int
 
 API_NAME = "ProSonata"
 DEFAULT_BASE_URL = "https://{subdomain}.prosonata.software/api/v1"
@@ -30,17 +29,12 @@ DEFAULT_PAGE_SIZE = 100
 _FIRST_INTEGER = re.compile(r"(\d+)")
 
 
-def _meta(body: Any) -> Mapping[str, Any]:
-    meta = body.get("meta") if isinstance(body, Mapping) else None
-    return meta if isinstance(meta, Mapping) else {}
-
-
 class ProSonataDialect(Dialect):
     api = API_NAME
     reports_budget = True
 
     def budget_hint(self, response: httpx.Response, body: Any) -> BudgetHint | None:
-        meta = _meta(body)
+        meta = member(body, "meta")
         remaining = parse_int(meta.get("apiLimitRemaining"))
         if remaining is None:
             return None
@@ -50,7 +44,7 @@ class ProSonataDialect(Dialect):
                           resolution=1.0)
 
     def retry_after(self, response: httpx.Response, body: Any) -> float | None:
-        meta = _meta(body)
+        meta = member(body, "meta")
         reset = parse_int(meta.get("apiLimitReset"))
         if reset is not None and reset >= 0:
             return float(reset)
@@ -62,7 +56,7 @@ class ProSonataDialect(Dialect):
         return super().retry_after(response, body)
 
     def error_details(self, response: httpx.Response, body: Any) -> tuple[str, str | None]:
-        message = _meta(body).get("message")
+        message = member(body, "meta").get("message")
         if isinstance(message, str) and message:
             return message, None
         return super().error_details(response, body)
@@ -70,18 +64,12 @@ class ProSonataDialect(Dialect):
     def failure_status(self, response: httpx.Response, body: Any) -> int | None:
         if response.status_code >= 400:
             return response.status_code
-        status = parse_int(_meta(body).get("status"))
+        status = parse_int(member(body, "meta").get("status"))
         return status if status is not None and status >= 400 else None
 
     def unwrap(self, response: httpx.Response, body: Any) -> Reply:
         if body is None:  # 204 No Content: an empty result
             return Reply(status=response.status_code, data=[], meta={}, headers=response.headers)
         if not isinstance(body, Mapping) or "meta" not in body or "data" not in body:
-            raise MalformedResponseError(
-                "the answer has no meta/data envelope; check that the base URL ends in /api/v1",
-                status=response.status_code,
-                api=self.api,
-                method=response.request.method,
-                path=response.request.url.path,
-            )
-        return Reply(status=response.status_code, data=body["data"], meta=_meta(body), headers=response.headers)
+            raise self.malformed(response, "the answer has no meta/data envelope; check that the base URL ends in /api/v1")
+        return Reply(status=response.status_code, data=body["data"], meta=member(body, "meta"), headers=response.headers)

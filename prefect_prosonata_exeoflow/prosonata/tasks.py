@@ -1,15 +1,17 @@
+# mypy: disable-error-code="no-any-return"
 """ProSonata tasks, each with its async twin (``a`` prefix), written from the rows of
 ``resources.RESOURCES``.
 
 Regenerate with ``make docs``; tests/test_task_catalogue.py fails when this is stale. Creates are
-never retried by Prefect.
+never retried by Prefect. Each task's body is one call on the block's client; the Example of its
+docstring is added by ``api_task`` from ``example=``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .._core.tasks import api_task
+from .._core.tasks import api_task, with_async_client, with_client
 from .credentials import ProSonataCredentials
 from . import models as m
 
@@ -38,7 +40,7 @@ __all__ = ["acreate_address", "acreate_contact", "acreate_crm_event", "acreate_c
     "update_service_template", "update_working_time"]
 
 
-@api_task("prosonata-list_projects")
+@api_task("prosonata-list_projects", example='limit=10')
 def list_projects(
     credentials: ProSonataCredentials,
     filters: dict[str, Any] | None = None,
@@ -62,21 +64,11 @@ def list_projects(
 
     Returns:
         list[m.Project]: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, list_projects
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return list_projects(credentials, limit=10)
-        ```
     """
-    with credentials.get_client() as client:
-        result: list[m.Project] = client.projects.list(limit=limit, order_by=order_by, **(filters or {}))
-    return result
+    return with_client(
+        credentials,
+        lambda client: client.projects.list(limit=limit, order_by=order_by, **(filters or {})),
+    )
 
 
 @api_task("prosonata-alist_projects", twin_of=list_projects)
@@ -86,14 +78,13 @@ async def alist_projects(
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.Project]:
-    async with credentials.get_async_client() as client:
-        result: list[m.Project] = await client.projects.list(
-            limit=limit, order_by=order_by, **(filters or {})
-        )
-    return result
+    return await with_async_client(
+        credentials,
+        lambda client: client.projects.list(limit=limit, order_by=order_by, **(filters or {})),
+    )
 
 
-@api_task("prosonata-get_project")
+@api_task("prosonata-get_project", example='1')
 def get_project(credentials: ProSonataCredentials, item_id: int) -> m.Project:
     """One ProSonata projects row by its ``projectID``.
 
@@ -103,31 +94,19 @@ def get_project(credentials: ProSonataCredentials, item_id: int) -> m.Project:
 
     Returns:
         m.Project: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, get_project
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return get_project(credentials, 1)
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.Project = client.projects.get(item_id)
-    return result
+    return with_client(credentials, lambda client: client.projects.get(item_id))
 
 
 @api_task("prosonata-aget_project", twin_of=get_project)
 async def aget_project(credentials: ProSonataCredentials, item_id: int) -> m.Project:
-    async with credentials.get_async_client() as client:
-        result: m.Project = await client.projects.get(item_id)
-    return result
+    return await with_async_client(credentials, lambda client: client.projects.get(item_id))
 
 
-@api_task("prosonata-create_project", safe_to_retry=False)
+@api_task(
+    "prosonata-create_project", safe_to_retry=False,
+    example='{"projectName": ..., "customerID": ..., "contactID": ...}',
+)
 def create_project(credentials: ProSonataCredentials, fields: dict[str, Any]) -> m.Project:
     """Create a ProSonata projects row from ``fields`` (required: ``projectName``, ``customerID``,
     ``contactID``). Sent once: never retried after it may have arrived.
@@ -138,31 +117,16 @@ def create_project(credentials: ProSonataCredentials, fields: dict[str, Any]) ->
 
     Returns:
         m.Project: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, create_project
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return create_project(credentials, {"projectName": ..., "customerID": ..., "contactID": ...})
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.Project = client.projects.create(fields)
-    return result
+    return with_client(credentials, lambda client: client.projects.create(fields))
 
 
 @api_task("prosonata-acreate_project", safe_to_retry=False, twin_of=create_project)
 async def acreate_project(credentials: ProSonataCredentials, fields: dict[str, Any]) -> m.Project:
-    async with credentials.get_async_client() as client:
-        result: m.Project = await client.projects.create(fields)
-    return result
+    return await with_async_client(credentials, lambda client: client.projects.create(fields))
 
 
-@api_task("prosonata-update_project")
+@api_task("prosonata-update_project", example='1, {"...": ...}')
 def update_project(credentials: ProSonataCredentials, item_id: int, fields: dict[str, Any]) -> m.Project:
     """Partially update a ProSonata projects row: only the given ``fields`` change.
 
@@ -173,21 +137,8 @@ def update_project(credentials: ProSonataCredentials, item_id: int, fields: dict
 
     Returns:
         m.Project: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, update_project
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return update_project(credentials, 1, {"...": ...})
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.Project = client.projects.update(item_id, fields)
-    return result
+    return with_client(credentials, lambda client: client.projects.update(item_id, fields))
 
 
 @api_task("prosonata-aupdate_project", twin_of=update_project)
@@ -196,12 +147,10 @@ async def aupdate_project(
     item_id: int,
     fields: dict[str, Any],
 ) -> m.Project:
-    async with credentials.get_async_client() as client:
-        result: m.Project = await client.projects.update(item_id, fields)
-    return result
+    return await with_async_client(credentials, lambda client: client.projects.update(item_id, fields))
 
 
-@api_task("prosonata-list_project_times")
+@api_task("prosonata-list_project_times", example='limit=10')
 def list_project_times(
     credentials: ProSonataCredentials,
     filters: dict[str, Any] | None = None,
@@ -223,23 +172,11 @@ def list_project_times(
 
     Returns:
         list[m.ProjectTime]: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, list_project_times
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return list_project_times(credentials, limit=10)
-        ```
     """
-    with credentials.get_client() as client:
-        result: list[m.ProjectTime] = client.project_times.list(
-            limit=limit, order_by=order_by, **(filters or {})
-        )
-    return result
+    return with_client(
+        credentials,
+        lambda client: client.project_times.list(limit=limit, order_by=order_by, **(filters or {})),
+    )
 
 
 @api_task("prosonata-alist_project_times", twin_of=list_project_times)
@@ -249,14 +186,13 @@ async def alist_project_times(
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.ProjectTime]:
-    async with credentials.get_async_client() as client:
-        result: list[m.ProjectTime] = await client.project_times.list(
-            limit=limit, order_by=order_by, **(filters or {})
-        )
-    return result
+    return await with_async_client(
+        credentials,
+        lambda client: client.project_times.list(limit=limit, order_by=order_by, **(filters or {})),
+    )
 
 
-@api_task("prosonata-get_project_time")
+@api_task("prosonata-get_project_time", example='1')
 def get_project_time(credentials: ProSonataCredentials, item_id: int) -> m.ProjectTime:
     """One ProSonata projecttimes row by its ``timeID``.
 
@@ -266,31 +202,16 @@ def get_project_time(credentials: ProSonataCredentials, item_id: int) -> m.Proje
 
     Returns:
         m.ProjectTime: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, get_project_time
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return get_project_time(credentials, 1)
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.ProjectTime = client.project_times.get(item_id)
-    return result
+    return with_client(credentials, lambda client: client.project_times.get(item_id))
 
 
 @api_task("prosonata-aget_project_time", twin_of=get_project_time)
 async def aget_project_time(credentials: ProSonataCredentials, item_id: int) -> m.ProjectTime:
-    async with credentials.get_async_client() as client:
-        result: m.ProjectTime = await client.project_times.get(item_id)
-    return result
+    return await with_async_client(credentials, lambda client: client.project_times.get(item_id))
 
 
-@api_task("prosonata-create_project_time", safe_to_retry=False)
+@api_task("prosonata-create_project_time", safe_to_retry=False, example='{"category": ..., "projectID": ...}')
 def create_project_time(credentials: ProSonataCredentials, fields: dict[str, Any]) -> m.ProjectTime:
     """Create a ProSonata projecttimes row from ``fields`` (required: ``category``, ``projectID``). Sent
     once: never retried after it may have arrived.
@@ -301,31 +222,16 @@ def create_project_time(credentials: ProSonataCredentials, fields: dict[str, Any
 
     Returns:
         m.ProjectTime: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, create_project_time
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return create_project_time(credentials, {"category": ..., "projectID": ...})
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.ProjectTime = client.project_times.create(fields)
-    return result
+    return with_client(credentials, lambda client: client.project_times.create(fields))
 
 
 @api_task("prosonata-acreate_project_time", safe_to_retry=False, twin_of=create_project_time)
 async def acreate_project_time(credentials: ProSonataCredentials, fields: dict[str, Any]) -> m.ProjectTime:
-    async with credentials.get_async_client() as client:
-        result: m.ProjectTime = await client.project_times.create(fields)
-    return result
+    return await with_async_client(credentials, lambda client: client.project_times.create(fields))
 
 
-@api_task("prosonata-update_project_time")
+@api_task("prosonata-update_project_time", example='1, {"...": ...}')
 def update_project_time(
     credentials: ProSonataCredentials,
     item_id: int,
@@ -340,21 +246,8 @@ def update_project_time(
 
     Returns:
         m.ProjectTime: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, update_project_time
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return update_project_time(credentials, 1, {"...": ...})
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.ProjectTime = client.project_times.update(item_id, fields)
-    return result
+    return with_client(credentials, lambda client: client.project_times.update(item_id, fields))
 
 
 @api_task("prosonata-aupdate_project_time", twin_of=update_project_time)
@@ -363,12 +256,10 @@ async def aupdate_project_time(
     item_id: int,
     fields: dict[str, Any],
 ) -> m.ProjectTime:
-    async with credentials.get_async_client() as client:
-        result: m.ProjectTime = await client.project_times.update(item_id, fields)
-    return result
+    return await with_async_client(credentials, lambda client: client.project_times.update(item_id, fields))
 
 
-@api_task("prosonata-delete_project_time")
+@api_task("prosonata-delete_project_time", example='1')
 def delete_project_time(credentials: ProSonataCredentials, item_id: int) -> None:
     """Delete a ProSonata projecttimes row by its ``timeID``.
 
@@ -378,31 +269,16 @@ def delete_project_time(credentials: ProSonataCredentials, item_id: int) -> None
 
     Returns:
         Nothing.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, delete_project_time
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return delete_project_time(credentials, 1)
-        ```
     """
-    with credentials.get_client() as client:
-        client.project_times.delete(item_id)
-    return None
+    return with_client(credentials, lambda client: client.project_times.delete(item_id))
 
 
 @api_task("prosonata-adelete_project_time", twin_of=delete_project_time)
 async def adelete_project_time(credentials: ProSonataCredentials, item_id: int) -> None:
-    async with credentials.get_async_client() as client:
-        await client.project_times.delete(item_id)
-    return None
+    return await with_async_client(credentials, lambda client: client.project_times.delete(item_id))
 
 
-@api_task("prosonata-list_time_categories")
+@api_task("prosonata-list_time_categories", example='limit=10')
 def list_time_categories(
     credentials: ProSonataCredentials,
     filters: dict[str, Any] | None = None,
@@ -423,23 +299,11 @@ def list_time_categories(
 
     Returns:
         list[m.TimeCategory]: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, list_time_categories
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return list_time_categories(credentials, limit=10)
-        ```
     """
-    with credentials.get_client() as client:
-        result: list[m.TimeCategory] = client.time_categories.list(
-            limit=limit, order_by=order_by, **(filters or {})
-        )
-    return result
+    return with_client(
+        credentials,
+        lambda client: client.time_categories.list(limit=limit, order_by=order_by, **(filters or {})),
+    )
 
 
 @api_task("prosonata-alist_time_categories", twin_of=list_time_categories)
@@ -449,14 +313,13 @@ async def alist_time_categories(
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.TimeCategory]:
-    async with credentials.get_async_client() as client:
-        result: list[m.TimeCategory] = await client.time_categories.list(
-            limit=limit, order_by=order_by, **(filters or {})
-        )
-    return result
+    return await with_async_client(
+        credentials,
+        lambda client: client.time_categories.list(limit=limit, order_by=order_by, **(filters or {})),
+    )
 
 
-@api_task("prosonata-get_time_category")
+@api_task("prosonata-get_time_category", example='1')
 def get_time_category(credentials: ProSonataCredentials, item_id: int) -> m.TimeCategory:
     """One ProSonata projecttimecategories row by its ``category``.
 
@@ -466,31 +329,16 @@ def get_time_category(credentials: ProSonataCredentials, item_id: int) -> m.Time
 
     Returns:
         m.TimeCategory: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, get_time_category
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return get_time_category(credentials, 1)
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.TimeCategory = client.time_categories.get(item_id)
-    return result
+    return with_client(credentials, lambda client: client.time_categories.get(item_id))
 
 
 @api_task("prosonata-aget_time_category", twin_of=get_time_category)
 async def aget_time_category(credentials: ProSonataCredentials, item_id: int) -> m.TimeCategory:
-    async with credentials.get_async_client() as client:
-        result: m.TimeCategory = await client.time_categories.get(item_id)
-    return result
+    return await with_async_client(credentials, lambda client: client.time_categories.get(item_id))
 
 
-@api_task("prosonata-list_project_tasks")
+@api_task("prosonata-list_project_tasks", example='limit=10')
 def list_project_tasks(
     credentials: ProSonataCredentials,
     filters: dict[str, Any] | None = None,
@@ -514,23 +362,11 @@ def list_project_tasks(
 
     Returns:
         list[m.ProjectTask]: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, list_project_tasks
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return list_project_tasks(credentials, limit=10)
-        ```
     """
-    with credentials.get_client() as client:
-        result: list[m.ProjectTask] = client.project_tasks.list(
-            limit=limit, order_by=order_by, **(filters or {})
-        )
-    return result
+    return with_client(
+        credentials,
+        lambda client: client.project_tasks.list(limit=limit, order_by=order_by, **(filters or {})),
+    )
 
 
 @api_task("prosonata-alist_project_tasks", twin_of=list_project_tasks)
@@ -540,14 +376,13 @@ async def alist_project_tasks(
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.ProjectTask]:
-    async with credentials.get_async_client() as client:
-        result: list[m.ProjectTask] = await client.project_tasks.list(
-            limit=limit, order_by=order_by, **(filters or {})
-        )
-    return result
+    return await with_async_client(
+        credentials,
+        lambda client: client.project_tasks.list(limit=limit, order_by=order_by, **(filters or {})),
+    )
 
 
-@api_task("prosonata-get_project_task")
+@api_task("prosonata-get_project_task", example='1')
 def get_project_task(credentials: ProSonataCredentials, item_id: int) -> m.ProjectTask:
     """One ProSonata projecttasks row by its ``taskID``.
 
@@ -557,31 +392,16 @@ def get_project_task(credentials: ProSonataCredentials, item_id: int) -> m.Proje
 
     Returns:
         m.ProjectTask: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, get_project_task
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return get_project_task(credentials, 1)
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.ProjectTask = client.project_tasks.get(item_id)
-    return result
+    return with_client(credentials, lambda client: client.project_tasks.get(item_id))
 
 
 @api_task("prosonata-aget_project_task", twin_of=get_project_task)
 async def aget_project_task(credentials: ProSonataCredentials, item_id: int) -> m.ProjectTask:
-    async with credentials.get_async_client() as client:
-        result: m.ProjectTask = await client.project_tasks.get(item_id)
-    return result
+    return await with_async_client(credentials, lambda client: client.project_tasks.get(item_id))
 
 
-@api_task("prosonata-create_project_task", safe_to_retry=False)
+@api_task("prosonata-create_project_task", safe_to_retry=False, example='{"taskName": ..., "projectID": ...}')
 def create_project_task(credentials: ProSonataCredentials, fields: dict[str, Any]) -> m.ProjectTask:
     """Create a ProSonata projecttasks row from ``fields`` (required: ``taskName``, ``projectID``). Sent
     once: never retried after it may have arrived.
@@ -592,31 +412,16 @@ def create_project_task(credentials: ProSonataCredentials, fields: dict[str, Any
 
     Returns:
         m.ProjectTask: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, create_project_task
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return create_project_task(credentials, {"taskName": ..., "projectID": ...})
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.ProjectTask = client.project_tasks.create(fields)
-    return result
+    return with_client(credentials, lambda client: client.project_tasks.create(fields))
 
 
 @api_task("prosonata-acreate_project_task", safe_to_retry=False, twin_of=create_project_task)
 async def acreate_project_task(credentials: ProSonataCredentials, fields: dict[str, Any]) -> m.ProjectTask:
-    async with credentials.get_async_client() as client:
-        result: m.ProjectTask = await client.project_tasks.create(fields)
-    return result
+    return await with_async_client(credentials, lambda client: client.project_tasks.create(fields))
 
 
-@api_task("prosonata-update_project_task")
+@api_task("prosonata-update_project_task", example='1, {"...": ...}')
 def update_project_task(
     credentials: ProSonataCredentials,
     item_id: int,
@@ -631,21 +436,8 @@ def update_project_task(
 
     Returns:
         m.ProjectTask: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, update_project_task
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return update_project_task(credentials, 1, {"...": ...})
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.ProjectTask = client.project_tasks.update(item_id, fields)
-    return result
+    return with_client(credentials, lambda client: client.project_tasks.update(item_id, fields))
 
 
 @api_task("prosonata-aupdate_project_task", twin_of=update_project_task)
@@ -654,12 +446,10 @@ async def aupdate_project_task(
     item_id: int,
     fields: dict[str, Any],
 ) -> m.ProjectTask:
-    async with credentials.get_async_client() as client:
-        result: m.ProjectTask = await client.project_tasks.update(item_id, fields)
-    return result
+    return await with_async_client(credentials, lambda client: client.project_tasks.update(item_id, fields))
 
 
-@api_task("prosonata-delete_project_task")
+@api_task("prosonata-delete_project_task", example='1')
 def delete_project_task(credentials: ProSonataCredentials, item_id: int) -> None:
     """Delete a ProSonata projecttasks row by its ``taskID``.
 
@@ -669,31 +459,16 @@ def delete_project_task(credentials: ProSonataCredentials, item_id: int) -> None
 
     Returns:
         Nothing.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, delete_project_task
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return delete_project_task(credentials, 1)
-        ```
     """
-    with credentials.get_client() as client:
-        client.project_tasks.delete(item_id)
-    return None
+    return with_client(credentials, lambda client: client.project_tasks.delete(item_id))
 
 
 @api_task("prosonata-adelete_project_task", twin_of=delete_project_task)
 async def adelete_project_task(credentials: ProSonataCredentials, item_id: int) -> None:
-    async with credentials.get_async_client() as client:
-        await client.project_tasks.delete(item_id)
-    return None
+    return await with_async_client(credentials, lambda client: client.project_tasks.delete(item_id))
 
 
-@api_task("prosonata-list_working_times")
+@api_task("prosonata-list_working_times", example='limit=10')
 def list_working_times(
     credentials: ProSonataCredentials,
     filters: dict[str, Any] | None = None,
@@ -714,23 +489,11 @@ def list_working_times(
 
     Returns:
         list[m.WorkingTime]: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, list_working_times
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return list_working_times(credentials, limit=10)
-        ```
     """
-    with credentials.get_client() as client:
-        result: list[m.WorkingTime] = client.working_times.list(
-            limit=limit, order_by=order_by, **(filters or {})
-        )
-    return result
+    return with_client(
+        credentials,
+        lambda client: client.working_times.list(limit=limit, order_by=order_by, **(filters or {})),
+    )
 
 
 @api_task("prosonata-alist_working_times", twin_of=list_working_times)
@@ -740,14 +503,13 @@ async def alist_working_times(
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.WorkingTime]:
-    async with credentials.get_async_client() as client:
-        result: list[m.WorkingTime] = await client.working_times.list(
-            limit=limit, order_by=order_by, **(filters or {})
-        )
-    return result
+    return await with_async_client(
+        credentials,
+        lambda client: client.working_times.list(limit=limit, order_by=order_by, **(filters or {})),
+    )
 
 
-@api_task("prosonata-get_working_time")
+@api_task("prosonata-get_working_time", example='1')
 def get_working_time(credentials: ProSonataCredentials, item_id: int) -> m.WorkingTime:
     """One ProSonata workingtimes row by its ``workingTimeID``.
 
@@ -757,31 +519,16 @@ def get_working_time(credentials: ProSonataCredentials, item_id: int) -> m.Worki
 
     Returns:
         m.WorkingTime: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, get_working_time
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return get_working_time(credentials, 1)
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.WorkingTime = client.working_times.get(item_id)
-    return result
+    return with_client(credentials, lambda client: client.working_times.get(item_id))
 
 
 @api_task("prosonata-aget_working_time", twin_of=get_working_time)
 async def aget_working_time(credentials: ProSonataCredentials, item_id: int) -> m.WorkingTime:
-    async with credentials.get_async_client() as client:
-        result: m.WorkingTime = await client.working_times.get(item_id)
-    return result
+    return await with_async_client(credentials, lambda client: client.working_times.get(item_id))
 
 
-@api_task("prosonata-create_working_time", safe_to_retry=False)
+@api_task("prosonata-create_working_time", safe_to_retry=False, example='{"workingDate": ...}')
 def create_working_time(credentials: ProSonataCredentials, fields: dict[str, Any]) -> m.WorkingTime:
     """Create a ProSonata workingtimes row from ``fields`` (required: ``workingDate``). Sent once: never
     retried after it may have arrived.
@@ -792,31 +539,16 @@ def create_working_time(credentials: ProSonataCredentials, fields: dict[str, Any
 
     Returns:
         m.WorkingTime: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, create_working_time
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return create_working_time(credentials, {"workingDate": ...})
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.WorkingTime = client.working_times.create(fields)
-    return result
+    return with_client(credentials, lambda client: client.working_times.create(fields))
 
 
 @api_task("prosonata-acreate_working_time", safe_to_retry=False, twin_of=create_working_time)
 async def acreate_working_time(credentials: ProSonataCredentials, fields: dict[str, Any]) -> m.WorkingTime:
-    async with credentials.get_async_client() as client:
-        result: m.WorkingTime = await client.working_times.create(fields)
-    return result
+    return await with_async_client(credentials, lambda client: client.working_times.create(fields))
 
 
-@api_task("prosonata-update_working_time")
+@api_task("prosonata-update_working_time", example='1, {"...": ...}')
 def update_working_time(
     credentials: ProSonataCredentials,
     item_id: int,
@@ -831,21 +563,8 @@ def update_working_time(
 
     Returns:
         m.WorkingTime: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, update_working_time
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return update_working_time(credentials, 1, {"...": ...})
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.WorkingTime = client.working_times.update(item_id, fields)
-    return result
+    return with_client(credentials, lambda client: client.working_times.update(item_id, fields))
 
 
 @api_task("prosonata-aupdate_working_time", twin_of=update_working_time)
@@ -854,12 +573,10 @@ async def aupdate_working_time(
     item_id: int,
     fields: dict[str, Any],
 ) -> m.WorkingTime:
-    async with credentials.get_async_client() as client:
-        result: m.WorkingTime = await client.working_times.update(item_id, fields)
-    return result
+    return await with_async_client(credentials, lambda client: client.working_times.update(item_id, fields))
 
 
-@api_task("prosonata-delete_working_time")
+@api_task("prosonata-delete_working_time", example='1')
 def delete_working_time(credentials: ProSonataCredentials, item_id: int) -> None:
     """Delete a ProSonata workingtimes row by its ``workingTimeID``.
 
@@ -869,31 +586,16 @@ def delete_working_time(credentials: ProSonataCredentials, item_id: int) -> None
 
     Returns:
         Nothing.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, delete_working_time
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return delete_working_time(credentials, 1)
-        ```
     """
-    with credentials.get_client() as client:
-        client.working_times.delete(item_id)
-    return None
+    return with_client(credentials, lambda client: client.working_times.delete(item_id))
 
 
 @api_task("prosonata-adelete_working_time", twin_of=delete_working_time)
 async def adelete_working_time(credentials: ProSonataCredentials, item_id: int) -> None:
-    async with credentials.get_async_client() as client:
-        await client.working_times.delete(item_id)
-    return None
+    return await with_async_client(credentials, lambda client: client.working_times.delete(item_id))
 
 
-@api_task("prosonata-list_customers")
+@api_task("prosonata-list_customers", example='limit=10')
 def list_customers(
     credentials: ProSonataCredentials,
     filters: dict[str, Any] | None = None,
@@ -918,21 +620,11 @@ def list_customers(
 
     Returns:
         list[m.Customer]: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, list_customers
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return list_customers(credentials, limit=10)
-        ```
     """
-    with credentials.get_client() as client:
-        result: list[m.Customer] = client.customers.list(limit=limit, order_by=order_by, **(filters or {}))
-    return result
+    return with_client(
+        credentials,
+        lambda client: client.customers.list(limit=limit, order_by=order_by, **(filters or {})),
+    )
 
 
 @api_task("prosonata-alist_customers", twin_of=list_customers)
@@ -942,14 +634,13 @@ async def alist_customers(
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.Customer]:
-    async with credentials.get_async_client() as client:
-        result: list[m.Customer] = await client.customers.list(
-            limit=limit, order_by=order_by, **(filters or {})
-        )
-    return result
+    return await with_async_client(
+        credentials,
+        lambda client: client.customers.list(limit=limit, order_by=order_by, **(filters or {})),
+    )
 
 
-@api_task("prosonata-get_customer")
+@api_task("prosonata-get_customer", example='1')
 def get_customer(credentials: ProSonataCredentials, item_id: int) -> m.Customer:
     """One ProSonata customers row by its ``customerID``.
 
@@ -959,31 +650,16 @@ def get_customer(credentials: ProSonataCredentials, item_id: int) -> m.Customer:
 
     Returns:
         m.Customer: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, get_customer
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return get_customer(credentials, 1)
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.Customer = client.customers.get(item_id)
-    return result
+    return with_client(credentials, lambda client: client.customers.get(item_id))
 
 
 @api_task("prosonata-aget_customer", twin_of=get_customer)
 async def aget_customer(credentials: ProSonataCredentials, item_id: int) -> m.Customer:
-    async with credentials.get_async_client() as client:
-        result: m.Customer = await client.customers.get(item_id)
-    return result
+    return await with_async_client(credentials, lambda client: client.customers.get(item_id))
 
 
-@api_task("prosonata-create_customer", safe_to_retry=False)
+@api_task("prosonata-create_customer", safe_to_retry=False, example='{"customerName": ...}')
 def create_customer(credentials: ProSonataCredentials, fields: dict[str, Any]) -> m.Customer:
     """Create a ProSonata customers row from ``fields`` (required: ``customerName``). Sent once: never
     retried after it may have arrived.
@@ -994,31 +670,16 @@ def create_customer(credentials: ProSonataCredentials, fields: dict[str, Any]) -
 
     Returns:
         m.Customer: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, create_customer
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return create_customer(credentials, {"customerName": ...})
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.Customer = client.customers.create(fields)
-    return result
+    return with_client(credentials, lambda client: client.customers.create(fields))
 
 
 @api_task("prosonata-acreate_customer", safe_to_retry=False, twin_of=create_customer)
 async def acreate_customer(credentials: ProSonataCredentials, fields: dict[str, Any]) -> m.Customer:
-    async with credentials.get_async_client() as client:
-        result: m.Customer = await client.customers.create(fields)
-    return result
+    return await with_async_client(credentials, lambda client: client.customers.create(fields))
 
 
-@api_task("prosonata-update_customer")
+@api_task("prosonata-update_customer", example='1, {"...": ...}')
 def update_customer(credentials: ProSonataCredentials, item_id: int, fields: dict[str, Any]) -> m.Customer:
     """Partially update a ProSonata customers row: only the given ``fields`` change.
 
@@ -1029,21 +690,8 @@ def update_customer(credentials: ProSonataCredentials, item_id: int, fields: dic
 
     Returns:
         m.Customer: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, update_customer
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return update_customer(credentials, 1, {"...": ...})
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.Customer = client.customers.update(item_id, fields)
-    return result
+    return with_client(credentials, lambda client: client.customers.update(item_id, fields))
 
 
 @api_task("prosonata-aupdate_customer", twin_of=update_customer)
@@ -1052,12 +700,10 @@ async def aupdate_customer(
     item_id: int,
     fields: dict[str, Any],
 ) -> m.Customer:
-    async with credentials.get_async_client() as client:
-        result: m.Customer = await client.customers.update(item_id, fields)
-    return result
+    return await with_async_client(credentials, lambda client: client.customers.update(item_id, fields))
 
 
-@api_task("prosonata-list_addresses")
+@api_task("prosonata-list_addresses", example='limit=10')
 def list_addresses(
     credentials: ProSonataCredentials,
     filters: dict[str, Any] | None = None,
@@ -1079,21 +725,11 @@ def list_addresses(
 
     Returns:
         list[m.Address]: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, list_addresses
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return list_addresses(credentials, limit=10)
-        ```
     """
-    with credentials.get_client() as client:
-        result: list[m.Address] = client.addresses.list(limit=limit, order_by=order_by, **(filters or {}))
-    return result
+    return with_client(
+        credentials,
+        lambda client: client.addresses.list(limit=limit, order_by=order_by, **(filters or {})),
+    )
 
 
 @api_task("prosonata-alist_addresses", twin_of=list_addresses)
@@ -1103,14 +739,13 @@ async def alist_addresses(
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.Address]:
-    async with credentials.get_async_client() as client:
-        result: list[m.Address] = await client.addresses.list(
-            limit=limit, order_by=order_by, **(filters or {})
-        )
-    return result
+    return await with_async_client(
+        credentials,
+        lambda client: client.addresses.list(limit=limit, order_by=order_by, **(filters or {})),
+    )
 
 
-@api_task("prosonata-get_address")
+@api_task("prosonata-get_address", example='1')
 def get_address(credentials: ProSonataCredentials, item_id: int) -> m.Address:
     """One ProSonata addresses row by its ``addressID``.
 
@@ -1120,31 +755,16 @@ def get_address(credentials: ProSonataCredentials, item_id: int) -> m.Address:
 
     Returns:
         m.Address: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, get_address
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return get_address(credentials, 1)
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.Address = client.addresses.get(item_id)
-    return result
+    return with_client(credentials, lambda client: client.addresses.get(item_id))
 
 
 @api_task("prosonata-aget_address", twin_of=get_address)
 async def aget_address(credentials: ProSonataCredentials, item_id: int) -> m.Address:
-    async with credentials.get_async_client() as client:
-        result: m.Address = await client.addresses.get(item_id)
-    return result
+    return await with_async_client(credentials, lambda client: client.addresses.get(item_id))
 
 
-@api_task("prosonata-create_address", safe_to_retry=False)
+@api_task("prosonata-create_address", safe_to_retry=False, example='{"customerID": ..., "city": ...}')
 def create_address(credentials: ProSonataCredentials, fields: dict[str, Any]) -> m.Address:
     """Create a ProSonata addresses row from ``fields`` (required: ``customerID``, ``city``). Sent once:
     never retried after it may have arrived.
@@ -1155,31 +775,16 @@ def create_address(credentials: ProSonataCredentials, fields: dict[str, Any]) ->
 
     Returns:
         m.Address: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, create_address
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return create_address(credentials, {"customerID": ..., "city": ...})
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.Address = client.addresses.create(fields)
-    return result
+    return with_client(credentials, lambda client: client.addresses.create(fields))
 
 
 @api_task("prosonata-acreate_address", safe_to_retry=False, twin_of=create_address)
 async def acreate_address(credentials: ProSonataCredentials, fields: dict[str, Any]) -> m.Address:
-    async with credentials.get_async_client() as client:
-        result: m.Address = await client.addresses.create(fields)
-    return result
+    return await with_async_client(credentials, lambda client: client.addresses.create(fields))
 
 
-@api_task("prosonata-update_address")
+@api_task("prosonata-update_address", example='1, {"...": ...}')
 def update_address(credentials: ProSonataCredentials, item_id: int, fields: dict[str, Any]) -> m.Address:
     """Partially update a ProSonata addresses row: only the given ``fields`` change.
 
@@ -1190,21 +795,8 @@ def update_address(credentials: ProSonataCredentials, item_id: int, fields: dict
 
     Returns:
         m.Address: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, update_address
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return update_address(credentials, 1, {"...": ...})
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.Address = client.addresses.update(item_id, fields)
-    return result
+    return with_client(credentials, lambda client: client.addresses.update(item_id, fields))
 
 
 @api_task("prosonata-aupdate_address", twin_of=update_address)
@@ -1213,12 +805,10 @@ async def aupdate_address(
     item_id: int,
     fields: dict[str, Any],
 ) -> m.Address:
-    async with credentials.get_async_client() as client:
-        result: m.Address = await client.addresses.update(item_id, fields)
-    return result
+    return await with_async_client(credentials, lambda client: client.addresses.update(item_id, fields))
 
 
-@api_task("prosonata-list_contacts")
+@api_task("prosonata-list_contacts", example='limit=10')
 def list_contacts(
     credentials: ProSonataCredentials,
     filters: dict[str, Any] | None = None,
@@ -1243,21 +833,11 @@ def list_contacts(
 
     Returns:
         list[m.Contact]: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, list_contacts
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return list_contacts(credentials, limit=10)
-        ```
     """
-    with credentials.get_client() as client:
-        result: list[m.Contact] = client.contacts.list(limit=limit, order_by=order_by, **(filters or {}))
-    return result
+    return with_client(
+        credentials,
+        lambda client: client.contacts.list(limit=limit, order_by=order_by, **(filters or {})),
+    )
 
 
 @api_task("prosonata-alist_contacts", twin_of=list_contacts)
@@ -1267,14 +847,13 @@ async def alist_contacts(
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.Contact]:
-    async with credentials.get_async_client() as client:
-        result: list[m.Contact] = await client.contacts.list(
-            limit=limit, order_by=order_by, **(filters or {})
-        )
-    return result
+    return await with_async_client(
+        credentials,
+        lambda client: client.contacts.list(limit=limit, order_by=order_by, **(filters or {})),
+    )
 
 
-@api_task("prosonata-get_contact")
+@api_task("prosonata-get_contact", example='1')
 def get_contact(credentials: ProSonataCredentials, item_id: int) -> m.Contact:
     """One ProSonata contacts row by its ``contactID``.
 
@@ -1284,31 +863,19 @@ def get_contact(credentials: ProSonataCredentials, item_id: int) -> m.Contact:
 
     Returns:
         m.Contact: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, get_contact
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return get_contact(credentials, 1)
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.Contact = client.contacts.get(item_id)
-    return result
+    return with_client(credentials, lambda client: client.contacts.get(item_id))
 
 
 @api_task("prosonata-aget_contact", twin_of=get_contact)
 async def aget_contact(credentials: ProSonataCredentials, item_id: int) -> m.Contact:
-    async with credentials.get_async_client() as client:
-        result: m.Contact = await client.contacts.get(item_id)
-    return result
+    return await with_async_client(credentials, lambda client: client.contacts.get(item_id))
 
 
-@api_task("prosonata-create_contact", safe_to_retry=False)
+@api_task(
+    "prosonata-create_contact", safe_to_retry=False,
+    example='{"title": ..., "lastName": ..., "customerID": ..., "addressID": ...}',
+)
 def create_contact(credentials: ProSonataCredentials, fields: dict[str, Any]) -> m.Contact:
     """Create a ProSonata contacts row from ``fields`` (required: ``title``, ``lastName``, ``customerID``,
     ``addressID``). Sent once: never retried after it may have arrived.
@@ -1319,31 +886,16 @@ def create_contact(credentials: ProSonataCredentials, fields: dict[str, Any]) ->
 
     Returns:
         m.Contact: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, create_contact
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return create_contact(credentials, {"title": ..., "lastName": ..., "customerID": ..., "addressID": ...})
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.Contact = client.contacts.create(fields)
-    return result
+    return with_client(credentials, lambda client: client.contacts.create(fields))
 
 
 @api_task("prosonata-acreate_contact", safe_to_retry=False, twin_of=create_contact)
 async def acreate_contact(credentials: ProSonataCredentials, fields: dict[str, Any]) -> m.Contact:
-    async with credentials.get_async_client() as client:
-        result: m.Contact = await client.contacts.create(fields)
-    return result
+    return await with_async_client(credentials, lambda client: client.contacts.create(fields))
 
 
-@api_task("prosonata-update_contact")
+@api_task("prosonata-update_contact", example='1, {"...": ...}')
 def update_contact(credentials: ProSonataCredentials, item_id: int, fields: dict[str, Any]) -> m.Contact:
     """Partially update a ProSonata contacts row: only the given ``fields`` change.
 
@@ -1354,21 +906,8 @@ def update_contact(credentials: ProSonataCredentials, item_id: int, fields: dict
 
     Returns:
         m.Contact: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, update_contact
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return update_contact(credentials, 1, {"...": ...})
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.Contact = client.contacts.update(item_id, fields)
-    return result
+    return with_client(credentials, lambda client: client.contacts.update(item_id, fields))
 
 
 @api_task("prosonata-aupdate_contact", twin_of=update_contact)
@@ -1377,12 +916,10 @@ async def aupdate_contact(
     item_id: int,
     fields: dict[str, Any],
 ) -> m.Contact:
-    async with credentials.get_async_client() as client:
-        result: m.Contact = await client.contacts.update(item_id, fields)
-    return result
+    return await with_async_client(credentials, lambda client: client.contacts.update(item_id, fields))
 
 
-@api_task("prosonata-list_crm_events")
+@api_task("prosonata-list_crm_events", example='limit=10')
 def list_crm_events(
     credentials: ProSonataCredentials,
     filters: dict[str, Any] | None = None,
@@ -1406,21 +943,11 @@ def list_crm_events(
 
     Returns:
         list[m.CrmEvent]: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, list_crm_events
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return list_crm_events(credentials, limit=10)
-        ```
     """
-    with credentials.get_client() as client:
-        result: list[m.CrmEvent] = client.crm_events.list(limit=limit, order_by=order_by, **(filters or {}))
-    return result
+    return with_client(
+        credentials,
+        lambda client: client.crm_events.list(limit=limit, order_by=order_by, **(filters or {})),
+    )
 
 
 @api_task("prosonata-alist_crm_events", twin_of=list_crm_events)
@@ -1430,14 +957,13 @@ async def alist_crm_events(
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.CrmEvent]:
-    async with credentials.get_async_client() as client:
-        result: list[m.CrmEvent] = await client.crm_events.list(
-            limit=limit, order_by=order_by, **(filters or {})
-        )
-    return result
+    return await with_async_client(
+        credentials,
+        lambda client: client.crm_events.list(limit=limit, order_by=order_by, **(filters or {})),
+    )
 
 
-@api_task("prosonata-get_crm_event")
+@api_task("prosonata-get_crm_event", example='1')
 def get_crm_event(credentials: ProSonataCredentials, item_id: int) -> m.CrmEvent:
     """One ProSonata crmevents row by its ``eventID``.
 
@@ -1447,31 +973,16 @@ def get_crm_event(credentials: ProSonataCredentials, item_id: int) -> m.CrmEvent
 
     Returns:
         m.CrmEvent: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, get_crm_event
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return get_crm_event(credentials, 1)
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.CrmEvent = client.crm_events.get(item_id)
-    return result
+    return with_client(credentials, lambda client: client.crm_events.get(item_id))
 
 
 @api_task("prosonata-aget_crm_event", twin_of=get_crm_event)
 async def aget_crm_event(credentials: ProSonataCredentials, item_id: int) -> m.CrmEvent:
-    async with credentials.get_async_client() as client:
-        result: m.CrmEvent = await client.crm_events.get(item_id)
-    return result
+    return await with_async_client(credentials, lambda client: client.crm_events.get(item_id))
 
 
-@api_task("prosonata-create_crm_event", safe_to_retry=False)
+@api_task("prosonata-create_crm_event", safe_to_retry=False, example='{"contactID": ..., "eventDate": ...}')
 def create_crm_event(credentials: ProSonataCredentials, fields: dict[str, Any]) -> m.CrmEvent:
     """Create a ProSonata crmevents row from ``fields`` (required: ``contactID``, ``eventDate``). Sent
     once: never retried after it may have arrived.
@@ -1482,31 +993,16 @@ def create_crm_event(credentials: ProSonataCredentials, fields: dict[str, Any]) 
 
     Returns:
         m.CrmEvent: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, create_crm_event
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return create_crm_event(credentials, {"contactID": ..., "eventDate": ...})
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.CrmEvent = client.crm_events.create(fields)
-    return result
+    return with_client(credentials, lambda client: client.crm_events.create(fields))
 
 
 @api_task("prosonata-acreate_crm_event", safe_to_retry=False, twin_of=create_crm_event)
 async def acreate_crm_event(credentials: ProSonataCredentials, fields: dict[str, Any]) -> m.CrmEvent:
-    async with credentials.get_async_client() as client:
-        result: m.CrmEvent = await client.crm_events.create(fields)
-    return result
+    return await with_async_client(credentials, lambda client: client.crm_events.create(fields))
 
 
-@api_task("prosonata-update_crm_event")
+@api_task("prosonata-update_crm_event", example='1, {"...": ...}')
 def update_crm_event(credentials: ProSonataCredentials, item_id: int, fields: dict[str, Any]) -> m.CrmEvent:
     """Partially update a ProSonata crmevents row: only the given ``fields`` change.
 
@@ -1517,21 +1013,8 @@ def update_crm_event(credentials: ProSonataCredentials, item_id: int, fields: di
 
     Returns:
         m.CrmEvent: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, update_crm_event
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return update_crm_event(credentials, 1, {"...": ...})
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.CrmEvent = client.crm_events.update(item_id, fields)
-    return result
+    return with_client(credentials, lambda client: client.crm_events.update(item_id, fields))
 
 
 @api_task("prosonata-aupdate_crm_event", twin_of=update_crm_event)
@@ -1540,12 +1023,10 @@ async def aupdate_crm_event(
     item_id: int,
     fields: dict[str, Any],
 ) -> m.CrmEvent:
-    async with credentials.get_async_client() as client:
-        result: m.CrmEvent = await client.crm_events.update(item_id, fields)
-    return result
+    return await with_async_client(credentials, lambda client: client.crm_events.update(item_id, fields))
 
 
-@api_task("prosonata-delete_crm_event")
+@api_task("prosonata-delete_crm_event", example='1')
 def delete_crm_event(credentials: ProSonataCredentials, item_id: int) -> None:
     """Delete a ProSonata crmevents row by its ``eventID``.
 
@@ -1555,31 +1036,16 @@ def delete_crm_event(credentials: ProSonataCredentials, item_id: int) -> None:
 
     Returns:
         Nothing.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, delete_crm_event
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return delete_crm_event(credentials, 1)
-        ```
     """
-    with credentials.get_client() as client:
-        client.crm_events.delete(item_id)
-    return None
+    return with_client(credentials, lambda client: client.crm_events.delete(item_id))
 
 
 @api_task("prosonata-adelete_crm_event", twin_of=delete_crm_event)
 async def adelete_crm_event(credentials: ProSonataCredentials, item_id: int) -> None:
-    async with credentials.get_async_client() as client:
-        await client.crm_events.delete(item_id)
-    return None
+    return await with_async_client(credentials, lambda client: client.crm_events.delete(item_id))
 
 
-@api_task("prosonata-list_service_templates")
+@api_task("prosonata-list_service_templates", example='limit=10')
 def list_service_templates(
     credentials: ProSonataCredentials,
     filters: dict[str, Any] | None = None,
@@ -1600,23 +1066,11 @@ def list_service_templates(
 
     Returns:
         list[m.ServiceTemplate]: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, list_service_templates
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return list_service_templates(credentials, limit=10)
-        ```
     """
-    with credentials.get_client() as client:
-        result: list[m.ServiceTemplate] = client.service_templates.list(
-            limit=limit, order_by=order_by, **(filters or {})
-        )
-    return result
+    return with_client(
+        credentials,
+        lambda client: client.service_templates.list(limit=limit, order_by=order_by, **(filters or {})),
+    )
 
 
 @api_task("prosonata-alist_service_templates", twin_of=list_service_templates)
@@ -1626,14 +1080,13 @@ async def alist_service_templates(
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.ServiceTemplate]:
-    async with credentials.get_async_client() as client:
-        result: list[m.ServiceTemplate] = await client.service_templates.list(
-            limit=limit, order_by=order_by, **(filters or {})
-        )
-    return result
+    return await with_async_client(
+        credentials,
+        lambda client: client.service_templates.list(limit=limit, order_by=order_by, **(filters or {})),
+    )
 
 
-@api_task("prosonata-get_service_template")
+@api_task("prosonata-get_service_template", example='1')
 def get_service_template(credentials: ProSonataCredentials, item_id: int) -> m.ServiceTemplate:
     """One ProSonata servicetemplates row by its ``templateID``.
 
@@ -1643,31 +1096,19 @@ def get_service_template(credentials: ProSonataCredentials, item_id: int) -> m.S
 
     Returns:
         m.ServiceTemplate: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, get_service_template
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return get_service_template(credentials, 1)
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.ServiceTemplate = client.service_templates.get(item_id)
-    return result
+    return with_client(credentials, lambda client: client.service_templates.get(item_id))
 
 
 @api_task("prosonata-aget_service_template", twin_of=get_service_template)
 async def aget_service_template(credentials: ProSonataCredentials, item_id: int) -> m.ServiceTemplate:
-    async with credentials.get_async_client() as client:
-        result: m.ServiceTemplate = await client.service_templates.get(item_id)
-    return result
+    return await with_async_client(credentials, lambda client: client.service_templates.get(item_id))
 
 
-@api_task("prosonata-create_service_template", safe_to_retry=False)
+@api_task(
+    "prosonata-create_service_template", safe_to_retry=False,
+    example='{"category": ..., "templateName": ...}',
+)
 def create_service_template(credentials: ProSonataCredentials, fields: dict[str, Any]) -> m.ServiceTemplate:
     """Create a ProSonata servicetemplates row from ``fields`` (required: ``category``, ``templateName``).
     Sent once: never retried after it may have arrived.
@@ -1678,21 +1119,8 @@ def create_service_template(credentials: ProSonataCredentials, fields: dict[str,
 
     Returns:
         m.ServiceTemplate: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, create_service_template
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return create_service_template(credentials, {"category": ..., "templateName": ...})
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.ServiceTemplate = client.service_templates.create(fields)
-    return result
+    return with_client(credentials, lambda client: client.service_templates.create(fields))
 
 
 @api_task("prosonata-acreate_service_template", safe_to_retry=False, twin_of=create_service_template)
@@ -1700,12 +1128,10 @@ async def acreate_service_template(
     credentials: ProSonataCredentials,
     fields: dict[str, Any],
 ) -> m.ServiceTemplate:
-    async with credentials.get_async_client() as client:
-        result: m.ServiceTemplate = await client.service_templates.create(fields)
-    return result
+    return await with_async_client(credentials, lambda client: client.service_templates.create(fields))
 
 
-@api_task("prosonata-update_service_template")
+@api_task("prosonata-update_service_template", example='1, {"...": ...}')
 def update_service_template(
     credentials: ProSonataCredentials,
     item_id: int,
@@ -1720,21 +1146,11 @@ def update_service_template(
 
     Returns:
         m.ServiceTemplate: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, update_service_template
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return update_service_template(credentials, 1, {"...": ...})
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.ServiceTemplate = client.service_templates.update(item_id, fields)
-    return result
+    return with_client(
+        credentials,
+        lambda client: client.service_templates.update(item_id, fields),
+    )
 
 
 @api_task("prosonata-aupdate_service_template", twin_of=update_service_template)
@@ -1743,12 +1159,13 @@ async def aupdate_service_template(
     item_id: int,
     fields: dict[str, Any],
 ) -> m.ServiceTemplate:
-    async with credentials.get_async_client() as client:
-        result: m.ServiceTemplate = await client.service_templates.update(item_id, fields)
-    return result
+    return await with_async_client(
+        credentials,
+        lambda client: client.service_templates.update(item_id, fields),
+    )
 
 
-@api_task("prosonata-delete_service_template")
+@api_task("prosonata-delete_service_template", example='1')
 def delete_service_template(credentials: ProSonataCredentials, item_id: int) -> None:
     """Delete a ProSonata servicetemplates row by its ``templateID``.
 
@@ -1758,31 +1175,16 @@ def delete_service_template(credentials: ProSonataCredentials, item_id: int) -> 
 
     Returns:
         Nothing.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, delete_service_template
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return delete_service_template(credentials, 1)
-        ```
     """
-    with credentials.get_client() as client:
-        client.service_templates.delete(item_id)
-    return None
+    return with_client(credentials, lambda client: client.service_templates.delete(item_id))
 
 
 @api_task("prosonata-adelete_service_template", twin_of=delete_service_template)
 async def adelete_service_template(credentials: ProSonataCredentials, item_id: int) -> None:
-    async with credentials.get_async_client() as client:
-        await client.service_templates.delete(item_id)
-    return None
+    return await with_async_client(credentials, lambda client: client.service_templates.delete(item_id))
 
 
-@api_task("prosonata-list_external_costs")
+@api_task("prosonata-list_external_costs", example='limit=10')
 def list_external_costs(
     credentials: ProSonataCredentials,
     filters: dict[str, Any] | None = None,
@@ -1807,23 +1209,11 @@ def list_external_costs(
 
     Returns:
         list[m.ExternalCost]: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, list_external_costs
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return list_external_costs(credentials, limit=10)
-        ```
     """
-    with credentials.get_client() as client:
-        result: list[m.ExternalCost] = client.external_costs.list(
-            limit=limit, order_by=order_by, **(filters or {})
-        )
-    return result
+    return with_client(
+        credentials,
+        lambda client: client.external_costs.list(limit=limit, order_by=order_by, **(filters or {})),
+    )
 
 
 @api_task("prosonata-alist_external_costs", twin_of=list_external_costs)
@@ -1833,14 +1223,13 @@ async def alist_external_costs(
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.ExternalCost]:
-    async with credentials.get_async_client() as client:
-        result: list[m.ExternalCost] = await client.external_costs.list(
-            limit=limit, order_by=order_by, **(filters or {})
-        )
-    return result
+    return await with_async_client(
+        credentials,
+        lambda client: client.external_costs.list(limit=limit, order_by=order_by, **(filters or {})),
+    )
 
 
-@api_task("prosonata-get_external_cost")
+@api_task("prosonata-get_external_cost", example='1')
 def get_external_cost(credentials: ProSonataCredentials, item_id: int) -> m.ExternalCost:
     """One ProSonata externalcosts row by its ``documentID``.
 
@@ -1850,31 +1239,19 @@ def get_external_cost(credentials: ProSonataCredentials, item_id: int) -> m.Exte
 
     Returns:
         m.ExternalCost: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, get_external_cost
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return get_external_cost(credentials, 1)
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.ExternalCost = client.external_costs.get(item_id)
-    return result
+    return with_client(credentials, lambda client: client.external_costs.get(item_id))
 
 
 @api_task("prosonata-aget_external_cost", twin_of=get_external_cost)
 async def aget_external_cost(credentials: ProSonataCredentials, item_id: int) -> m.ExternalCost:
-    async with credentials.get_async_client() as client:
-        result: m.ExternalCost = await client.external_costs.get(item_id)
-    return result
+    return await with_async_client(credentials, lambda client: client.external_costs.get(item_id))
 
 
-@api_task("prosonata-create_external_cost", safe_to_retry=False)
+@api_task(
+    "prosonata-create_external_cost", safe_to_retry=False,
+    example='{"netValue": ..., "grossValue": ..., "tax": ...}',
+)
 def create_external_cost(credentials: ProSonataCredentials, fields: dict[str, Any]) -> m.ExternalCost:
     """Create a ProSonata externalcosts row from ``fields`` (required: ``netValue``, ``grossValue``,
     ``tax``). Sent once: never retried after it may have arrived.
@@ -1885,31 +1262,16 @@ def create_external_cost(credentials: ProSonataCredentials, fields: dict[str, An
 
     Returns:
         m.ExternalCost: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, create_external_cost
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return create_external_cost(credentials, {"netValue": ..., "grossValue": ..., "tax": ...})
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.ExternalCost = client.external_costs.create(fields)
-    return result
+    return with_client(credentials, lambda client: client.external_costs.create(fields))
 
 
 @api_task("prosonata-acreate_external_cost", safe_to_retry=False, twin_of=create_external_cost)
 async def acreate_external_cost(credentials: ProSonataCredentials, fields: dict[str, Any]) -> m.ExternalCost:
-    async with credentials.get_async_client() as client:
-        result: m.ExternalCost = await client.external_costs.create(fields)
-    return result
+    return await with_async_client(credentials, lambda client: client.external_costs.create(fields))
 
 
-@api_task("prosonata-update_external_cost")
+@api_task("prosonata-update_external_cost", example='1, {"...": ...}')
 def update_external_cost(
     credentials: ProSonataCredentials,
     item_id: int,
@@ -1924,21 +1286,8 @@ def update_external_cost(
 
     Returns:
         m.ExternalCost: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, update_external_cost
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return update_external_cost(credentials, 1, {"...": ...})
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.ExternalCost = client.external_costs.update(item_id, fields)
-    return result
+    return with_client(credentials, lambda client: client.external_costs.update(item_id, fields))
 
 
 @api_task("prosonata-aupdate_external_cost", twin_of=update_external_cost)
@@ -1947,12 +1296,10 @@ async def aupdate_external_cost(
     item_id: int,
     fields: dict[str, Any],
 ) -> m.ExternalCost:
-    async with credentials.get_async_client() as client:
-        result: m.ExternalCost = await client.external_costs.update(item_id, fields)
-    return result
+    return await with_async_client(credentials, lambda client: client.external_costs.update(item_id, fields))
 
 
-@api_task("prosonata-list_quotations")
+@api_task("prosonata-list_quotations", example='limit=10')
 def list_quotations(
     credentials: ProSonataCredentials,
     filters: dict[str, Any] | None = None,
@@ -1974,21 +1321,11 @@ def list_quotations(
 
     Returns:
         list[m.Quotation]: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, list_quotations
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return list_quotations(credentials, limit=10)
-        ```
     """
-    with credentials.get_client() as client:
-        result: list[m.Quotation] = client.quotations.list(limit=limit, order_by=order_by, **(filters or {}))
-    return result
+    return with_client(
+        credentials,
+        lambda client: client.quotations.list(limit=limit, order_by=order_by, **(filters or {})),
+    )
 
 
 @api_task("prosonata-alist_quotations", twin_of=list_quotations)
@@ -1998,14 +1335,13 @@ async def alist_quotations(
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.Quotation]:
-    async with credentials.get_async_client() as client:
-        result: list[m.Quotation] = await client.quotations.list(
-            limit=limit, order_by=order_by, **(filters or {})
-        )
-    return result
+    return await with_async_client(
+        credentials,
+        lambda client: client.quotations.list(limit=limit, order_by=order_by, **(filters or {})),
+    )
 
 
-@api_task("prosonata-get_quotation")
+@api_task("prosonata-get_quotation", example='1')
 def get_quotation(credentials: ProSonataCredentials, item_id: int) -> m.Quotation:
     """One ProSonata quotations row by its ``quotationID``.
 
@@ -2015,31 +1351,16 @@ def get_quotation(credentials: ProSonataCredentials, item_id: int) -> m.Quotatio
 
     Returns:
         m.Quotation: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, get_quotation
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return get_quotation(credentials, 1)
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.Quotation = client.quotations.get(item_id)
-    return result
+    return with_client(credentials, lambda client: client.quotations.get(item_id))
 
 
 @api_task("prosonata-aget_quotation", twin_of=get_quotation)
 async def aget_quotation(credentials: ProSonataCredentials, item_id: int) -> m.Quotation:
-    async with credentials.get_async_client() as client:
-        result: m.Quotation = await client.quotations.get(item_id)
-    return result
+    return await with_async_client(credentials, lambda client: client.quotations.get(item_id))
 
 
-@api_task("prosonata-list_invoices")
+@api_task("prosonata-list_invoices", example='limit=10')
 def list_invoices(
     credentials: ProSonataCredentials,
     filters: dict[str, Any] | None = None,
@@ -2063,21 +1384,11 @@ def list_invoices(
 
     Returns:
         list[m.Invoice]: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, list_invoices
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return list_invoices(credentials, limit=10)
-        ```
     """
-    with credentials.get_client() as client:
-        result: list[m.Invoice] = client.invoices.list(limit=limit, order_by=order_by, **(filters or {}))
-    return result
+    return with_client(
+        credentials,
+        lambda client: client.invoices.list(limit=limit, order_by=order_by, **(filters or {})),
+    )
 
 
 @api_task("prosonata-alist_invoices", twin_of=list_invoices)
@@ -2087,14 +1398,13 @@ async def alist_invoices(
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.Invoice]:
-    async with credentials.get_async_client() as client:
-        result: list[m.Invoice] = await client.invoices.list(
-            limit=limit, order_by=order_by, **(filters or {})
-        )
-    return result
+    return await with_async_client(
+        credentials,
+        lambda client: client.invoices.list(limit=limit, order_by=order_by, **(filters or {})),
+    )
 
 
-@api_task("prosonata-get_invoice")
+@api_task("prosonata-get_invoice", example='1')
 def get_invoice(credentials: ProSonataCredentials, item_id: int) -> m.Invoice:
     """One ProSonata invoices row by its ``invoiceID``.
 
@@ -2104,31 +1414,16 @@ def get_invoice(credentials: ProSonataCredentials, item_id: int) -> m.Invoice:
 
     Returns:
         m.Invoice: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, get_invoice
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return get_invoice(credentials, 1)
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.Invoice = client.invoices.get(item_id)
-    return result
+    return with_client(credentials, lambda client: client.invoices.get(item_id))
 
 
 @api_task("prosonata-aget_invoice", twin_of=get_invoice)
 async def aget_invoice(credentials: ProSonataCredentials, item_id: int) -> m.Invoice:
-    async with credentials.get_async_client() as client:
-        result: m.Invoice = await client.invoices.get(item_id)
-    return result
+    return await with_async_client(credentials, lambda client: client.invoices.get(item_id))
 
 
-@api_task("prosonata-list_users")
+@api_task("prosonata-list_users", example='limit=10')
 def list_users(
     credentials: ProSonataCredentials,
     filters: dict[str, Any] | None = None,
@@ -2147,21 +1442,11 @@ def list_users(
 
     Returns:
         list[m.User]: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, list_users
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return list_users(credentials, limit=10)
-        ```
     """
-    with credentials.get_client() as client:
-        result: list[m.User] = client.users.list(limit=limit, order_by=order_by, **(filters or {}))
-    return result
+    return with_client(
+        credentials,
+        lambda client: client.users.list(limit=limit, order_by=order_by, **(filters or {})),
+    )
 
 
 @api_task("prosonata-alist_users", twin_of=list_users)
@@ -2171,12 +1456,13 @@ async def alist_users(
     order_by: str | None = None,
     limit: int | None = None,
 ) -> list[m.User]:
-    async with credentials.get_async_client() as client:
-        result: list[m.User] = await client.users.list(limit=limit, order_by=order_by, **(filters or {}))
-    return result
+    return await with_async_client(
+        credentials,
+        lambda client: client.users.list(limit=limit, order_by=order_by, **(filters or {})),
+    )
 
 
-@api_task("prosonata-get_user")
+@api_task("prosonata-get_user", example='1')
 def get_user(credentials: ProSonataCredentials, item_id: int) -> m.User:
     """One ProSonata users row by its ``userID``.
 
@@ -2186,25 +1472,10 @@ def get_user(credentials: ProSonataCredentials, item_id: int) -> m.User:
 
     Returns:
         m.User: the parsed answer.
-
-    Example:
-        ```python
-        from prefect import flow
-        from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials, get_user
-
-        @flow
-        def example():
-            credentials = ProSonataCredentials.load("prosonata")
-            return get_user(credentials, 1)
-        ```
     """
-    with credentials.get_client() as client:
-        result: m.User = client.users.get(item_id)
-    return result
+    return with_client(credentials, lambda client: client.users.get(item_id))
 
 
 @api_task("prosonata-aget_user", twin_of=get_user)
 async def aget_user(credentials: ProSonataCredentials, item_id: int) -> m.User:
-    async with credentials.get_async_client() as client:
-        result: m.User = await client.users.get(item_id)
-    return result
+    return await with_async_client(credentials, lambda client: client.users.get(item_id))

@@ -33,6 +33,10 @@ def test_list_workflows_with_status_filter_and_pages(credentials: ExeoflowCreden
         everything = client.list_workflows()
         active = client.list_workflows("active")
         page = client.list_workflows_page(page=2, limit=3)
+        only_page = client.list_workflows(page=2, page_size=3)  # one page, as the list tasks read it
+        first_of_default_size = client.list_workflows("active", page=1)
+    assert [w.id for w in only_page] == [w.id for w in page.items] == [everything[-1].id]
+    assert [w.id for w in first_of_default_size] == [w.id for w in active]
     assert len(everything) == 4 and {w.status for w in active} == {"active"} and len(active) == 2
     assert page.pagination is not None and (page.pagination.total, page.pagination.pages) == (4, 2)
     assert len(page.items) == 1 and not page.has_more
@@ -153,6 +157,7 @@ def test_webhook_needs_its_own_token_right_method_and_an_active_workflow(
 async def test_async_client_covers_the_endpoints(credentials: ExeoflowCredentials) -> None:
     async with credentials.get_async_client() as client:
         assert len(await client.list_workflows()) == 4
+        assert len(await client.list_workflows(page=2, page_size=3)) == 1
         created = await client.create_workflow("Async", nodes=[{"id": "n1", "type": "trigger"}])
         assert (await client.get_workflow(created.id)).name == "Async"
         assert (await client.update_workflow(created.id, name="Async 2")).name == "Async 2"

@@ -370,6 +370,37 @@ class EnDocsStore:
         scan.update({"Deleted": True, "DeleteDate": self.now()})
 
     # -- documents and contracts ------------------------------------------------------------------------
+    def attach(self, owner: tuple[str, int], files: list[tuple[str, bytes]] | None, scan: dict[str, Any] | None) -> None:
+        """Give a document or contract its files (None: keep those it has) and the scan it was made from."""
+        if files is not None:
+            self.store_files(owner, files)
+        if scan is not None:
+            self.take_scan(scan, owner)
+
+    def update_record(self, kind: str, owner: tuple[str, int], target: dict[str, Any], body: dict[str, Any],
+                      columns: Any, links: dict[str, tuple[str, Any]], files: list[tuple[str, bytes]],
+                      scan: dict[str, Any] | None) -> None:
+        """An upsert that found its record: the fields and links the body gives change, the others stay."""
+        target.update(fields(body, columns, exact=True))
+        for key, (column, value) in links.items():
+            if key in body:
+                target[column] = value
+        target.update({"Modified": self.now(), "ModifiedBy": EXTERNAL_SYSTEM})
+        self.attach(owner, files if "Binaries" in body else None, scan)
+        self.count(f"update.{kind}")
+
+    def live(self, table: str) -> list[dict[str, Any]]:
+        """The records of ``table`` that are not deleted."""
+        return [record for record in self.state[table].values() if not record.get("Deleted")]
+
+    @staticmethod
+    def by_id(records: list[dict[str, Any]], wanted: Any, missing: str) -> dict[str, Any]:
+        """The record with ``Id`` ``wanted``; the API's 400 ``missing`` when there is none."""
+        found = next((record for record in records if record["Id"] == wanted), None)
+        if found is None:
+            raise Refused(400, missing)
+        return found
+
     def upsert_document(self, body: dict[str, Any], *, local: bool) -> dict[str, Any] | None:
         """AddOrUpdateExtDoc / AddOrUpdateLocalDoc after the checks: the created body, or None if updated."""
         scan = self.scan_for(body)
@@ -378,18 +409,9 @@ class EnDocsStore:
         org_id, ctr_id, contract_id = self.parties(body)
         now = self.now()
         if target is not None:
-            target.update(fields(body, DOC_FIELDS, exact=True))
             links = {"Organization": ("OrganizationId", org_id), "Contractor": ("ContractorId", ctr_id),
                      "Contract": ("ContractId", contract_id)}
-            for key, (column, value) in links.items():
-                if key in body:
-                    target[column] = value
-            target.update({"Modified": now, "ModifiedBy": EXTERNAL_SYSTEM})
-            if "Binaries" in body:
-                self.store_files(("meta", target["Id"]), files)
-            if scan is not None:
-                self.take_scan(scan, ("meta", target["Id"]))
-            self.count("update.document")
+            self.update_record("document", ("meta", target["Id"]), target, body, DOC_FIELDS, links, files, scan)
             return None
         values = fields(body, DOC_FIELDS, exact=False)
         if not values.get("DocTypeId"):
@@ -403,21 +425,16 @@ class EnDocsStore:
         elif doc["DocTypeId"] in REALIZ_TYPES:
             doc["Source"] = "Исходящий"
         self.state["documents"][doc_id] = doc
-        self.store_files(("meta", doc_id), files)
-        if scan is not None:
-            self.take_scan(scan, ("meta", doc_id))
+        self.attach(("meta", doc_id), files, scan)
         self.count("create.document")
         return self.document_body(doc)
 
     def find_document(self, body: dict[str, Any], *, local: bool) -> dict[str, Any] | None:
-        docs: list[dict[str, Any]] = [d for d in self.state["documents"].values() if not d.get("Deleted")]
+        docs = self.live("documents")
         if not local:
             meta_id = ci(body, "MetaID")
             if meta_id:
-                found = next((d for d in docs if d["Id"] == meta_id), None)
-                if found is None:
-                    raise Refused(400, "No Metadata document was found")
-                return found
+                return self.by_id(docs, meta_id, "No Metadata document was found")
             edi_id = ci(body, "EDIId")
             if edi_id:
                 return next((d for d in docs if d.get("EDIId") == edi_id), None)
@@ -432,32 +449,19 @@ class EnDocsStore:
         org_id = self.upsert_party("organization", ci(body, "Organization"), "Organization")
         ctr_id = self.upsert_party("contractor", ci(body, "Contractor"), "Contractor", org_id)
         if target is not None:
-            target.update(fields(body, CONTRACT_FIELDS, exact=True))
-            if "Organization" in body:
-                target["OrganizationId"] = org_id
-            if "Contractor" in body:
-                target["ContractorId"] = ctr_id
-            target.update({"Modified": self.now(), "ModifiedBy": EXTERNAL_SYSTEM})
-            if "Binaries" in body:
-                self.store_files(("contract", target["Id"]), files)
-            if scan is not None:
-                self.take_scan(scan, ("contract", target["Id"]))
-            self.count("update.contract")
+            links = {"Organization": ("OrganizationId", org_id), "Contractor": ("ContractorId", ctr_id)}
+            self.update_record("contract", ("contract", target["Id"]), target, body, CONTRACT_FIELDS, links, files,
+                               scan)
             return None
         contract_id = self.new_contract(fields(body, CONTRACT_FIELDS, exact=False), org_id, ctr_id)
-        self.store_files(("contract", contract_id), files)
-        if scan is not None:
-            self.take_scan(scan, ("contract", contract_id))
+        self.attach(("contract", contract_id), files, scan)
         return self.contract_body(self.state["contracts"][contract_id])
 
     def find_contract(self, body: dict[str, Any]) -> dict[str, Any] | None:
-        contracts: list[dict[str, Any]] = [c for c in self.state["contracts"].values() if not c.get("Deleted")]
+        contracts = self.live("contracts")
         contract_id = ci(body, "ContractID")
         if contract_id:
-            found = next((c for c in contracts if c["Id"] == contract_id), None)
-            if found is None:
-                raise Refused(400, "No Contract document was found")
-            return found
+            return self.by_id(contracts, contract_id, "No Contract document was found")
         ext_id = ci(body, "Ext_ID")
         org_ext = ci(ci(body, "Organization"), "Ext_ID")
         org = next((o for o in self.state["organizations"].values() if o.get("Ext_ID") == org_ext), None)
