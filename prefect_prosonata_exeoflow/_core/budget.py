@@ -21,7 +21,9 @@ window's last call: a burst that outlasted the server's window (a slow machine, 
 loop) put its last calls in the server's *next* window, which the probe then shares. So the
 calls of the spent window sent after its floor (the *carried* calls) may already count in the
 new server window, and as many of the new window's last calls go one at a time: the first
-refusal is then the only one. Each of them also places the boundary ``b`` of its window
+refusal is then the only one. (Only while that pace, measured on a call sent alone, still fits
+them into the window: with slow answers the rest go at once, as before, rather than leave most
+of a window unused.) Each of them also places the boundary ``b`` of its window
 (``limit`` calls per window, ``n`` of them taken in this local window so far, the carried calls
 ``t_1 < ... < t_m``, as the server counted them: after they left, before they were answered):
 admitted, that window holds at most ``limit`` calls, so ``b > t_(m+n-limit)`` (when it left);
@@ -177,6 +179,7 @@ class RateBudget:
         self._taken = 0
         self._unsure = 0
         self._unsure_sent: float | None = None
+        self._unsure_alone = False
 
     # -- sending -------------------------------------------------------------------------
     def reserve(self) -> float:
@@ -203,7 +206,9 @@ class RateBudget:
             elif 0 < self._remaining <= self._unsure:
                 if self._unsure_sent is not None and now - self._unsure_sent < PROBE_LOST_SECONDS:
                     return PROBE_POLL_SECONDS
-                self._unsure_sent = now  # one call at a time; it is taken below
+                # One call at a time; it is taken below. Its round trip measures the pace only
+                # when nothing else was in flight (not queued behind other calls).
+                self._unsure_sent, self._unsure_alone = now, self._inflight == 0
             elif not self._counts_locally and 0 < self._remaining <= HELD_PROBES:
                 if self._holding(now):
                     return PROBE_POLL_SECONDS
@@ -262,7 +267,7 @@ class RateBudget:
             if unsure_sent is not None and (sent_at is None or sent_at >= unsure_sent):
                 self._unsure_sent = None
                 if limited is not None:
-                    self._unsure_answered(unsure_sent if sent_at is None else sent_at, admitted=not limited)
+                    self._unsure_answered(now, unsure_sent if sent_at is None else sent_at, admitted=not limited)
             if hint is not None:
                 self._reported = True
                 self._observe(now, hint, sent_at, held=held and sent_at is not None and limited is False)
@@ -405,13 +410,20 @@ class RateBudget:
         self._carried_sent, self._carried_answered = carried if not self._inflight else ((), ())
         self._beyond_sent, self._beyond_answered, self._taken, self._unsure_sent = (), (), taken, None
 
-    def _unsure_answered(self, sent_at: float, *, admitted: bool) -> None:
+    def _unsure_answered(self, now: float, sent_at: float, *, admitted: bool) -> None:
         """A call sent one by one was answered: where its window began (see the module docstring).
         Only while it left before the earliest next boundary (later, it may be in the next window)
-        and nothing else is in flight (an unanswered call might yet be refused)."""
+        and nothing else is in flight (an unanswered call might yet be refused).
+
+        One at a time costs nothing while the rest fit the window at this call's pace; when they
+        would not (slow answers: real windows are long, but so are round trips), the rest go at
+        once again, as before: a possible 429 per worker once, rather than a window half used."""
         assert self._window is not None
         if admitted:
             self._unsure = max(self._unsure - 1, 0)
+            pace = now - sent_at
+            if self._unsure_alone and self._reset_at is not None and now + self._unsure * pace > self._reset_at:
+                self._unsure = 0
         index = len(self._carried_sent) + self._taken - (self._limit or 0)
         if not 1 <= index <= len(self._carried_sent) or self._floor is None or self._reset_at is None:
             return

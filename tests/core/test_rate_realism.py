@@ -149,6 +149,17 @@ def test_eight_workers_whose_burst_outlasts_the_first_window(phase: float, lag: 
     assert all(delay <= lag + 0.05 for delay in first_call_delays(server)[1:])
 
 
+@pytest.mark.parametrize("phase", [1.0, 2.0, 5.0, 8.0])
+def test_calls_go_one_at_a_time_only_while_that_fills_the_window(phase: float) -> None:
+    """Slow answers (1 s each, 30 calls per 10 s window, eight workers): one call at a time would
+    use 10 of a window's 30 calls. Once an answer alone shows that pace, the rest go at once: every
+    window between the first and the last is full (always one at a time: 16 of 30 in one)."""
+    clock = FakeClock(START + 0.01)
+    server = FakeServer("endocs", clock, limit=30, window=10.0, phase=phase, round_trip=0.0)
+    run_workers(server, workers=8, calls=30 * 4, round_trip=1.0)
+    assert all(w["admitted"] == 30 for w in server.windows()[1:-1])
+
+
 @pytest.mark.parametrize("api", ("prosonata", "exeoflow"))
 def test_reporting_apis_never_hit_429_with_a_rival_or_a_phase_shift(api: str) -> None:
     clock = FakeClock(START + 0.01)
