@@ -14,9 +14,11 @@ each figure is judged against the server's truth, not the client's belief:
 * **over-wait** - the longest gap between a window's reset and its first call;
 * **delay** - the mean of that gap (whole-second hints converge below a second: target <= 0.3 s
   where the API sends them; EnDocs sends none, its delay is shown, its target is the over-wait);
-* **elapsed / ideal** - ideal is when the last needed window opens, counted from the start, if
-  every window were filled at once (the rival's calls taken into account), plus the time the
-  last window's own calls took (first to last admitted call: work, not waiting).
+* **elapsed / ideal** - elapsed runs from the start to the last call's answer (closing the
+  clients and, for tasks, the event loop comes after: it took 0.01-0.16 s under load and is not
+  pacing; each line shows it as *teardown*); ideal is when the last needed window opens, counted
+  from the start, if every window were filled at once (the rival's calls taken into account),
+  plus the time the last window's own calls took (first to last admitted call: work, not waiting).
 
 The clients are built before the start (building eight takes a noticeable part of a
 compressed window on a loaded machine, and is not pacing). A first window that ends soon after
@@ -37,14 +39,14 @@ import math
 import os
 import statistics
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass
 from typing import Any
 
 from ._env import SandboxProcess, spend_on_threads
+from .lag import SchedulerLag, p95
 from ._report import Row
 
 SECTION = "6 rate limits as servers run them"
@@ -62,8 +64,6 @@ MODES = ("1 thread", "8 threads", "8 tasks")
 #: Targets (issue 12): over-wait and mean reset-to-first-call delay, seconds.
 MAX_OVER_WAIT = 1.5
 MAX_DELAY = 0.3
-#: The side thread's sleep, whose overshoot shows how late this machine wakes a waiting thread.
-SAMPLE_SLEEP = 0.02
 
 
 @dataclass
@@ -75,6 +75,7 @@ class Outcome:
     over_wait: float
     delay: float
     overshoot: float = 0.0  # 95th percentile of the side thread's sleep overshoot, seconds
+    teardown: float = 0.0  # closing the clients (and the event loop) after the last answer, seconds
 
     @property
     def ratio(self) -> float:
@@ -107,43 +108,6 @@ def target(api: str, scenario: str, mode: str, windows: int) -> Target:
     return Target(windows + (workers - 1 if scenario == "rival at start" else 0), 1.10, None)
 
 
-@dataclass
-class Overshoot:
-    """Samples of how late ``time.sleep`` returns in a side thread, while a case runs."""
-
-    samples: list[float] = field(default_factory=list)
-
-    @contextmanager
-    def measuring(self, *, thread: bool = True) -> Iterator[list[float]]:
-        """Samples from a side thread (``thread=False``: the caller fills the list, e.g. from
-        inside an event loop, whose own lag is what asyncio waits suffer)."""
-        mine: list[float] = []
-        stop = threading.Event()
-
-        def sample() -> None:
-            while not stop.is_set():
-                began = time.perf_counter()
-                time.sleep(SAMPLE_SLEEP)
-                mine.append(max(time.perf_counter() - began - SAMPLE_SLEEP, 0.0))
-
-        sampler = threading.Thread(target=sample, daemon=True)
-        if thread:
-            sampler.start()
-        try:
-            yield mine
-        finally:
-            stop.set()
-            if thread:
-                sampler.join()
-            self.samples += mine
-
-
-def p95(values: list[float]) -> float:
-    if len(values) < 2:
-        return values[0] if values else 0.0
-    return statistics.quantiles(values, n=20)[-1]
-
-
 def _opener(sb: SandboxProcess, api: str, limit: int, window: float) -> Any:
     fields: dict[str, Any] = {}
     if api == "endocs":
@@ -165,27 +129,27 @@ def _sleep_to_edge(window: float) -> None:
     time.sleep(max(edge - time.time(), 0) + 0.01)
 
 
-def _threads(credentials: Any, api: str, total: int, threads: int, begin: Callable[[], float]) -> float:
+def _threads(credentials: Any, api: str, total: int, threads: int,
+             begin: Callable[[], float]) -> tuple[float, float]:
+    """(start, end): from the start to the last call's answer; closing the clients is not pacing."""
     with ExitStack() as stack:
         clients = [stack.enter_context(credentials.get_client()) for _ in range(threads)]
         start = begin()
         errors = spend_on_threads(total, [_call(client, api) for client in clients])
+        end = time.time()
     if errors:
         raise RuntimeError(f"{api}: {errors[0]!r}") from errors[0]
-    return start
+    return start, end
 
 
 def _tasks(credentials: Any, api: str, total: int, tasks: int, begin: Callable[[], float],
-           lag: list[float]) -> float:
-    async def main() -> float:
+           lag: list[float]) -> tuple[float, float]:
+    """(start, end) as for :func:`_threads`: stopping the sampler, closing the clients and the
+    event loop come after the end."""
+
+    async def main() -> tuple[float, float]:
         left = iter(range(total))
         done = asyncio.Event()
-
-        async def sample() -> None:  # how late the event loop itself wakes a sleeping task
-            while not done.is_set():
-                began = time.perf_counter()
-                await asyncio.sleep(SAMPLE_SLEEP)
-                lag.append(max(time.perf_counter() - began - SAMPLE_SLEEP, 0.0))
 
         async def work(client: Any) -> None:
             call = _call(client, api)
@@ -197,20 +161,21 @@ def _tasks(credentials: Any, api: str, total: int, tasks: int, begin: Callable[[
             await client.__aenter__()
         try:
             start = begin()
-            sampler = asyncio.create_task(sample())
+            sampler = asyncio.create_task(SchedulerLag().sample_loop(lag, done))
             await asyncio.gather(*(work(client) for client in clients))
+            end = time.time()
             done.set()
             await sampler
         finally:
             for client in clients:
                 await client.__aexit__(None, None, None)
-        return start
+        return start, end
 
     return asyncio.run(main())
 
 
 def run_case(sb: SandboxProcess, api: str, scenario: str, mode: str, *, limit: int, window: float,
-             windows: float, overshoot: Overshoot | None = None) -> Outcome:
+             windows: float, overshoot: SchedulerLag | None = None) -> Outcome:
     options = dict(SCENARIOS[scenario])
     rival = options.pop("rival_calls", 0)
     rival = (2 * limit) // 3 if rival == -1 else rival
@@ -224,12 +189,12 @@ def run_case(sb: SandboxProcess, api: str, scenario: str, mode: str, *, limit: i
             sb.configure(**{api: {"rival_calls": rival}})
         return time.time()
 
-    with (overshoot or Overshoot()).measuring(thread=mode != "8 tasks") as samples:
+    with (overshoot or SchedulerLag()).measuring(thread=mode != "8 tasks") as samples:
         if mode == "8 tasks":  # the event loop's own lag is what its waits suffer
-            start = _tasks(credentials, api, total, 8, begin, samples)
+            start, end = _tasks(credentials, api, total, 8, begin, samples)
         else:
-            start = _threads(credentials, api, total, 1 if mode == "1 thread" else 8, begin)
-        elapsed = time.time() - start
+            start, end = _threads(credentials, api, total, 1 if mode == "1 thread" else 8, begin)
+        elapsed, teardown = end - start, time.time() - end
     record = [w for w in sb.windows(api) if w["admitted"] or w["refused"] or w["rival"]]
     first, last = record[0], record[-1]
     # A perfect client still sends no faster than this machine answers (the last window's pace):
@@ -246,7 +211,7 @@ def run_case(sb: SandboxProcess, api: str, scenario: str, mode: str, *, limit: i
     gaps = [w["first_call"] - before["end"] for before, w in itertools.pairwise(record)
             if w["first_call"] is not None]
     return Outcome(elapsed, ideal, sum(w["refused"] for w in record), len(record),
-                   max(gaps, default=0.0), sum(gaps) / len(gaps) if gaps else 0.0, p95(samples))
+                   max(gaps, default=0.0), sum(gaps) / len(gaps) if gaps else 0.0, p95(samples), teardown)
 
 
 def run(sb: SandboxProcess, *, windows: float = 2.5, window: float = 2.0, scale_limits: float = 1.0,
@@ -254,7 +219,7 @@ def run(sb: SandboxProcess, *, windows: float = 2.5, window: float = 2.0, scale_
         modes: tuple[str, ...] = MODES, progress: Callable[[str], None] = print) -> list[Row]:
     """One row per API x scenario x mode; ends with the side-by-side grid and a summary line."""
     rows = []
-    overshoot = Overshoot()
+    overshoot = SchedulerLag()
     load_before = os.getloadavg()[0]
     for api in apis:
         limit = max(3, int(LIMITS[api] * scale_limits))
@@ -265,7 +230,7 @@ def run(sb: SandboxProcess, *, windows: float = 2.5, window: float = 2.0, scale_
                 goal = target(api, scenario, mode, o.windows)
                 progress(f"  {NAMES[api]:9s} {scenario:14s} {mode:9s} early {o.early} / {o.windows} windows, "
                          f"over-wait {o.over_wait:.2f}s, delay {o.delay:.2f}s, {o.ratio:.3f} x ideal; "
-                         f"sleep overshoot p95 {o.overshoot * 1000:.0f} ms")
+                         f"sleep overshoot p95 {o.overshoot * 1000:.0f} ms; teardown {o.teardown:.3f}s (not counted)")
                 rows.append(Row(
                     SECTION,
                     f"{NAMES[api]}, {scenario}, {mode} ({int(limit * windows)} calls, {limit}/{window:g}s)",

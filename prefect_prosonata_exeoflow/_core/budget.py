@@ -14,8 +14,24 @@ configured length whose *phase* is unknown: nothing says where the server's wind
 It learns the phase: a boundary is known to lie in ``(floor, reset]``; a 429 at ``t`` moves the floor to ``t``
 (and its ``Retry-After`` lowers the reset and, to within :data:`HINT_RESOLUTION`, raises the
 floor); the first success after a probe lowers the reset to its answer; both bounds carry over
-to the next window (``+ window``). While the two bounds are further apart than
-:data:`PHASE_PRECISION`, one request per window probes between them: at most
+to the next window (``+ window``).
+
+An admitted probe says only that a boundary passed since the floor, not since the spent
+window's last call: a burst that outlasted the server's window (a slow machine, a late event
+loop) put its last calls in the server's *next* window, which the probe then shares. So the
+calls of the spent window sent after its floor (the *carried* calls) may already count in the
+new server window, and as many of the new window's last calls go one at a time: the first
+refusal is then the only one. (Only while that pace, measured on a call sent alone, still fits
+them into the window: with slow answers the rest go at once, as before, rather than leave most
+of a window unused.) Each of them also places the boundary ``b`` of its window
+(``limit`` calls per window, ``n`` of them taken in this local window so far, the carried calls
+``t_1 < ... < t_m``, as the server counted them: after they left, before they were answered):
+admitted, that window holds at most ``limit`` calls, so ``b > t_(m+n-limit)`` (when it left);
+refused, it already held ``limit``, so ``b <= t_(m+n-limit)`` (when it was answered; exact
+without a rival, whose calls make that bound too early, which costs one 429 in the next window).
+
+While the two bounds are further apart than :data:`PHASE_PRECISION`, one request per window
+probes between them: at most
 :data:`PHASE_STEP_SECONDS` past the floor while 429s name a wait, at their midpoint otherwise,
 so steady state costs at most one 429 per window and waits at most the remaining uncertainty.
 
@@ -145,7 +161,6 @@ class RateBudget:
         self._probe_inflight = False
         self._probe_since = 0.0
         self._probe_sent_at: float | None = None
-        self._phase_probe = False
         self._probe_step = 0
         # APIs that report their budget: the current window's reset lies in (reset_low, reset_at].
         self._reset_low: float | None = None
@@ -155,6 +170,18 @@ class RateBudget:
         self._opening = False
         self._opener_sent: float | None = None
         self._hintless_429 = False  # a 429 without a usable wait was seen: probes bisect
+        # Local windows of unknown phase (see the module docstring): when this window's admitted
+        # calls sent after its floor left and were answered (they may count in the server's next
+        # window); the ended window's such calls (carried: they may count in this one); calls
+        # taken in this window; how many of its last calls go one at a time, and the one in flight.
+        self._beyond_sent: tuple[float, ...] = ()
+        self._beyond_answered: tuple[float, ...] = ()
+        self._carried_sent: tuple[float, ...] = ()
+        self._carried_answered: tuple[float, ...] = ()
+        self._taken = 0
+        self._unsure = 0
+        self._unsure_sent: float | None = None
+        self._unsure_alone = False
 
     # -- sending -------------------------------------------------------------------------
     def reserve(self) -> float:
@@ -178,6 +205,12 @@ class RateBudget:
                 if self._opener_sent is not None and now - self._opener_sent < PROBE_LOST_SECONDS:
                     return PROBE_POLL_SECONDS
                 self._opener_sent = now  # this call opens the window; it is taken below
+            elif 0 < self._remaining <= self._unsure:
+                if self._unsure_sent is not None and now - self._unsure_sent < PROBE_LOST_SECONDS:
+                    return PROBE_POLL_SECONDS
+                # One call at a time; it is taken below. Its round trip measures the pace only
+                # when nothing else was in flight (not queued behind other calls).
+                self._unsure_sent, self._unsure_alone = now, self._inflight == 0
             elif not self._counts_locally and 0 < self._remaining <= HELD_PROBES:
                 if self._holding(now):
                     return PROBE_POLL_SECONDS
@@ -194,7 +227,7 @@ class RateBudget:
                 probe_at = self._phase_probe_at()
                 if probe_at is not None:
                     if now >= probe_at:
-                        self._window_probed = self._phase_probe = True
+                        self._window_probed = True
                         self._probe_mode, self._probe_since = True, now
                         return self._take_probe(now)
                     return max(probe_at - now, PROBE_POLL_SECONDS)
@@ -203,6 +236,7 @@ class RateBudget:
             self._inflight += 1
             if self._remaining == 0:
                 self._spent_at = now
+            self._taken += 1
             return 0.0
 
     def release(
@@ -227,6 +261,15 @@ class RateBudget:
                 self._opener_sent = None
                 if limited is False:
                     self._opening = False  # admitted: the others may follow
+            if limited is False and sent_at is not None and self._phase_learning and self._floor is not None \
+                    and sent_at > self._floor:
+                self._beyond_sent = tuple(sorted((*self._beyond_sent, sent_at)))
+                self._beyond_answered = tuple(sorted((*self._beyond_answered, now)))
+            unsure_sent = self._unsure_sent
+            if unsure_sent is not None and (sent_at is None or sent_at >= unsure_sent):
+                self._unsure_sent = None
+                if limited is not None:
+                    self._unsure_answered(now, unsure_sent if sent_at is None else sent_at, admitted=not limited)
             if hint is not None:
                 self._reported = True
                 self._observe(now, hint, sent_at, held=held and sent_at is not None and limited is False)
@@ -262,7 +305,8 @@ class RateBudget:
                 self._reset_at = max(self._blocked_until, until)
                 self._reset_low, self._hold_sent = None, None
             self._blocked_until = max(self._blocked_until, until)
-            self._phase_probe = False
+            # The refusal placed the boundary itself.
+            self._unsure, self._carried_sent, self._carried_answered = 0, (), ()
             if probe:
                 self._probe_mode, self._probe_since = True, now
                 self._probe_step += 1
@@ -346,22 +390,56 @@ class RateBudget:
         """The lone probe was admitted: a window boundary lies before ``now``."""
         self._probe_mode = False
         self._probe_step = 0
-        phase_probe, self._phase_probe = self._phase_probe, False
         if not self._phase_learning:
             return
         assert self._window is not None
+        # A new window began in (floor, now], not (spent, now]: a burst that outlasted the
+        # server's window sent its last calls into this one. The probe was this window's first call.
         low = self._floor if self._floor is not None else -math.inf
-        if phase_probe and self._spent_at is not None:
-            low = max(low, self._spent_at)  # our own burst filled the window before it
-        # A new window began in (low, now]; it ends a window later. The probe was its first call.
+        carried = (self._beyond_sent, self._beyond_answered)
         self._reset_at = now + self._window
         self._floor = low + self._window if low != -math.inf else now
         self._remaining = (self._limit or 1) - 1 - self._inflight
         self._spent_at = now if self._remaining <= 0 else None
         self._window_probed = False
+        self._carry(carried, taken=1)
+
+    def _carry(self, carried: tuple[tuple[float, ...], tuple[float, ...]], *, taken: int) -> None:
+        """A local window begins: the ended one's admitted calls after its floor may count in it
+        too, so as many of its last calls go one by one (calls still in flight are already
+        counted in it). Their times place the boundary only if none is still in flight."""
+        self._unsure = min(len(carried[0]), max(self._remaining or 0, 0))
+        self._carried_sent, self._carried_answered = carried if not self._inflight else ((), ())
+        self._beyond_sent, self._beyond_answered, self._taken, self._unsure_sent = (), (), taken, None
+
+    def _unsure_answered(self, now: float, sent_at: float, *, admitted: bool) -> None:
+        """A call sent one by one was answered: where its window began (see the module docstring).
+        Only while it left before the earliest next boundary (later, it may be in the next window)
+        and nothing else is in flight (an unanswered call might yet be refused).
+
+        One at a time costs nothing while the rest fit the window at this call's pace; when they
+        would not (slow answers: real windows are long, but so are round trips), the rest go at
+        once again, as before: a possible 429 per worker once, rather than a window half used."""
+        assert self._window is not None
+        if admitted:
+            self._unsure = max(self._unsure - 1, 0)
+            pace = now - sent_at
+            if self._unsure_alone and self._reset_at is not None and now + self._unsure * pace > self._reset_at:
+                self._unsure = 0
+        index = len(self._carried_sent) + self._taken - (self._limit or 0)
+        if not 1 <= index <= len(self._carried_sent) or self._floor is None or self._reset_at is None:
+            return
+        if sent_at > self._floor or self._inflight:
+            return
+        if admitted:
+            self._floor = max(self._floor, min(self._carried_sent[index - 1] + self._window, self._reset_at))
+        else:
+            self._reset_at = max(min(self._reset_at, self._carried_answered[index - 1] + self._window), self._floor)
 
     def _start_window(self, now: float) -> None:
         self._remaining = self._limit if self._limit is not None else self._learned_limit
+        carried = (self._beyond_sent, self._beyond_answered) if self._phase_learning and self._reset_at is not None \
+            else ((), ())
         self._provisional = self._limit is None
         self._window_probed = False
         self._spent_at = None
@@ -390,6 +468,7 @@ class RateBudget:
                     self._floor = now  # our first call: some boundary lies in (now, now + window]
             if self._remaining is not None:
                 self._remaining -= self._inflight
+        self._carry(carried, taken=0)
 
     def _observe(self, now: float, hint: BudgetHint, sent_at: float | None = None, *, held: bool = False) -> None:
         if hint.limit is not None:

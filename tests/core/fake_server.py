@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import dataclasses
 import email.utils
+import heapq
+import itertools
 import math
 import random
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 
 from prefect_prosonata_exeoflow._core.budget import reset_shared_budgets
 from prefect_prosonata_exeoflow._core.clock import FakeClock
-from prefect_prosonata_exeoflow._core.http import SyncClient
+from prefect_prosonata_exeoflow._core.http import ClientSettings, Plan, SyncClient, plan_request
+from prefect_prosonata_exeoflow._core.plans import Finished, Send, Sleep, advance
 from prefect_prosonata_exeoflow.endocs import EnDocsCredentials
 from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials
 from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials
@@ -85,8 +89,8 @@ class NoJitter(random.Random):
         return b
 
 
-def client_for(server: FakeServer, **fields: Any) -> SyncClient:
-    """The API's own block and client (its dialect and shared budget) talking to ``server``."""
+def settings_for(server: FakeServer, **fields: Any) -> ClientSettings:
+    """The API's own block's settings (its dialect and a fresh shared budget) on ``server``'s clock."""
     reset_shared_budgets()
     base = "https://fake.test/" + server.api
     if server.api == "prosonata":
@@ -99,7 +103,66 @@ def client_for(server: FakeServer, **fields: Any) -> SyncClient:
         credentials = EnDocsCredentials(base_url=base, token=KEY, **fields)
     settings = credentials.client_settings(clock=server.clock)
     policy = dataclasses.replace(settings.policy, rate_limit_jitter=0.0, rng=NoJitter())
-    return SyncClient(dataclasses.replace(settings, policy=policy), transport=httpx.MockTransport(server.handler))
+    return dataclasses.replace(settings, policy=policy)
+
+
+def client_for(server: FakeServer, **fields: Any) -> SyncClient:
+    """The API's own block and client (its dialect and shared budget) talking to ``server``."""
+    return SyncClient(settings_for(server, **fields), transport=httpx.MockTransport(server.handler))
+
+
+def run_workers(server: FakeServer, *, workers: int, calls: int, round_trip: float, lag: float = 0.0,
+                service: float = 0.0, **fields: Any) -> None:
+    """``workers`` concurrent callers sharing one budget spend ``calls`` calls, on the fake clock.
+
+    Each worker drives the core's own request plan; a call reaches the server half a round trip
+    after it leaves and its answer comes back half a round trip later, so calls overlap as on
+    threads or asyncio tasks. Every wake-up after a wait comes ``lag`` late (a loaded machine's
+    scheduler, an event loop busy elsewhere). The server answers one call at a time, each taking
+    ``service`` seconds, so concurrent calls queue as on a busy machine and one caller alone goes
+    faster per call than eight. ``server.round_trip`` must be 0 (time is ours here).
+    """
+    assert server.round_trip == 0
+    settings = settings_for(server, **fields)
+    request = httpx.Request("GET", "https://fake.test/" + PATHS[server.api])
+    left = [calls]
+    free = [server.clock.monotonic()]  # when the server is done with the calls queued so far
+    events: list[tuple[float, int, Callable[[], None]]] = []
+    order = itertools.count()
+
+    def at(moment: float, step: Callable[[], None]) -> None:
+        heapq.heappush(events, (moment, next(order), step))
+
+    def start_call(plan: Plan | None = None) -> None:
+        if plan is None:
+            if left[0] == 0:
+                return
+            left[0] -= 1
+            plan = plan_request(settings, request)
+        perform(plan, advance(plan, None, None))
+
+    def perform(plan: Plan, action: Any) -> None:
+        now = server.clock.monotonic()
+        if isinstance(action, Finished):
+            at(now, start_call)
+        elif isinstance(action, Sleep):
+            at(now + action.seconds + lag, lambda: perform(plan, advance(plan, None, None)))
+        else:
+            assert isinstance(action, Send)
+
+            def serve() -> None:
+                response = server.handler(action.request)
+                at(server.clock.monotonic() + round_trip / 2, lambda: perform(plan, advance(plan, response, None)))
+
+            free[0] = max(free[0], now + round_trip / 2) + service
+            at(free[0], serve)
+
+    for _ in range(workers):
+        at(server.clock.monotonic(), start_call)
+    while events:
+        moment, _, step = heapq.heappop(events)
+        server.clock.advance(max(moment - server.clock.monotonic(), 0.0))
+        step()
 
 
 def call(client: SyncClient, api: str) -> Any:

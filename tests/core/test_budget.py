@@ -6,7 +6,13 @@ import threading
 
 import pytest
 
-from prefect_prosonata_exeoflow._core.budget import BudgetHint, RateBudget, reset_shared_budgets, shared_budget
+from prefect_prosonata_exeoflow._core.budget import (
+    PROBE_POLL_SECONDS,
+    BudgetHint,
+    RateBudget,
+    reset_shared_budgets,
+    shared_budget,
+)
 from prefect_prosonata_exeoflow._core.clock import FakeClock
 
 
@@ -169,3 +175,44 @@ def test_shared_budget_is_one_per_key_and_never_stores_the_key() -> None:
 
     assert all("key-one" not in "".join(k) for k in module._REGISTRY)
     reset_shared_budgets()
+
+
+def test_a_burst_that_outlasted_the_servers_window_is_not_taken_for_its_end() -> None:
+    """Ten calls spread over 0.9 s, then a probe admitted at +1.45: the server's boundary lies
+    somewhere after the first call, maybe inside the burst, whose last calls then already count in
+    the probe's window. Believing "after the burst" (the old rule) let all workers spend the new
+    window at once and meet the server's limit together: one 429 each."""
+    start = 1_000.0
+    clock = FakeClock(start)
+    budget = RateBudget(clock, limit=10, window_seconds=2.0, probe_when_unknown=False)
+    for _ in range(10):
+        assert budget.reserve() == 0.0
+        clock.advance(0.05)
+        budget.release(None, sent_at=clock.monotonic() - 0.05, limited=False)
+        clock.advance(0.05)
+    assert budget.reserve() == pytest.approx(0.45)  # the phase probe, halfway to the latest reset
+    clock.advance(0.45 + 1e-9)
+    assert budget.reserve() == 0.0
+    budget.release(None, sent_at=clock.monotonic(), limited=False)
+    assert budget.phase_uncertainty == pytest.approx(1.45)  # next boundary in (start + 2, start + 3.45]
+    # Nine calls left by our count; the nine burst calls sent after the first may count here: all
+    # nine go one at a time, so the server's limit is met by one call, not by one per worker.
+    assert [budget.reserve(), budget.reserve()] == [0.0, PROBE_POLL_SECONDS]
+    sent = clock.monotonic()
+    clock.advance(0.01)
+    budget.release(None, sent_at=sent, limited=False)  # admitted: the boundary was after the 2nd call
+    assert budget.phase_uncertainty == pytest.approx(1.45 - 0.1)
+    for _ in range(2):
+        assert [budget.reserve(), budget.reserve()] == [0.0, PROBE_POLL_SECONDS]
+        sent = clock.monotonic()
+        clock.advance(0.01)
+        budget.release(None, sent_at=sent, limited=False)
+    # The next one is refused: the window already held ten, so its boundary came at or before the
+    # 5th burst call was answered (start + 0.45): the next one is a window later.
+    assert budget.reserve() == 0.0
+    sent = clock.monotonic()
+    clock.advance(0.01)
+    budget.release(None, sent_at=sent, limited=True)
+    budget.block_for(1.0, sent_at=sent)  # Retry-After: 1
+    assert budget.reset_in == pytest.approx(start + 2.45 - clock.monotonic())
+    assert budget.reserve() == pytest.approx(start + 2.45 - clock.monotonic())

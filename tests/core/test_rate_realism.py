@@ -12,7 +12,7 @@ from prefect_prosonata_exeoflow._core.budget import PHASE_PRECISION, PROBE_POLL_
 from prefect_prosonata_exeoflow._core.clock import FakeClock
 from prefect_prosonata_exeoflow._core.errors import RateLimitError
 
-from .fake_server import FakeServer, call, client_for, first_call_delays
+from .fake_server import FakeServer, call, client_for, first_call_delays, run_workers
 
 APIS = ("prosonata", "exeoflow", "endocs")
 START = 1_800_000_000.0  # a multiple of 60 and of 2
@@ -129,6 +129,35 @@ def test_a_rival_consumer_costs_one_wait_not_a_burst() -> None:
     windows = server.windows()
     assert windows[0]["refused"] <= 1 and windows[0]["admitted"] + windows[0]["rival"] == 10
     assert max(first_call_delays(server)) <= 1.5
+
+
+@pytest.mark.parametrize("phase", [0.2, 0.7, 1.3])
+@pytest.mark.parametrize("lag", [0.0, 0.06])
+def test_eight_workers_whose_burst_outlasts_the_first_window(phase: float, lag: float) -> None:
+    """Benchmark 6's miss, on the fake clock: eight workers share a server that answers one call
+    per 15 ms, so the first burst (90 calls) outlasts a first window that ends ``phase`` after the
+    start, and its last calls land in the server's next window. Before: the client believed that
+    window began after its burst, spent it with all eight at once and met the limit with eight
+    429s, then waited for a boundary learnt from them (0.4-0.75 s late). Now: one 429, and the
+    window after it opens on time (its refusal and the calls before it place the boundary)."""
+    clock = FakeClock(START + 0.01)
+    server = FakeServer("endocs", clock, limit=90, window=2.0, phase=phase, round_trip=0.0)
+    run_workers(server, workers=8, calls=225, round_trip=0.002, service=0.015, lag=lag)
+    windows = server.windows()
+    assert windows[0]["admitted"] < 90 and windows[0]["last_call"] > windows[0]["end"] - 0.05  # it did outlast it
+    assert all(w["refused"] <= 1 for w in windows)
+    assert all(delay <= lag + 0.05 for delay in first_call_delays(server)[1:])
+
+
+@pytest.mark.parametrize("phase", [1.0, 2.0, 5.0, 8.0])
+def test_calls_go_one_at_a_time_only_while_that_fills_the_window(phase: float) -> None:
+    """Slow answers (1 s each, 30 calls per 10 s window, eight workers): one call at a time would
+    use 10 of a window's 30 calls. Once an answer alone shows that pace, the rest go at once: every
+    window between the first and the last is full (always one at a time: 16 of 30 in one)."""
+    clock = FakeClock(START + 0.01)
+    server = FakeServer("endocs", clock, limit=30, window=10.0, phase=phase, round_trip=0.0)
+    run_workers(server, workers=8, calls=30 * 4, round_trip=1.0)
+    assert all(w["admitted"] == 30 for w in server.windows()[1:-1])
 
 
 @pytest.mark.parametrize("api", ("prosonata", "exeoflow"))

@@ -126,6 +126,39 @@ def test_counting_api_windows_follow_the_in_process_rules_for_every_process(stor
     assert answers["local"].count(0.0) >= 5  # a whole window and more went through
 
 
+def test_a_burst_outlasting_the_servers_window_is_handled_alike_by_every_process(store: redis.Redis) -> None:
+    """The carried calls of a burst that outlasted the server's window (their send and answer
+    times, kept in the store) lead three processes to the same answers as one in-process budget."""
+    from prefect_prosonata_exeoflow.sandbox._ratelimit import FixedWindowLimiter
+
+    options: dict[str, Any] = {"limit": 4, "window_seconds": 2.0}
+    answers: dict[str, list[Any]] = {"local": [], "shared": []}
+    for name in answers:
+        clock = FakeClock(start=1_700_000_000.0)  # a multiple of the window: the server's ends 0.35 s later
+        server = FixedWindowLimiter(4, 2.0, clock, phase=0.35)
+        handles: list[Any] = [RateBudget(clock, **options)] if name == "local" else processes(store, 3, clock, **options)
+        refused = 0
+        for i in range(40):
+            budget = handles[i % len(handles)]
+            wait = budget.reserve()
+            answers[name].append(round(wait, 3))
+            if wait > 0.0:
+                clock.advance(min(wait, 30.0))
+                continue
+            sent = clock.monotonic()
+            clock.advance(0.05)
+            admitted = server.hit("k").allowed
+            clock.advance(0.05)
+            budget.release(None, sent_at=sent, limited=not admitted)
+            if not admitted:
+                refused += 1
+                budget.block_for(1.0, sent_at=sent)
+            answers[name].append(round(handles[0].phase_uncertainty or 0.0, 3))
+        answers[name].append(refused)
+    assert answers["shared"] == answers["local"]
+    assert answers["local"][-1] <= 4  # about one per window while the phase is learned
+
+
 def test_concurrent_processes_never_exceed_the_limit(store: redis.Redis) -> None:
     clock = FakeClock()
     handles = processes(store, 4, clock, limit=20, window_seconds=60, aligned=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.lag import SchedulerLag
 from prefect_prosonata_exeoflow._core.clock import FakeClock
 from prefect_prosonata_exeoflow.sandbox import SandboxServer
 
@@ -132,8 +133,8 @@ def test_window_scenario(scenario: Scenario, sandbox: SandboxServer) -> None:
     for api in API_TITLES:  # the rival's calls and the skew land in the window the workload starts in
         sandbox.sandbox.configure(api, **scenario.options)
     threads = [threading.Thread(target=run, args=(api,)) for api in API_TITLES]
-    lag = _SchedulerLag()
-    with lag:
+    lag = SchedulerLag()
+    with lag.measuring():
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -154,34 +155,3 @@ def test_window_scenario(scenario: Scenario, sandbox: SandboxServer) -> None:
         assert max(late) <= scenario.max_over_wait + lag.worst, (api, late, lag.worst)
         assert sum(late) / len(late) <= scenario.mean_bound(api) + lag.mean, (api, late, lag.mean)
 
-
-class _SchedulerLag:
-    """How late this process's threads wake from short sleeps while the scenario runs."""
-
-    def __init__(self, step: float = 0.02) -> None:
-        import threading
-
-        self.step, self.samples, self._stop = step, [0.0], threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-
-    def _sample(self) -> None:
-        while not self._stop.is_set():
-            asked = time.monotonic()
-            time.sleep(self.step)
-            self.samples.append(max(0.0, time.monotonic() - asked - self.step))
-
-    def __enter__(self) -> _SchedulerLag:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    @property
-    def worst(self) -> float:
-        return max(self.samples)
-
-    @property
-    def mean(self) -> float:
-        return sum(self.samples) / len(self.samples)
