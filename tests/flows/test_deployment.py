@@ -20,11 +20,12 @@ import pytest
 from prefect.client.orchestration import PrefectClient
 
 from flows.prosonata_time_to_exeoflow import ARTIFACT_KEY
-from flows.runtime import QUIET_ENV, ROOT, local_prefect_server, stop_process
+from flows.runtime import QUIET_ENV, ROOT, stop_process
 from flows.serve import MAIN_DEPLOYMENT
 from prefect_prosonata_exeoflow.sandbox import SandboxServer
 
 from .artifacts import artifacts
+from .conftest import SharedServer
 
 pytestmark = pytest.mark.server
 
@@ -33,14 +34,13 @@ DEADLINE_SECONDS = 180
 
 @pytest.fixture(scope="module")
 def prefect_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The server's database and the runs' results live here, never in the demo's .prefect-home."""
+    """The runs' results live here, never in the demo's .prefect-home."""
     return tmp_path_factory.mktemp("prefect-home")
 
 
 @pytest.fixture(scope="module")
-def prefect_api(prefect_home: Path) -> Iterator[str]:
-    with local_prefect_server(home=prefect_home) as api_url:
-        yield api_url
+def prefect_api(shared_prefect_server: SharedServer) -> str:
+    return shared_prefect_server.api_url
 
 
 def _environment(api_url: str, home: Path) -> dict[str, str]:

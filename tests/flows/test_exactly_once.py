@@ -14,7 +14,7 @@ import asyncio
 import os
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -25,11 +25,10 @@ from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
 
 from flows.endocs_contracts_to_prosonata import ARTIFACT_KEY as ENDOCS_ARTIFACT
 from flows.prosonata_time_to_exeoflow import ARTIFACT_KEY as MAIN_ARTIFACT
-from flows.runtime import local_prefect_server
 
 from .artifacts import artifacts
+from .conftest import SharedServer
 from .drill import (
-    SERVER_SETTINGS,
     Drill,
     customers_per_inn,
     executions,
@@ -49,11 +48,11 @@ SIGTERM_EXIT_SECONDS = 10.0
 
 
 @pytest.fixture(scope="module")
-def drill(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Drill]:
+def drill(shared_prefect_server: SharedServer, tmp_path_factory: pytest.TempPathFactory) -> Drill:
+    """The shared server (with the drills' settings), the children's own home and logs."""
     home = tmp_path_factory.mktemp("once-home")
     logs = tmp_path_factory.mktemp("once-logs")
-    with local_prefect_server(home=home, settings=SERVER_SETTINGS, timeout=240) as api_url:
-        yield Drill(api_url, home, logs)
+    return Drill(shared_prefect_server.api_url, home, logs)
 
 
 def run_cases(cases: dict[str, Callable[[], dict[str, Any]]]) -> dict[str, dict[str, Any]]:

@@ -17,10 +17,11 @@ import pytest
 from benchmarks import shared_budget
 from benchmarks._env import prefect_api
 from flows.pool import Workers, deploy_samples, pool_workers, trigger, wait_for_runs, worker_of_runs
-from flows.runtime import local_prefect_server
-from flows.scale import QUIET_SERVICES, InThreadSandbox, executions_per_group, recent_days
+from flows.scale import InThreadSandbox, executions_per_group, recent_days
 from prefect_prosonata_exeoflow.sandbox import SandboxServer
 from tests.test_benchmarks_smoke import check
+
+from .conftest import SharedServer
 
 pytestmark = [pytest.mark.server, pytest.mark.timeout(420)]
 
@@ -33,10 +34,11 @@ DAYS = 4
 
 
 @pytest.fixture(scope="module")
-def pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, Workers]]:
+def pool(shared_prefect_server: SharedServer,
+         tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, Workers]]:
     home = tmp_path_factory.mktemp("pool-home")
-    with local_prefect_server(home=home, timeout=300, settings=QUIET_SERVICES) as api_url, prefect_api(api_url), \
-            pool_workers(2, api_url, home, prefix="test-worker") as workers:
+    api_url = shared_prefect_server.api_url
+    with prefect_api(api_url), pool_workers(2, api_url, home, prefix="test-worker") as workers:
         deploy_samples()
         yield api_url, home, workers
 
