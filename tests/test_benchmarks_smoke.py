@@ -79,7 +79,7 @@ def test_results_are_written(tmp_path) -> None:  # type: ignore[no-untyped-def]
 def test_rate_realism(sb: SandboxProcess) -> None:
     from benchmarks import rate_realism
 
-    rows = rate_realism.run(sb, windows=1.5, window=1.0, scale_limits=0.1, apis=("exeoflow", "endocs"),
+    rows = rate_realism.run(sb, windows=1.5, window=0.5, scale_limits=0.1, apis=("exeoflow", "endocs"),
                             scenarios=("rival at start",), modes=("8 threads", "8 tasks"), progress=print)
     check(rows, rate_realism.SECTION, 4)
     assert all(row.data["windows"] >= 2 for row in rows)
