@@ -161,8 +161,7 @@ def test_sigterm_to_the_flow_run_process_cancels_the_execution(
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     try:
-        # A SIGTERM while execute's answer is still on the wire leaves an execution the process
-        # never learnt the id of (the closing note lists it): signal once the id is known.
+        # Signalled once the id is known (the next test signals before execute has answered).
         _wait_until_known(emulator, sandbox, child)
         child.send_signal(signal.SIGTERM)
         assert child.wait(timeout=60) != 0, "the terminated run must not report success"
@@ -172,6 +171,36 @@ def test_sigterm_to_the_flow_run_process_cancels_the_execution(
     assert emulator.running_executions() == []
     statuses = [emulator.execution(e)["status"] for e in emulator.executions]
     assert statuses.count("cancelled") == 1
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_sigterm_while_execute_is_unanswered_still_cancels_the_execution_it_started(
+    mode: str, credentials: ExeoflowCredentials, emulator: ExeoflowEmulator, sandbox: SandboxServer
+) -> None:
+    """The server has started the execution but its answer is held back when the signal comes: the
+    process never learnt the id, finds the execution by its input on the way out and cancels it."""
+    sandbox.sandbox.faults.add("latency_after", api="exeoflow", method="POST", path="/execute$", delay=20,
+                               times=None)
+    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(),
+           "PPE_CHILD_EXEOFLOW_KEY": credentials.api_key.get_secret_value()}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.exeoflow.sigterm_child", mode, sandbox.base_url("exeoflow")],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not emulator.running_executions():
+            assert child.poll() is None, child.stderr.read().decode()[-2000:]  # type: ignore[union-attr]
+            assert time.monotonic() < deadline, "no execution started"
+            time.sleep(0.05)
+        child.send_signal(signal.SIGTERM)
+        assert child.wait(timeout=60) != 0, "the terminated run must not report success"
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert emulator.running_executions() == []
+    statuses = [emulator.execution(e)["status"] for e in emulator.executions]
+    assert statuses.count("cancelled") == 1, statuses
 
 
 def test_cancelling_an_async_task_cancels_the_execution(credentials: ExeoflowCredentials,
