@@ -35,6 +35,16 @@ probes between them: at most
 :data:`PHASE_STEP_SECONDS` past the floor while 429s name a wait, at their midpoint otherwise,
 so steady state costs at most one 429 per window and waits at most the remaining uncertainty.
 
+A probe alone halves the range once per window, and a whole-second ``Retry-After`` says nothing
+finer in a short window: a probe just before the boundary leaves the next window waiting for the
+latest possible one. So where the range is short, the window's last few calls
+(:data:`SPREAD_CALLS`) are *spread* evenly across it before its probe, which then goes late
+(:data:`PROBE_FRACTION`): each is admitted either way (this window still had them, or the next
+one has room), and they become the carried calls above, so the next window's count (its calls
+one by one at its end; the refusal is that window's one 429) tells between which two of them the
+boundary passed. Only in windows whose calls went quickly (:data:`SPREAD_PACE`): after a slow
+one the count would come too late to matter.
+
 Each new local window opens with *one* call; the others wait for its answer, so a learned phase
 that is wrong costs one 429, not one per worker.
 
@@ -95,10 +105,10 @@ PHASE_STEP_SECONDS = 1.0
 HELD_PROBES = 3
 #: A call is held back for a probe only when its probe time is at most this far away.
 HOLD_HORIZON_SECONDS = 2.0
-#: Local windows of unknown phase: the last calls of a spent window sent one by one across the
-#: boundary's range before its probe (see the module docstring).
+#: Local windows of unknown phase: at most this many of a window's last calls are spread evenly
+#: across the next boundary's range before its probe (see the module docstring).
 SPREAD_CALLS = 6
-#: ... and at most one in this many of a window's calls, none of a window under twice this many
+#: ... and at most one in this many of a window's calls, none of a window under four times this many
 #: (each spread call may leave its window a call unused).
 SPREAD_SHARE = 5
 #: Where in the boundary's range a probe after spread calls goes: an admitted probe leaves a
@@ -403,7 +413,7 @@ class RateBudget:
     def _spread_size(self) -> int:
         """How many of a window's last calls may be spread: a few, and few of a small window's."""
         limit = self._limit or 0
-        return min(SPREAD_CALLS, limit // SPREAD_SHARE) if limit >= 2 * SPREAD_SHARE else 0
+        return min(SPREAD_CALLS, limit // SPREAD_SHARE) if limit >= 4 * SPREAD_SHARE else 0
 
     def _spread_slot(self, now: float) -> float | None:
         """When the next of a window's last calls goes: spread evenly between when the spread
