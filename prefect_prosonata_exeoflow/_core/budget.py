@@ -35,6 +35,16 @@ probes between them: at most
 :data:`PHASE_STEP_SECONDS` past the floor while 429s name a wait, at their midpoint otherwise,
 so steady state costs at most one 429 per window and waits at most the remaining uncertainty.
 
+A probe alone halves the range once per window, and a whole-second ``Retry-After`` says nothing
+finer in a short window: a probe just before the boundary leaves the next window waiting for the
+latest possible one. So where the range is short, the window's last few calls
+(:data:`SPREAD_CALLS`) are *spread* evenly across it before its probe, which then goes late
+(:data:`PROBE_FRACTION`): each is admitted either way (this window still had them, or the next
+one has room), and they become the carried calls above, so the next window's count (its calls
+one by one at its end; the refusal is that window's one 429) tells between which two of them the
+boundary passed. Only in windows whose calls went quickly (:data:`SPREAD_PACE`): after a slow
+one the count would come too late to matter.
+
 Each new local window opens with *one* call; the others wait for its answer, so a learned phase
 that is wrong costs one 429, not one per worker.
 
@@ -95,6 +105,19 @@ PHASE_STEP_SECONDS = 1.0
 HELD_PROBES = 3
 #: A call is held back for a probe only when its probe time is at most this far away.
 HOLD_HORIZON_SECONDS = 2.0
+#: Local windows of unknown phase: at most this many of a window's last calls are spread evenly
+#: across the next boundary's range before its probe (see the module docstring).
+SPREAD_CALLS = 6
+#: ... and at most one in this many of a window's calls, none of a window under four times this many
+#: (each spread call may leave its window a call unused).
+SPREAD_SHARE = 5
+#: Where in the boundary's range a probe after spread calls goes: an admitted probe leaves a
+#: range split among the spread calls, a refused one the rest of it, so the probe goes late.
+PROBE_FRACTION = (SPREAD_CALLS + 1) / (SPREAD_CALLS + 2)
+#: ... but at most this long after the range began (the over-wait after a reset stays below 1.5 s).
+SPREAD_PROBE_STEP_SECONDS = 1.25
+#: Calls are spread only when the window's other calls took at most this share of it.
+SPREAD_PACE = 0.4
 
 
 @dataclass(frozen=True)
@@ -182,6 +205,11 @@ class RateBudget:
         self._unsure = 0
         self._unsure_sent: float | None = None
         self._unsure_alone = False
+        # This window's last calls spread across the boundary's range: from when, and the probe after them.
+        self._spread_from: float | None = None
+        self._spread_probe: float | None = None
+        self._spread_calls = 0
+        self._began: float | None = None  # when this local window's first call was taken
 
     # -- sending -------------------------------------------------------------------------
     def reserve(self) -> float:
@@ -219,6 +247,10 @@ class RateBudget:
                     if now < probe_at:
                         return max(probe_at - now, PROBE_POLL_SECONDS)
                     self._hold_sent = now  # this call probes the reset; it is taken below
+            if 0 < self._remaining <= self._spread_size and not self._unsure and not self._opening:
+                slot = self._spread_slot(now)
+                if slot is not None and now < slot:
+                    return max(slot - now, PROBE_POLL_SECONDS)
             if self._remaining <= 0:
                 if self._reset_at is None:
                     return PROBE_POLL_SECONDS if self._inflight else 0.0
@@ -307,6 +339,7 @@ class RateBudget:
             self._blocked_until = max(self._blocked_until, until)
             # The refusal placed the boundary itself.
             self._unsure, self._carried_sent, self._carried_answered = 0, (), ()
+            self._spread_from, self._spread_probe, self._spread_calls = None, None, 0
             if probe:
                 self._probe_mode, self._probe_since = True, now
                 self._probe_step += 1
@@ -376,15 +409,55 @@ class RateBudget:
         self._inflight += 1
         return 0.0
 
+    @property
+    def _spread_size(self) -> int:
+        """How many of a window's last calls may be spread: a few, and few of a small window's."""
+        limit = self._limit or 0
+        return min(SPREAD_CALLS, limit // SPREAD_SHARE) if limit >= 4 * SPREAD_SHARE else 0
+
+    def _spread_slot(self, now: float) -> float | None:
+        """When the next of a window's last calls goes: spread evenly between when the spread
+        began and the window's probe, each inside the next boundary's range (see the module
+        docstring). None: no spread (phase known, or the probe too far away to keep calls waiting)."""
+        if self._spread_probe is None:
+            if not self._phase_learning or self._window_probed or self._reset_at is None or self._hintless_429:
+                return None
+            if self._began is None or self._window is None or (now - self._began) > self._window * SPREAD_PACE:
+                return None  # a slow window: spread calls would push the next one's count past its boundary
+            start = max(now, self._floor if self._floor is not None else now)
+            if self._reset_at - start > PHASE_STEP_SECONDS + HINT_RESOLUTION:
+                return None  # a long range: its probe's 429 narrows it, the spread could not
+            probe = self._probe_after(start, PROBE_FRACTION)
+            if probe is None or probe - now > HOLD_HORIZON_SECONDS:
+                return None
+            self._spread_from, self._spread_probe = start, probe
+            self._spread_calls = self._remaining or 0
+        assert self._spread_from is not None
+        sent = self._spread_calls - (self._remaining or 0)
+        return self._spread_from + (sent + 1) * (self._spread_probe - self._spread_from) / (self._spread_calls + 1)
+
     def _phase_probe_at(self) -> float | None:
         """When to probe a spent local window early: the midpoint of the boundary's range."""
         if not self._phase_learning or self._window_probed or self._reset_at is None:
             return None
+        if self._spread_probe is not None:
+            return self._spread_probe
         low = max(self._floor if self._floor is not None else -math.inf, self._spent_at or -math.inf)
-        if low == -math.inf or self._reset_at - low <= PHASE_PRECISION:
+        return None if low == -math.inf else self._probe_after(low)
+
+    def _probe_after(self, low: float, fraction: float = 0.5) -> float | None:
+        """The probe time for a boundary known to lie in ``(low, reset]`` (None: known closely
+        enough): ``fraction`` of the range in, at most :data:`PHASE_STEP_SECONDS` where a 429's
+        wait can still narrow the range, and never further than :data:`SPREAD_PROBE_STEP_SECONDS`."""
+        assert self._reset_at is not None
+        span = self._reset_at - low
+        if span <= PHASE_PRECISION:
             return None
-        step = (self._reset_at - low) / 2
-        return low + (step if self._hintless_429 else min(step, PHASE_STEP_SECONDS))
+        if self._hintless_429:
+            return low + span / 2
+        if span > PHASE_STEP_SECONDS + HINT_RESOLUTION:
+            return low + min(span / 2, PHASE_STEP_SECONDS)
+        return low + min(span * fraction, SPREAD_PROBE_STEP_SECONDS)
 
     def _probe_succeeded(self, now: float, sent_at: float | None) -> None:
         """The lone probe was admitted: a window boundary lies before ``now``."""
@@ -411,6 +484,8 @@ class RateBudget:
         self._unsure = min(len(carried[0]), max(self._remaining or 0, 0))
         self._carried_sent, self._carried_answered = carried if not self._inflight else ((), ())
         self._beyond_sent, self._beyond_answered, self._taken, self._unsure_sent = (), (), taken, None
+        self._spread_from, self._spread_probe, self._spread_calls = None, None, 0
+        self._began = self._clock.monotonic()
 
     def _unsure_answered(self, now: float, sent_at: float, *, admitted: bool) -> None:
         """A call sent one by one was answered: where its window began (see the module docstring).
@@ -425,7 +500,10 @@ class RateBudget:
             self._unsure = max(self._unsure - 1, 0)
             pace = now - sent_at
             if self._unsure_alone and self._reset_at is not None and now + self._unsure * pace > self._reset_at:
-                self._unsure = 0
+                # Only the last ones still fit one at a time: the latest carried calls (spread
+                # calls among them) are the likeliest to count in this window.
+                fits = math.floor((self._reset_at - now) / pace) if pace > 0 else SPREAD_CALLS
+                self._unsure = max(min(fits, SPREAD_CALLS, self._unsure), 0)
         index = len(self._carried_sent) + self._taken - (self._limit or 0)
         if not 1 <= index <= len(self._carried_sent) or self._floor is None or self._reset_at is None:
             return
@@ -435,6 +513,7 @@ class RateBudget:
             self._floor = max(self._floor, min(self._carried_sent[index - 1] + self._window, self._reset_at))
         else:
             self._reset_at = max(min(self._reset_at, self._carried_answered[index - 1] + self._window), self._floor)
+            self._window_probed = True  # this window's one 429: nothing more goes before its reset
 
     def _start_window(self, now: float) -> None:
         self._remaining = self._limit if self._limit is not None else self._learned_limit

@@ -68,6 +68,8 @@ USER_AGENT = "prefect-prosonata-exeoflow/0.1"
 _Self = TypeVar("_Self")
 #: A socket timeout may fire this early before the deadline it was set to.
 _DEADLINE_SLACK = 0.05
+#: Budget waits shorter than this, right after a logged one, are re-checks and stay unlogged.
+BRIEF_WAIT_SECONDS = 0.1
 T = TypeVar("T")
 #: Statuses at which an empty body is an answer: "204 No Content" says so itself.
 NO_CONTENT: frozenset[int] = frozenset({204})
@@ -172,6 +174,7 @@ def plan_request(
     while True:
         if budget is not None:
             wait = budget.reserve()
+            announced = False
             while wait > 0:
                 if wait > policy.max_rate_limit_wait:
                     raise RateLimitError(
@@ -182,7 +185,9 @@ def plan_request(
                     )
                 # No jitter: the budget hands out the window's calls one by one, so waking
                 # together costs nothing, and jitter would only delay the first call of a window.
-                yield Sleep(wait, wait_reason, wait_kind)
+                # Brief re-checks (a probe's answer is awaited) are logged once, not every few ms.
+                yield Sleep(wait, wait_reason, wait_kind, quiet=announced and wait < BRIEF_WAIT_SECONDS)
+                announced = True
                 wait = budget.reserve()
             wait_reason = "rate budget spent (remaining 0); waiting for the window to reset"
             wait_kind = "budget"
@@ -206,6 +211,12 @@ def plan_request(
                 raise OutcomeUnknownError(f"{exc.message}; the request may have taken effect and was not re-sent",
                                           **where) from None
             raise ResponseTooLargeError(exc.message, status=exc.status, **where) from None
+        except BaseException:
+            # Cancelled, terminated or closed while the call was out: its slot must not stay
+            # "in flight" for good (later calls of this key would wait on it).
+            if budget is not None:
+                budget.release(sent_at=sent_at)
+            raise
 
         status = response.status_code
         if 300 <= status < 400:
@@ -374,6 +385,8 @@ def _deadline_named(exc: httpx.TransportError, moment: float, timeout: float,
 
 def _log_sleep(settings: ClientSettings, action: Sleep) -> None:
     """Every wait is logged (see :mod:`.logs`); rate-limit waits are also Prefect events."""
+    if action.quiet:
+        return
     api, until = settings.dialect.api, settings.clock.time() + action.seconds
     log_wait(api, action.seconds, action.reason, until=until, failure=action.kind != "budget")
     if action.kind != "backoff":

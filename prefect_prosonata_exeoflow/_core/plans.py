@@ -35,6 +35,8 @@ class Sleep:
     #: "budget" (the key's window is spent), "429" (the server said so), "backoff" (after a
     #: failure) or "poll" (between two looks at a running execution).
     kind: str = "backoff"
+    #: Not logged nor sent as an event (a brief re-check right after a logged wait).
+    quiet: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,13 +84,19 @@ class _Stepper(Generic[A, T]):
 
 def drive(plan: Generator[A, Any, T], perform: Callable[[A], Any],
           failures: tuple[type[BaseException], ...]) -> T:
-    """Run a plan to its end: each action's outcome goes back in; a failure of ``failures`` is thrown in."""
+    """Run a plan to its end: each action's outcome goes back in; a failure of ``failures`` is thrown in.
+
+    Any other exception (a signal, a cancel) closes the plan on its way out, so the plan's own
+    cleanup (e.g. giving a budget slot back) runs now, not whenever the generator is collected."""
     step = _Stepper(plan)
-    while not isinstance(action := step.next(), Finished):
-        try:
-            step.outcome = perform(action)
-        except failures as exc:
-            step.failure = exc
+    try:
+        while not isinstance(action := step.next(), Finished):
+            try:
+                step.outcome = perform(action)
+            except failures as exc:
+                step.failure = exc
+    finally:
+        plan.close()
     return action.value
 
 
@@ -96,9 +104,12 @@ async def adrive(plan: Generator[A, Any, T], perform: Callable[[A], Awaitable[An
                  failures: tuple[type[BaseException], ...]) -> T:
     """:func:`drive` with an awaited ``perform``."""
     step = _Stepper(plan)
-    while not isinstance(action := step.next(), Finished):
-        try:
-            step.outcome = await perform(action)
-        except failures as exc:
-            step.failure = exc
+    try:
+        while not isinstance(action := step.next(), Finished):
+            try:
+                step.outcome = await perform(action)
+            except failures as exc:
+                step.failure = exc
+    finally:
+        plan.close()
     return action.value

@@ -54,6 +54,11 @@ from .models import CANCELLED, SUCCESS, Execution
 
 T = TypeVar("T")
 
+#: Lookups for the execution of an execute call left unanswered by an abandoned wait: the server
+#: may still be creating it, so an empty answer is asked again after a pause (~1.5 s at most).
+ORPHAN_LOOKUPS = 4
+ORPHAN_LOOKUP_PAUSE = 0.5
+
 @dataclass(frozen=True)
 class PollPolicy:
     """How to wait: overall ``timeout``, first poll ``interval`` growing by ``backoff`` to ``max_interval``."""
@@ -82,6 +87,9 @@ class Watch:
     execution_id: str | None = None
     settled: bool = False
     base_url: str | None = None  # the API's, for the events (set by the drivers)
+    #: While an execute call is unanswered: its workflow, its input as stored and when it was sent,
+    #: so a wait abandoned right then can still find (and cancel) the execution it started.
+    starting: tuple[str, dict[str, Any], float] | None = None
 
 
 Action = Call[Any] | Sleep | Hold
@@ -145,22 +153,28 @@ def wait_plan(
     )
 
 
+def matching_plan(workflow_id: str, input: Mapping[str, Any], since: float) -> Plan[list[str]]:
+    """The ids of the workflow's executions started since ``since`` with exactly ``input``."""
+    listing = yield Calls.list_executions_page(
+        limit=MAX_PAGE_SIZE, workflow_id=workflow_id, date_from=epoch_timestamp(since)
+    )
+    candidates = [
+        item for item in listing.items
+        if item.workflow_id in (None, workflow_id)
+        and (item.started_at is None or item.started_at.timestamp() >= int(since))
+    ]
+    found: list[str] = []
+    for item in candidates[:ADOPT_MAX_CANDIDATES]:
+        detail: Execution = yield Calls.get_execution(item.id)
+        if (detail.input or {}) == dict(input):
+            found.append(detail.id)
+    return found
+
+
 def adopt_plan(workflow_id: str, input: Mapping[str, Any], since: float, error: APIError) -> Plan[str]:
     """The id of the one execution our unanswered execute call started, or re-raise ``error``."""
-    found: list[str] = []
     try:
-        listing = yield Calls.list_executions_page(
-            limit=MAX_PAGE_SIZE, workflow_id=workflow_id, date_from=epoch_timestamp(since)
-        )
-        candidates = [
-            item for item in listing.items
-            if item.workflow_id in (None, workflow_id)
-            and (item.started_at is None or item.started_at.timestamp() >= int(since))
-        ]
-        for item in candidates[:ADOPT_MAX_CANDIDATES]:
-            detail: Execution = yield Calls.get_execution(item.id)
-            if (detail.input or {}) == dict(input):
-                found.append(detail.id)
+        found = yield from matching_plan(workflow_id, input, since)
     except (APIError, InvalidRequestError) as lookup:  # also a server id our checks refuse
         raise error from lookup
     if len(found) == 1:
@@ -176,22 +190,55 @@ def adopt_plan(workflow_id: str, input: Mapping[str, Any], since: float, error: 
     ) from error
 
 
+def orphan_plan(watch: Watch) -> Plan[str | None]:
+    """After a wait abandoned while execute was unanswered: the one execution it started, if any.
+
+    The server may still be processing the call, so an empty lookup is repeated a few times; more
+    than one match (another run started the same input) is never cancelled: it may not be ours."""
+    if watch.starting is None:
+        return None
+    workflow_id, sent, since = watch.starting
+    for attempt in range(ORPHAN_LOOKUPS):
+        if attempt:
+            yield Sleep(ORPHAN_LOOKUP_PAUSE, "an unanswered execute may still be starting its execution", "poll")
+        found = yield from matching_plan(workflow_id, sent, since)
+        if len(found) == 1:
+            current_logger().warning("%s: the wait ended before execute answered; found its execution %s",
+                                     API_NAME, found[0])
+            return found[0]
+        if found:
+            current_logger().error(
+                "%s: the wait ended before execute answered and %d executions with the same input started "
+                "since; none is cancelled (check them)", API_NAME, len(found))
+            return None
+    current_logger().warning("%s: the wait ended before execute answered; no execution of it was found",
+                             API_NAME)
+    return None
+
+
 def start_plan(watch: Watch, workflow_id: str, input: Mapping[str, Any] | None, clock: Clock) -> Plan[str]:
     """Send execute once; if its outcome is unknown, adopt the execution it started (or raise).
 
     The execution is watched (cancelled if the wait is abandoned) before its event is sent."""
     call = Calls.execute_workflow(workflow_id, input)
     since = clock.time() - ADOPT_CLOCK_SKEW_SECONDS
+    sent = json.loads(json.dumps(call.json["input"]))  # as the server stores it (tuples -> lists)
+    watch.starting = (workflow_id, sent, since)
     try:
         started = yield call
         execution_id = watch.execution_id = str(started.execution_id)
+        watch.starting = None
         events.execution_event("started", watch.base_url, workflow_id, execution_id)
     except (OutcomeUnknownError, MalformedResponseError) as exc:
         if isinstance(exc, MalformedResponseError) and exc.status is not None and exc.status >= 300:
+            watch.starting = None
             raise
-        sent = json.loads(json.dumps(call.json["input"]))  # as the server stored it (tuples -> lists)
         execution_id = watch.execution_id = yield from adopt_plan(workflow_id, sent, since, exc)
+        watch.starting = None
         events.execution_event("adopted", watch.base_url, workflow_id, execution_id, lost_answer=type(exc).__name__)
+    except APIError:
+        watch.starting = None  # answered with an error: nothing was started
+        raise
     return execution_id
 
 
@@ -249,7 +296,9 @@ def run_plan(client: SyncClient, plan: Plan[T], watch: Watch, *, lock: Any = Non
         return drive(plan, perform, (APIError,))
     except BaseException as exc:
         held.close()
-        if (execution_id := _to_cancel(watch, exc)) is not None:
+        if (execution_id := _to_cancel(watch, exc)) is None and watch.starting is not None:
+            execution_id = _find_orphan(client, watch)
+        if execution_id is not None:
             try:
                 client.call(Calls.cancel_execution(execution_id))
             except Exception as cancel_error:  # noqa: BLE001 - best effort, the first error matters
@@ -285,7 +334,9 @@ async def arun_plan(client: AsyncClient, plan: Plan[T], watch: Watch, *, lock: A
         return await adrive(plan, perform, (APIError,))
     except BaseException as exc:
         await asyncio.shield(held.aclose())
-        if (execution_id := _to_cancel(watch, exc)) is not None:
+        if (execution_id := _to_cancel(watch, exc)) is None and watch.starting is not None:
+            execution_id = await _afind_orphan(client, watch)
+        if execution_id is not None:
             # Shielded: a second cancellation of this task must not abort the cleanup call.
             cancelling = asyncio.ensure_future(client.call(Calls.cancel_execution(execution_id)))
             try:
@@ -298,6 +349,36 @@ async def arun_plan(client: AsyncClient, plan: Plan[T], watch: Watch, *, lock: A
     finally:
         await held.aclose()
         plan.close()
+
+
+def _find_orphan(client: SyncClient, watch: Watch) -> str | None:
+    """:func:`orphan_plan` driven with plain sleeps (the run's stop event is already set)."""
+    def perform(action: Action) -> Any:
+        if isinstance(action, Sleep):
+            return client.settings.clock.sleep(action.seconds)
+        assert isinstance(action, Call), action  # the lookup takes no lock
+        return client.call(action)
+
+    try:
+        return drive(orphan_plan(watch), perform, (APIError,))
+    except Exception as exc:  # noqa: BLE001 - best effort on the way out; the first error matters
+        current_logger().error("%s: could not look for the execution of an unanswered execute (%s)", API_NAME, exc)
+        return None
+
+
+async def _afind_orphan(client: AsyncClient, watch: Watch) -> str | None:
+    """Async twin of :func:`_find_orphan`, shielded from a second cancellation of the task."""
+    async def perform(action: Action) -> Any:
+        if isinstance(action, Sleep):
+            return await client.settings.clock.asleep(action.seconds)
+        assert isinstance(action, Call), action  # the lookup takes no lock
+        return await client.call(action)
+
+    try:
+        return await asyncio.shield(adrive(orphan_plan(watch), perform, (APIError,)))
+    except BaseException as exc:  # noqa: BLE001 - best effort on the way out
+        current_logger().error("%s: could not look for the execution of an unanswered execute (%s)", API_NAME, exc)
+        return None
 
 
 def _to_cancel(watch: Watch, exc: BaseException) -> str | None:

@@ -288,3 +288,50 @@ def test_key_headers_go_only_to_the_base_url() -> None:
     assert home.headers["x-api-key"] == SECRET
     assert "x-api-key" not in away.headers
     assert explicit.headers["x-api-key"] == "its-own"
+
+
+@pytest.mark.parametrize("interruption", [KeyboardInterrupt, SystemExit])
+def test_a_call_interrupted_while_out_gives_its_budget_slot_back(interruption: type[BaseException]) -> None:
+    """A signal or cancel mid-call (not an HTTP failure) must not leave the call "in flight": the
+    next call of the key would wait for its answer for good (seen as endless 5 ms re-checks)."""
+    clock = FakeClock()
+    budget = RateBudget(clock)  # nothing reported yet: one probe at a time
+    answers: list[httpx.Response | BaseException] = [interruption(), httpx.Response(200, json={"ok": 1})]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        answer = answers.pop(0)
+        if isinstance(answer, BaseException):
+            raise answer
+        return answer
+
+    with make_client(handler, clock, budget=budget) as client:
+        with pytest.raises(interruption):
+            client.request("GET", "things")
+        assert client.request("GET", "things").data == {"ok": 1}
+    assert clock.sleeps == [], "the second call waited for the interrupted one"
+
+
+async def test_an_async_call_cancelled_while_out_gives_its_budget_slot_back() -> None:
+    """A task cancelled mid-call (Prefect's timeout, a cancelled run) frees its slot too."""
+    import asyncio
+
+    clock = FakeClock()
+    budget = RateBudget(clock)
+    started = asyncio.Event()
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if not started.is_set():
+            started.set()
+            await asyncio.sleep(3600)  # the answer never comes; the caller is cancelled
+        return httpx.Response(200, json={"ok": 1})
+
+    settings = ClientSettings(base_url="https://api.example.test/v1", dialect=Dialect(clock), clock=clock,
+                              policy=RetryPolicy(rate_limit_jitter=0), budget=budget)
+    async with AsyncClient(settings, transport=httpx.MockTransport(handler)) as client:
+        pending = asyncio.ensure_future(client.request("GET", "things"))
+        await started.wait()
+        pending.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await pending
+        assert (await asyncio.wait_for(client.request("GET", "things"), 5)).data == {"ok": 1}
+    assert clock.sleeps == []

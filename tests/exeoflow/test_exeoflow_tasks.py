@@ -147,13 +147,29 @@ def _wait_until_known(emulator: ExeoflowEmulator, sandbox: SandboxServer, child:
         time.sleep(0.05)
 
 
+def _execution_started(emulator: ExeoflowEmulator, child: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
+    """Until the server runs an execution (its answer may still be held back)."""
+    deadline = time.monotonic() + timeout
+    while not emulator.running_executions():
+        assert child.poll() is None, child.stderr.read().decode()[-2000:]  # type: ignore[union-attr]
+        assert time.monotonic() < deadline, "no execution started"
+        time.sleep(0.05)
+
+
 @pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("when", ["id known", "execute unanswered"])
 def test_sigterm_to_the_flow_run_process_cancels_the_execution(
-    mode: str, credentials: ExeoflowCredentials, emulator: ExeoflowEmulator, sandbox: SandboxServer
+    mode: str, when: str, credentials: ExeoflowCredentials, emulator: ExeoflowEmulator, sandbox: SandboxServer
 ) -> None:
     """Cancelling a deployment run makes the worker SIGTERM the flow-run process: Prefect turns the
     signal into TerminationSignal (sync) or a cancelled coroutine (async), and the task cancels the
-    remote execution on its way out. A real child process, so the signal never hits pytest."""
+    remote execution on its way out. A real child process, so the signal never hits pytest.
+
+    "execute unanswered": the server started the execution but holds its answer back when the
+    signal comes; the process never learnt the id, finds the execution by its input and cancels it."""
+    if when == "execute unanswered":
+        sandbox.sandbox.faults.add("latency_after", api="exeoflow", method="POST", path="/execute$", delay=20,
+                                   times=None)
     env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(),
            "PPE_CHILD_EXEOFLOW_KEY": credentials.api_key.get_secret_value()}
     child = subprocess.Popen(
@@ -161,9 +177,10 @@ def test_sigterm_to_the_flow_run_process_cancels_the_execution(
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     try:
-        # A SIGTERM while execute's answer is still on the wire leaves an execution the process
-        # never learnt the id of (the closing note lists it): signal once the id is known.
-        _wait_until_known(emulator, sandbox, child)
+        if when == "id known":
+            _wait_until_known(emulator, sandbox, child)
+        else:
+            _execution_started(emulator, child)
         child.send_signal(signal.SIGTERM)
         assert child.wait(timeout=60) != 0, "the terminated run must not report success"
     finally:
@@ -171,7 +188,7 @@ def test_sigterm_to_the_flow_run_process_cancels_the_execution(
             child.kill()
     assert emulator.running_executions() == []
     statuses = [emulator.execution(e)["status"] for e in emulator.executions]
-    assert statuses.count("cancelled") == 1
+    assert statuses.count("cancelled") == 1, statuses
 
 
 def test_cancelling_an_async_task_cancels_the_execution(credentials: ExeoflowCredentials,
