@@ -223,22 +223,23 @@ def start_plan(watch: Watch, workflow_id: str, input: Mapping[str, Any] | None, 
     call = Calls.execute_workflow(workflow_id, input)
     since = clock.time() - ADOPT_CLOCK_SKEW_SECONDS
     sent = json.loads(json.dumps(call.json["input"]))  # as the server stores it (tuples -> lists)
+    # Cleared once the start is settled; left set only when a signal or cancel cuts it short.
     watch.starting = (workflow_id, sent, since)
     try:
-        started = yield call
-        execution_id = watch.execution_id = str(started.execution_id)
-        watch.starting = None
-        events.execution_event("started", watch.base_url, workflow_id, execution_id)
-    except (OutcomeUnknownError, MalformedResponseError) as exc:
-        if isinstance(exc, MalformedResponseError) and exc.status is not None and exc.status >= 300:
-            watch.starting = None
-            raise
-        execution_id = watch.execution_id = yield from adopt_plan(workflow_id, sent, since, exc)
-        watch.starting = None
-        events.execution_event("adopted", watch.base_url, workflow_id, execution_id, lost_answer=type(exc).__name__)
+        try:
+            started = yield call
+            execution_id = watch.execution_id = str(started.execution_id)
+            events.execution_event("started", watch.base_url, workflow_id, execution_id)
+        except (OutcomeUnknownError, MalformedResponseError) as exc:
+            if isinstance(exc, MalformedResponseError) and exc.status is not None and exc.status >= 300:
+                raise
+            execution_id = watch.execution_id = yield from adopt_plan(workflow_id, sent, since, exc)
+            events.execution_event("adopted", watch.base_url, workflow_id, execution_id,
+                                   lost_answer=type(exc).__name__)
     except APIError:
-        watch.starting = None  # answered with an error: nothing was started
+        watch.starting = None  # an error answer started nothing; a failed adoption has looked already
         raise
+    watch.starting = None
     return execution_id
 
 
@@ -308,7 +309,6 @@ def run_plan(client: SyncClient, plan: Plan[T], watch: Watch, *, lock: Any = Non
         raise
     finally:
         held.close()
-        plan.close()
 
 
 async def arun_plan(client: AsyncClient, plan: Plan[T], watch: Watch, *, lock: Any = None,
@@ -348,7 +348,6 @@ async def arun_plan(client: AsyncClient, plan: Plan[T], watch: Watch, *, lock: A
         raise
     finally:
         await held.aclose()
-        plan.close()
 
 
 def _find_orphan(client: SyncClient, watch: Watch) -> str | None:
