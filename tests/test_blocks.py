@@ -243,3 +243,21 @@ def test_block_code_example_loads_the_default_name_and_imports_only_what_it_uses
     assert imported <= used, f"unused imports: {imported - used}"
     assert f'.load("{BLOCK_NAMES[cls.get_block_type_slug().split("-")[0]]}")' in source
     assert "&lt;" not in (cls.get_description() or "") and "<" not in (cls.get_description() or "")
+
+
+# -- each block opens the clients its class names (ServiceCredentials[Sync, Async]) --------------
+from prefect_prosonata_exeoflow.endocs import AsyncEnDocsClient, EnDocsClient  # noqa: E402
+from prefect_prosonata_exeoflow.exeoflow import AsyncExeoflowClient, ExeoflowClient  # noqa: E402
+from prefect_prosonata_exeoflow.prosonata import AsyncProSonataClient, ProSonataClient  # noqa: E402
+
+
+@pytest.mark.parametrize(("block", "sync", "asynchronous"), [
+    (ProSonataCredentials(subdomain="agentur", api_key=SecretStr("k")), ProSonataClient, AsyncProSonataClient),
+    (ExeoflowCredentials(api_key=SecretStr("k")), ExeoflowClient, AsyncExeoflowClient),
+    (EnDocsCredentials(token=SecretStr("k")), EnDocsClient, AsyncEnDocsClient),
+])
+async def test_each_block_opens_the_clients_its_class_names(block: Any, sync: type, asynchronous: type) -> None:
+    with block.get_client() as client:
+        assert type(client) is sync
+    async with block.get_async_client() as aclient:
+        assert type(aclient) is asynchronous

@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from prefect.blocks.core import Block, schema_extra
 from pydantic import ConfigDict, Field, SecretStr, ValidationError, field_validator
@@ -98,6 +98,9 @@ def describe_validation_error(error: ValidationError) -> str:
     return "; ".join(parts)
 
 
+S = TypeVar("S", bound=SyncClient)
+A = TypeVar("A", bound=AsyncClient)
+
 #: What stands in for a rejected value in a block's ValidationError.
 HIDDEN_INPUT = "<hidden: block fields may hold secrets>"
 
@@ -115,8 +118,12 @@ def scrubbed(error: ValidationError) -> ValidationError:
     return ValidationError.from_exception_data(error.title, lines, hide_input=True)
 
 
-class ServiceCredentials(Block, ABC):
-    """Common fields and the client factory; each API adds its own key fields and URL rules."""
+class ServiceCredentials(Block, ABC, Generic[S, A]):
+    """Common fields and the client factory; each API adds its own key fields and URL rules.
+
+    A block names its clients once, as the type parameters (``ServiceCredentials[EnDocsClient,
+    AsyncEnDocsClient]``): :meth:`get_client` builds that class and is typed as it.
+    """
 
     # A rejected field (a base_url with a token in its query, a key of the wrong type) must not
     # be echoed into the ValidationError: not its text (hide_input_in_errors), nor its details,
@@ -206,8 +213,14 @@ class ServiceCredentials(Block, ABC):
             return None
         return SecretStr(check_store_url(value.get_secret_value()))
 
-    _sync_client: ClassVar[type[SyncClient]]
-    _async_client: ClassVar[type[AsyncClient]]
+    @classmethod
+    def _clients(cls) -> tuple[type[S], type[A]]:
+        """The block's (sync, async) client classes: the type parameters its class was declared with."""
+        for klass in cls.__mro__:
+            metadata = getattr(klass, "__pydantic_generic_metadata__", None)
+            if metadata and metadata["origin"] is ServiceCredentials and metadata["args"]:
+                return metadata["args"]  # type: ignore[no-any-return]
+        raise TypeError(f"{cls.__name__} does not name its clients: subclass ServiceCredentials[Sync, Async]")
 
     @classmethod
     def _load_from_block_document(cls, block_document: Any, validate: bool = True) -> Any:
@@ -230,13 +243,13 @@ class ServiceCredentials(Block, ABC):
     def test_connection(self) -> dict[str, Any]:
         """Make one cheap authenticated call; returns what the service says about the caller."""
 
-    def get_client(self, **client_options: Any) -> SyncClient:
+    def get_client(self, **client_options: Any) -> S:
         """A blocking client; use it in a ``with`` block so its connections are closed."""
-        return self._sync_client(self.client_settings(), **client_options)
+        return self._clients()[0](self.client_settings(), **client_options)
 
-    def get_async_client(self, **client_options: Any) -> AsyncClient:
+    def get_async_client(self, **client_options: Any) -> A:
         """An asyncio client; use it in an ``async with`` block."""
-        return self._async_client(self.client_settings(), **client_options)
+        return self._clients()[1](self.client_settings(), **client_options)
 
     # -- helpers for the subclasses ------------------------------------------------------------
     def _settings(

@@ -24,12 +24,18 @@ The result, an :class:`Endpoint`, is three things at once:
   task docstrings (signature, Args, return model, idempotency).
 
 A paged endpoint (``paging=Paging(...)``) also makes the walk over every page
-(:meth:`Endpoint.walk`) and the list of every row (:meth:`Endpoint.collect`).
+(:meth:`Endpoint.walk`) and the list of every row (:meth:`Endpoint.collect`). An endpoint whose
+one argument is the id in its path is one line, its parameter typed, described and checked as
+the API's table of ids says (:meth:`Declarer.by_id`)::
+
+    get_workflow = endpoint.by_id("get_workflow", "GET", "workflows/{workflow_id}", Workflow,
+                                  "One workflow with its nodes and connections.")
 """
 
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
@@ -248,15 +254,30 @@ class Walk:
         return collect if self.collect else walk
 
 
+@dataclass(frozen=True)
+class PathId:
+    """One kind of id an API takes in its paths: its type, its description, its check.
+
+    ``check(value, field)`` raises the API's InvalidRequestError for a bad id and returns what
+    goes into the path.
+    """
+
+    annotation: str
+    doc: str
+    check: Callable[[Any, str], Any]
+
+
 class Declarer:
     """The ``@endpoint(method, path, returns, ...)`` decorator of one API.
 
     ``returns`` is the answer's model (``type(None)`` for no answer); it is read with
-    ``model_parser(returns)`` unless the declaration passes its own ``parse``.
+    ``model_parser(returns)`` unless the declaration passes its own ``parse``. ``ids`` are the
+    API's path ids by parameter name, for :meth:`by_id`.
     """
 
-    def __init__(self, api: str, model_parser: Callable[[type[Any]], Callable[[Reply], Any]]) -> None:
-        self.api, self.model_parser = api, model_parser
+    def __init__(self, api: str, model_parser: Callable[[type[Any]], Callable[[Reply], Any]],
+                 ids: Mapping[str, PathId] | None = None) -> None:
+        self.api, self.model_parser, self.ids = api, model_parser, dict(ids or {})
 
     def __call__(self, method: str, path: str, returns: type[T], *, parse: Callable[[Reply], T] | None = None,
                  idempotent: bool | None = None, empty_ok: frozenset[int] = _NOTHING, use_budget: bool = True,
@@ -271,10 +292,30 @@ class Declarer:
 
         return declare
 
+    def by_id(self, name: str, method: str, path: str, returns: type[T], summary: str, **options: Any) -> Endpoint[T]:
+        """An endpoint whose one argument is the one id in its path (``get_workflow(workflow_id)``),
+        described and checked as :attr:`ids` says; ``options`` as for ``@endpoint``."""
+        (field,) = re.findall(r"\{(\w+)\}", path)
+        kind = self.ids[field]
+        signature = inspect.Signature(
+            [inspect.Parameter(field, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=kind.annotation)],
+            return_annotation="Request",
+        )
 
-def declarer(api: str, model_parser: Callable[[type[Any]], Callable[[Reply], Any]]) -> Declarer:
+        def build(*args: Any, **kwargs: Any) -> Request:
+            value = args[0] if len(args) == 1 and not kwargs else signature.bind(*args, **kwargs).arguments[field]
+            return Request(path={field: kind.check(value, field)})
+
+        build.__name__ = build.__qualname__ = name
+        build.__signature__ = signature  # type: ignore[attr-defined]
+        build.__doc__ = f"{summary}\n\nArgs:\n    {field}: {kind.doc}\n"
+        return self(method, path, returns, **options)(build)
+
+
+def declarer(api: str, model_parser: Callable[[type[Any]], Callable[[Reply], Any]],
+             ids: Mapping[str, PathId] | None = None) -> Declarer:
     """The ``@endpoint`` decorator of one API (see :class:`Declarer`)."""
-    return Declarer(api, model_parser)
+    return Declarer(api, model_parser, ids)
 
 
 def _nothing(reply: Reply) -> None:

@@ -51,7 +51,7 @@ def _apis(text: str | None) -> tuple[str, ...] | None:
     return apis
 
 
-def _from_env(env: Mapping[str, str], apis: tuple[str, ...] | None) -> dict[str, ServiceCredentials]:
+def _from_env(env: Mapping[str, str], apis: tuple[str, ...] | None) -> dict[str, ServiceCredentials[Any, Any]]:
     if apis is None:  # every API whose variables are set
         apis = tuple(recipe.api for recipe in RECIPES if not missing_env(recipe, env))
         if not apis:
@@ -59,8 +59,8 @@ def _from_env(env: Mapping[str, str], apis: tuple[str, ...] | None) -> dict[str,
     return build_blocks(env, apis=apis)  # type: ignore[return-value]
 
 
-def _saved(apis: tuple[str, ...] | None, names: Mapping[str, str]) -> dict[str, ServiceCredentials]:
-    blocks: dict[str, ServiceCredentials] = {}
+def _saved(apis: tuple[str, ...] | None, names: Mapping[str, str]) -> dict[str, ServiceCredentials[Any, Any]]:
+    blocks: dict[str, ServiceCredentials[Any, Any]] = {}
     problems = []
     for recipe in RECIPES:
         if apis is not None and recipe.api not in apis:
@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
             raise ConfigurationError("--max-calls must be at least 1")
         apis = _apis(args.apis)
         if args.sandbox:
-            blocks: dict[str, ServiceCredentials] = build_blocks(  # type: ignore[assignment]
+            blocks: dict[str, ServiceCredentials[Any, Any]] = build_blocks(  # type: ignore[assignment]
                 sandbox_url=args.sandbox, apis=apis or APIS
             )
         elif args.from_env:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from .._core.credentials import ServiceCredentials
 from .._core.redaction import Redactor
@@ -15,7 +16,7 @@ from .runner import DEFAULT_MAX_CALLS, EndpointResult, check_api
 
 
 def check_accounts(
-    blocks: Mapping[str, ServiceCredentials],
+    blocks: Mapping[str, ServiceCredentials[Any, Any]],
     *,
     max_calls: int = DEFAULT_MAX_CALLS,
     record: Path | str | None = None,
@@ -37,7 +38,7 @@ def check_accounts(
 
 
 def _check_one(
-    api: str, block: ServiceCredentials, max_calls: int, reference: Reference, directory: Path | None
+    api: str, block: ServiceCredentials[Any, Any], max_calls: int, reference: Reference, directory: Path | None
 ) -> tuple[list[EndpointResult], int, list[str]]:
     secrets = [secret for secret in block.client_settings().secrets if secret]
     counter: list[int] = []

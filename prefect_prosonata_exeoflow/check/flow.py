@@ -31,12 +31,12 @@ class CheckFailedError(Exception):
 
 
 @task(name="check-api", cache_policy=NO_CACHE, persist_result=False, task_run_name="check-{api}")
-def check_api_task(api: str, credentials: ServiceCredentials, max_calls: int = DEFAULT_MAX_CALLS) -> CheckReport:
+def check_api_task(api: str, credentials: ServiceCredentials[Any, Any], max_calls: int = DEFAULT_MAX_CALLS) -> CheckReport:
     """Probe one API's read-only endpoints (at most ``max_calls`` requests)."""
     return check_accounts({api: credentials}, max_calls=max_calls)
 
 
-def _load(api: str, name: str) -> ServiceCredentials:
+def _load(api: str, name: str) -> ServiceCredentials[Any, Any]:
     from ..accounts import RECIPES
 
     recipe = next(recipe for recipe in RECIPES if recipe.api == api)

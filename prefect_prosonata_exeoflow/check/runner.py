@@ -97,7 +97,7 @@ class EndpointResult:
 
 def check_api(
     api: str,
-    credentials: ServiceCredentials,
+    credentials: ServiceCredentials[Any, Any],
     *,
     max_calls: int = DEFAULT_MAX_CALLS,
     reference: Reference,

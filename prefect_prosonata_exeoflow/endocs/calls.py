@@ -8,6 +8,7 @@ against the live service (ED-U1 in ``docs/apis/endocs.md``), so they sit in one 
 
 from __future__ import annotations
 
+import inspect
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from enum import Enum
@@ -17,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from .._core.dialect import Reply
 from .._core.errors import InvalidRequestError, MalformedResponseError
-from .._core.endpoints import Endpoint, Request, declarer
+from .._core.endpoints import Endpoint, PathId, Request, declarer
 from .._core.http import NO_CONTENT
 from .._core.paths import positive_id, segment
 from . import models as m
@@ -201,7 +202,13 @@ def _upsert(model: type[M]) -> Callable[[Reply], m.UpsertResult[M]]:
 
 
 # -- the 15 endpoints -----------------------------------------------------------------------------
-endpoint = declarer(API_NAME, _one)
+#: The ids in EnDocs' paths, for the endpoints whose one argument is such an id.
+IDS = {
+    "ext_id": PathId("str | int", "The record's 1C Ext_ID.", check_ext_id),
+    "document_id": PathId("int", "The document's id.", check_id),
+    "contract_id": PathId("int", "The contract's id.", check_id),
+}
+endpoint = declarer(API_NAME, _one, IDS)
 
 
 def _feed_endpoint(key: str, model: type[BaseModel], name: str, summary: str) -> Endpoint[Any]:
@@ -220,6 +227,50 @@ def _feed_endpoint(key: str, model: type[BaseModel], name: str, summary: str) ->
         request_id: The ``RequestID`` the vendor logs the call under (default: a fresh UUID).
     """
     declared: Endpoint[Any] = endpoint("GET", PATHS[key], m.Feed[model], example="since_id=0")(build)  # type: ignore[valid-type]
+    return declared
+
+
+def _files_endpoint(name: str, example: str, summary: str) -> Endpoint[list[FileContent]]:
+    """A download of one record's files by the one id in its path (``PATHS`` under the name's end)."""
+    return endpoint.by_id(name, "GET", PATHS[name.removeprefix("download_")], list[FileContent], summary,
+                          parse=_files, example=example)
+
+
+def _upsert_endpoint(name: str, param: str, given: type[BaseModel], stored: type[BaseModel], summary: str,
+                     keyed: str = "") -> Endpoint[Any]:
+    """One keyed upsert: ``param`` (a ``given`` model or a mapping of its fields), its files, the log tag.
+
+    A repeat updates the same record (the key is required, :func:`_upsert_key`), so it is
+    retried; an answer without a body (204) is a success.
+    """
+    parameter = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    signature = inspect.Signature([
+        inspect.Parameter(param, parameter, annotation=f"m.{given.__name__} | Mapping[str, Any]"),
+        inspect.Parameter("files", parameter, default=None, annotation="Iterable[FileLike] | None"),
+        inspect.Parameter("request_id", inspect.Parameter.KEYWORD_ONLY, default=None, annotation="str | None"),
+    ], return_annotation="Request")
+
+    def build(*args: Any, **kwargs: Any) -> Request:
+        bound = signature.bind(*args, **kwargs)  # a wrong call is the TypeError a function raises
+        bound.apply_defaults()
+        record, files, request_id = bound.arguments.values()
+        return _upsert_request(_model(given, record, param), files, request_id)
+
+    paragraph = f"\n\n    {keyed}" if keyed else ""
+    article = "an" if given.__name__[0] in "AEIOU" else "a"
+    build.__name__ = build.__qualname__ = name
+    build.__signature__ = signature  # type: ignore[attr-defined]
+    build.__doc__ = f"""{summary}{paragraph}
+
+    Args:
+        {param}: The {param}, {article} {given.__name__} or a mapping of its fields.
+        files: Files to attach (each a ``(name, bytes)`` pair, a path or a FileContent).
+        request_id: The ``RequestID`` the vendor logs the call under (default: a fresh UUID).
+    """
+    declared: Endpoint[Any] = endpoint(
+        "POST", PATHS[name], m.UpsertResult[stored], parse=_upsert(stored),  # type: ignore[valid-type]
+        idempotent=True, empty_ok=NO_CONTENT, example=param,
+    )(build)
     return declared
 
 
@@ -261,32 +312,13 @@ class Endpoints:
         item = check_ext_id(item_id, "item_id") if kind is FileKind.EXT_ID else check_id(item_id, "item_id")
         return Request(path={"item_id": item, "kind": kind.value})
 
-    @endpoint("GET", PATHS["files_by_ext_id"], list[FileContent], parse=_files, example='"1c-doc-10444"')
-    def download_files_by_ext_id(ext_id: str | int) -> Request:
-        """The files of the record with this 1C Ext_ID (an integer is first tried as a scan id, as the server does).
-
-        Args:
-            ext_id: The record's 1C Ext_ID.
-        """
-        return Request(path={"ext_id": check_ext_id(ext_id)})
-
-    @endpoint("GET", PATHS["document_files"], list[FileContent], parse=_files, example="10440")
-    def download_document_files(document_id: int) -> Request:
-        """The files of one document.
-
-        Args:
-            document_id: The document's id.
-        """
-        return Request(path={"document_id": check_id(document_id, "document_id")})
-
-    @endpoint("GET", PATHS["contract_files"], list[FileContent], parse=_files, example="77")
-    def download_contract_files(contract_id: int) -> Request:
-        """The files of one contract.
-
-        Args:
-            contract_id: The contract's id.
-        """
-        return Request(path={"contract_id": check_id(contract_id, "contract_id")})
+    # The files of one record by its one id (see :func:`_files_endpoint`).
+    download_files_by_ext_id = _files_endpoint(
+        "download_files_by_ext_id", '"1c-doc-10444"',
+        "The files of the record with this 1C Ext_ID (an integer is first tried as a scan id, as the server does).",
+    )
+    download_document_files = _files_endpoint("download_document_files", "10440", "The files of one document.")
+    download_contract_files = _files_endpoint("download_contract_files", "77", "The files of one contract.")
 
     @endpoint("POST", PATHS["upload_non_form_document"], m.NonFormDocument, idempotent=False,
               example='("scan.pdf", b"%PDF-1.4 ..."), organization_id=5')
@@ -340,60 +372,21 @@ class Endpoints:
             body["Comment"] = _text(comment, "comment", 500)
         return Request(json=body)
 
-    @endpoint("POST", PATHS["upsert_external_document"], m.UpsertResult[m.Document], parse=_upsert(m.Document),
-              idempotent=True, empty_ok=NO_CONTENT, example="document")
-    def upsert_external_document(
-        document: m.ExternalDocumentInput | Mapping[str, Any],
-        files: Iterable[FileLike] | None = None,
-        *,
-        request_id: str | None = None,
-    ) -> Request:
-        """Create or update an incoming/outgoing document (and its organization, counterparty, contract).
-
-        Keyed by Ext_ID / MetaID / EDIId: a repeat updates the same document.
-
-        Args:
-            document: The document, an ExternalDocumentInput or a mapping of its fields.
-            files: Files to attach (each a ``(name, bytes)`` pair, a path or a FileContent).
-            request_id: The ``RequestID`` the vendor logs the call under (default: a fresh UUID).
-        """
-        return _upsert_request(_model(m.ExternalDocumentInput, document, "document"), files, request_id)
-
-    @endpoint("POST", PATHS["upsert_local_document"], m.UpsertResult[m.Document], parse=_upsert(m.Document),
-              idempotent=True, empty_ok=NO_CONTENT, example="document")
-    def upsert_local_document(
-        document: m.LocalDocumentInput | Mapping[str, Any],
-        files: Iterable[FileLike] | None = None,
-        *,
-        request_id: str | None = None,
-    ) -> Request:
-        """Create or update an internal document, found by ``ext_id``: a repeat updates the same document.
-
-        Args:
-            document: The document, a LocalDocumentInput or a mapping of its fields.
-            files: Files to attach (each a ``(name, bytes)`` pair, a path or a FileContent).
-            request_id: The ``RequestID`` the vendor logs the call under (default: a fresh UUID).
-        """
-        return _upsert_request(_model(m.LocalDocumentInput, document, "document"), files, request_id)
-
-    @endpoint("POST", PATHS["upsert_contract"], m.UpsertResult[m.Contract], parse=_upsert(m.Contract),
-              idempotent=True, empty_ok=NO_CONTENT, example="contract")
-    def upsert_contract(
-        contract: m.ContractInput | Mapping[str, Any],
-        files: Iterable[FileLike] | None = None,
-        *,
-        request_id: str | None = None,
-    ) -> Request:
-        """Create or update a contract (by ``contract_id``, else ``ext_id`` within the organization).
-
-        Keyed by the contract's Ext_ID: a repeat updates the same contract.
-
-        Args:
-            contract: The contract, a ContractInput or a mapping of its fields.
-            files: Files to attach (each a ``(name, bytes)`` pair, a path or a FileContent).
-            request_id: The ``RequestID`` the vendor logs the call under (default: a fresh UUID).
-        """
-        return _upsert_request(_model(m.ContractInput, contract, "contract"), files, request_id)
+    # The three keyed upserts: one shape, a record and its files (see :func:`_upsert_endpoint`).
+    upsert_external_document = _upsert_endpoint(
+        "upsert_external_document", "document", m.ExternalDocumentInput, m.Document,
+        "Create or update an incoming/outgoing document (and its organization, counterparty, contract).",
+        "Keyed by Ext_ID / MetaID / EDIId: a repeat updates the same document.",
+    )
+    upsert_local_document = _upsert_endpoint(
+        "upsert_local_document", "document", m.LocalDocumentInput, m.Document,
+        "Create or update an internal document, found by ``ext_id``: a repeat updates the same document.",
+    )
+    upsert_contract = _upsert_endpoint(
+        "upsert_contract", "contract", m.ContractInput, m.Contract,
+        "Create or update a contract (by ``contract_id``, else ``ext_id`` within the organization).",
+        "Keyed by the contract's Ext_ID: a repeat updates the same contract.",
+    )
 
 
 #: The "new since" feeds by the name :meth:`EnDocsClient.iter_feed` takes.

@@ -20,7 +20,7 @@ from .client import AsyncEnDocsClient, EnDocsClient
 from .dialect import API_NAME, DEFAULT_BASE_URL, MAX_RESPONSE_BYTES, REQUESTS_PER_MINUTE, WINDOW_SECONDS, EnDocsDialect
 
 
-class EnDocsCredentials(ServiceCredentials):
+class EnDocsCredentials(ServiceCredentials[EnDocsClient, AsyncEnDocsClient]):
     """Access to one EnDocs Cloud account through its 1C exchange token.
 
     Copy the token in EnDocs under account settings, section "1С", button "Копировать токен".
@@ -45,8 +45,6 @@ class EnDocsCredentials(ServiceCredentials):
     _block_type_slug: ClassVar[str] = "endocs-credentials"
     _logo_url: ClassVar[str] = "https://endocs.cloud/favicon.ico"  # type: ignore[assignment]
     _documentation_url: ClassVar[str] = "https://help.endocs.ru/documentation"  # type: ignore[assignment]
-    _sync_client = EnDocsClient
-    _async_client = AsyncEnDocsClient
 
     token: SecretStr = Field(
         description="The account's 1C exchange token (settings, section 1С, Копировать токен).",
@@ -89,12 +87,6 @@ class EnDocsCredentials(ServiceCredentials):
             limit=self.requests_per_minute, window_seconds=self.rate_limit_window_seconds,
             probe_when_unknown=False,
         )
-
-    def get_client(self, **client_options: Any) -> EnDocsClient:
-        return self._sync_client(self.client_settings(), **client_options)
-
-    def get_async_client(self, **client_options: Any) -> AsyncEnDocsClient:
-        return self._async_client(self.client_settings(), **client_options)
 
     def test_connection(self) -> dict[str, Any]:
         """One cheap call (``GetClientInfo``); returns the account id and its quota counters."""

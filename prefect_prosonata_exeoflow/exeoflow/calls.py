@@ -20,7 +20,7 @@ from .._core.dialect import Reply
 from .._core.checks import check_finite
 from .._core.errors import InvalidRequestError, MalformedResponseError
 from .dialect import API_NAME
-from .._core.endpoints import Paging, Request, declarer
+from .._core.endpoints import Paging, PathId, Request, declarer
 from .._core.http import ANY_SUCCESS
 from .._core.pagination import Page
 from .._core.paths import segment
@@ -49,12 +49,13 @@ DateLike = dt.datetime | dt.date | str
 
 # -- argument checks ---------------------------------------------------------------------------
 def check_id(value: Any, field: str) -> str:
-    """An opaque id that is safe in a URL path (``wf_…``, ``exec_…``)."""
+    """An opaque id that is safe in a URL path (``wf_…``, ``exec_…``); the id itself (the path quotes it)."""
     if not isinstance(value, str) or not value.strip():
         raise InvalidRequestError(f"{field} must be a non-empty string, got {value!r}")
     if _BAD_ID.search(value):
         raise InvalidRequestError(f"{field} {value!r} contains characters that are not allowed in an id")
-    return segment(value, field)  # the core's rule for path parameters ('.', '..', ...)
+    segment(value, field)  # the core's rule for path parameters ('.', '..', ...)
+    return value
 
 
 def _text(value: Any, field: str, *, required: bool) -> str | None:
@@ -159,13 +160,7 @@ def check_webhook_url(url: Any) -> str:
 
 
 def _workflow(workflow_id: Any) -> Request:
-    check_id(workflow_id, "workflow_id")
-    return Request(path={"workflow_id": workflow_id})
-
-
-def _execution(execution_id: Any) -> Request:
-    check_id(execution_id, "execution_id")
-    return Request(path={"execution_id": execution_id})
+    return Request(path={"workflow_id": check_id(workflow_id, "workflow_id")})
 
 
 # -- parsing ---------------------------------------------------------------------------------
@@ -223,7 +218,12 @@ def _paging(what: str) -> Paging:
     return Paging("page", "limit", MAX_PAGE_SIZE, _as_page, key=lambda item: item.id, what=what)
 
 
-endpoint = declarer(API_NAME, _model)
+#: The ids in Exeoflow's paths, for the endpoints whose one argument is such an id.
+IDS = {
+    "workflow_id": PathId("str", "The workflow's id (``wf_…``).", check_id),
+    "execution_id": PathId("str", "The execution's id (``exec_…``).", check_id),
+}
+endpoint = declarer(API_NAME, _model, IDS)
 
 
 class Endpoints:
@@ -250,14 +250,8 @@ class Endpoints:
     iter_workflows = list_workflows_page.walk()
     list_workflows = list_workflows_page.collect()
 
-    @endpoint("GET", "workflows/{workflow_id}", Workflow, example='"wf_100001"')
-    def get_workflow(workflow_id: str) -> Request:
-        """One workflow with its ``nodes`` and ``connections``.
-
-        Args:
-            workflow_id: The workflow's id (``wf_…``).
-        """
-        return _workflow(workflow_id)
+    get_workflow = endpoint.by_id("get_workflow", "GET", "workflows/{workflow_id}", Workflow,
+                                  "One workflow with its ``nodes`` and ``connections``.", example='"wf_100001"')
 
     @endpoint("POST", "workflows", Workflow, idempotent=False, example='"Nightly export"')
     def create_workflow(
@@ -384,24 +378,11 @@ class Endpoints:
     iter_executions = list_executions_page.walk()
     list_executions = list_executions_page.collect()
 
-    @endpoint("GET", "executions/{execution_id}", Execution, example='"exec_100001"')
-    def get_execution(execution_id: str) -> Request:
-        """One execution with ``input``, ``output`` and ``steps``.
-
-        Args:
-            execution_id: The execution's id (``exec_…``).
-        """
-        return _execution(execution_id)
-
+    get_execution = endpoint.by_id("get_execution", "GET", "executions/{execution_id}", Execution,
+                                   "One execution with ``input``, ``output`` and ``steps``.", example='"exec_100001"')
     # Cancelling twice cancels once: safe to retry.
-    @endpoint("POST", "executions/{execution_id}/cancel", Execution, idempotent=True, example='"exec_100001"')
-    def cancel_execution(execution_id: str) -> Request:
-        """Cancel a running execution.
-
-        Args:
-            execution_id: The execution's id (``exec_…``).
-        """
-        return _execution(execution_id)
+    cancel_execution = endpoint.by_id("cancel_execution", "POST", "executions/{execution_id}/cancel", Execution,
+                                      "Cancel a running execution.", idempotent=True, example='"exec_100001"')
 
     @endpoint("POST", "webhooks", Webhook, idempotent=False, example='"wf_100001", "From the shop"')
     def create_webhook(workflow_id: str, name: str, *, method: str = "POST", authentication: bool = True) -> Request:

@@ -14,7 +14,7 @@ from .client import AsyncExeoflowClient, ExeoflowClient
 from .dialect import API_NAME, DEFAULT_BASE_URL, ExeoflowDialect
 
 
-class ExeoflowCredentials(ServiceCredentials):
+class ExeoflowCredentials(ServiceCredentials[ExeoflowClient, AsyncExeoflowClient]):
     """Access to an Exeoflow workspace with an API key (Settings > API Keys), sent as a Bearer token.
 
     The cloud API is the default; set ``base_url`` for an on-premises install
@@ -39,8 +39,6 @@ class ExeoflowCredentials(ServiceCredentials):
     _block_type_slug: ClassVar[str] = "exeoflow-credentials"
     _logo_url: ClassVar[str] = "https://www.exeoflow.com/favicon.ico"  # type: ignore[assignment]
     _documentation_url: ClassVar[str] = "https://docs.exeoflow.com/docs/api/uebersicht"  # type: ignore[assignment]
-    _sync_client = ExeoflowClient
-    _async_client = AsyncExeoflowClient
 
     api_key: SecretStr = Field(
         title="API Key",
@@ -58,12 +56,6 @@ class ExeoflowCredentials(ServiceCredentials):
             api=API_NAME, base_url=self.base_url, dialect=ExeoflowDialect(clock),
             headers={"Authorization": f"Bearer {key}"}, secrets=(key,), clock=clock, probe_when_unknown=True,
         )
-
-    def get_client(self, **client_options: Any) -> ExeoflowClient:
-        return self._sync_client(self.client_settings(), **client_options)
-
-    def get_async_client(self, **client_options: Any) -> AsyncExeoflowClient:
-        return self._async_client(self.client_settings(), **client_options)
 
     def test_connection(self) -> dict[str, Any]:
         """List one workflow; returns the workflow count and the rate budget the key has left."""

@@ -31,7 +31,7 @@ def _label(value: str, field: str) -> str:
     return value
 
 
-class ProSonataCredentials(ServiceCredentials):
+class ProSonataCredentials(ServiceCredentials[ProSonataClient, AsyncProSonataClient]):
     """Access to one ProSonata account: a personal API key, or an app integration (app ID + key).
 
     Keys travel only in the ``X-API-Key`` / ``X-APP-ID`` headers, never in URLs. ``base_url`` says
@@ -53,8 +53,6 @@ class ProSonataCredentials(ServiceCredentials):
     _block_type_slug: ClassVar[str] = "prosonata-credentials"
     _logo_url: ClassVar[str] = "https://www.prosonata.de/favicon.ico"  # type: ignore[assignment]
     _documentation_url: ClassVar[str] = "https://www.prosonata.de/infos-und-hilfen/api/api-grundlagen.html"  # type: ignore[assignment]
-    _sync_client = ProSonataClient
-    _async_client = AsyncProSonataClient
     # The UI form checks required fields, not "one of two": it has one required address field,
     # base_url, which takes a subdomain too. Python keeps subdomain= and always fills base_url.
     _form_required: ClassVar[tuple[str, ...]] = ("base_url",)
@@ -125,12 +123,6 @@ class ProSonataCredentials(ServiceCredentials):
             api=API_NAME, base_url=base_url, dialect=ProSonataDialect(clock), headers=headers,
             secrets=(key, app_id) if app_id else (key,), clock=clock,
         )
-
-    def get_client(self, **client_options: Any) -> ProSonataClient:
-        return self._sync_client(self.client_settings(), **client_options)
-
-    def get_async_client(self, **client_options: Any) -> AsyncProSonataClient:
-        return self._async_client(self.client_settings(), **client_options)
 
     def test_connection(self) -> dict[str, Any]:
         """One cheap call (a time category); returns who the key acts as and the budget left."""

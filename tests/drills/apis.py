@@ -48,7 +48,7 @@ def exact_client(creds: ServiceCredentials, clock: FakeClock, transport: httpx.B
     settings = creds.client_settings(clock=clock)
     policy = dataclasses.replace(settings.policy, rate_limit_jitter=0.0, rng=UpperBound())
     options = {"transport": transport} if transport is not None else {}
-    return creds._sync_client(dataclasses.replace(settings, policy=policy), **options)
+    return creds._clients()[0](dataclasses.replace(settings, policy=policy), **options)
 
 
 @dataclass

@@ -243,7 +243,7 @@ def test_a_key_echoed_by_the_server_is_masked(sandbox: SandboxServer) -> None:
                                                                      "details": [said, {"k": said}]}})
 
     creds = ExeoflowCredentials(base_url=sandbox.base_url("exeoflow"), api_key=key, max_retries=0)
-    client = creds._sync_client(creds.client_settings(), transport=httpx.MockTransport(echo))
+    client = creds._clients()[0](creds.client_settings(), transport=httpx.MockTransport(echo))
     with client, pytest.raises(APIError) as caught:
         client.get_workflow(WORKFLOW)
     assert "bad key" in str(caught.value) and leaks(_error_texts(caught.value)) == []

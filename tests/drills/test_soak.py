@@ -75,7 +75,7 @@ class Worker:
     def __post_init__(self) -> None:
         clock = FakeClock(start=time.time())
         creds = credentials(self.api, self.sandbox)
-        self.client: Any = creds._sync_client(creds.client_settings(clock=clock))
+        self.client: Any = creds._clients()[0](creds.client_settings(clock=clock))
         self.traffic = Traffic(clock, keep_answers=False).attach(self.client)
         self.known_executions = {e.id for e in self.client.list_executions(workflow_id=WORKFLOW)} \
             if self.api == "exeoflow" else set()
