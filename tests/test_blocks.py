@@ -261,3 +261,13 @@ async def test_each_block_opens_the_clients_its_class_names(block: Any, sync: ty
         assert type(client) is sync
     async with block.get_async_client() as aclient:
         assert type(aclient) is asynchronous
+
+
+def test_the_package_adds_only_its_three_blocks_to_what_a_prefect_server_registers() -> None:
+    """A Prefect server imports the collection and registers every Block subclass it knows: naming
+    the clients (``ServiceCredentials[Sync, Async]``) must not make block classes of its own."""
+    from prefect.utilities.dispatch import get_registry_for_type
+
+    ours = {cls for cls in (get_registry_for_type(Block) or {}).values()
+            if cls.__module__.startswith("prefect_prosonata_exeoflow")}
+    assert ours == set(_block_classes())

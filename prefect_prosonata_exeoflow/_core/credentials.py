@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import types
+import typing
 import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
@@ -125,6 +127,11 @@ class ServiceCredentials(Block, ABC, Generic[S, A]):
     AsyncEnDocsClient]``): :meth:`get_client` builds that class and is typed as it.
     """
 
+    def __class_getitem__(cls, clients: Any) -> Any:
+        # A plain alias, not pydantic's parametrized subclass: that one would be a block class of its
+        # own, which Prefect's server registers as a block type (ServiceCredentials[...] in the UI).
+        return types.GenericAlias(cls, clients)
+
     # A rejected field (a base_url with a token in its query, a key of the wrong type) must not
     # be echoed into the ValidationError: not its text (hide_input_in_errors), nor its details,
     # args or pickle (:func:`scrubbed`, in both ways a block is built).
@@ -217,9 +224,9 @@ class ServiceCredentials(Block, ABC, Generic[S, A]):
     def _clients(cls) -> tuple[type[S], type[A]]:
         """The block's (sync, async) client classes: the type parameters its class was declared with."""
         for klass in cls.__mro__:
-            metadata = getattr(klass, "__pydantic_generic_metadata__", None)
-            if metadata and metadata["origin"] is ServiceCredentials and metadata["args"]:
-                return metadata["args"]  # type: ignore[no-any-return]
+            for base in getattr(klass, "__orig_bases__", ()):
+                if typing.get_origin(base) is ServiceCredentials:
+                    return typing.get_args(base)
         raise TypeError(f"{cls.__name__} does not name its clients: subclass ServiceCredentials[Sync, Async]")
 
     @classmethod
