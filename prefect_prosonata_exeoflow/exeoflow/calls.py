@@ -159,6 +159,17 @@ def check_webhook_url(url: Any) -> str:
     return url.strip()
 
 
+def _workflow_fields(name: Any, description: Any, nodes: Any, connections: Any) -> dict[str, Any]:
+    """The body of a workflow's create or update: the fields given (not None), each checked."""
+    fields = {
+        "name": None if name is None else _text(name, "name", required=True),
+        "description": _text(description, "description", required=False),
+        "nodes": _nodes(nodes),
+        "connections": _connections(connections),
+    }
+    return {key: value for key, value in fields.items() if value is not None}
+
+
 def _workflow(workflow_id: Any) -> Request:
     return Request(path={"workflow_id": check_id(workflow_id, "workflow_id")})
 
@@ -268,14 +279,7 @@ class Endpoints:
             nodes: The workflow's nodes (each a mapping with ``id`` and ``type``, or a Node).
             connections: The connections between the nodes.
         """
-        body: dict[str, Any] = {"name": _text(name, "name", required=True)}
-        extra = {
-            "description": _text(description, "description", required=False),
-            "nodes": _nodes(nodes),
-            "connections": _connections(connections),
-        }
-        body.update({key: value for key, value in extra.items() if value is not None})
-        return Request(json=body)
+        return Request(json=_workflow_fields(_text(name, "name", required=True), description, nodes, connections))
 
     @endpoint("PUT", "workflows/{workflow_id}", Workflow, example='"wf_100001", name="Nightly export v2"')
     def update_workflow(
@@ -295,13 +299,7 @@ class Endpoints:
             nodes: The new list of nodes (replaces the old one).
             connections: The new list of connections (replaces the old one).
         """
-        fields = {
-            "name": None if name is None else _text(name, "name", required=True),
-            "description": _text(description, "description", required=False),
-            "nodes": _nodes(nodes),
-            "connections": _connections(connections),
-        }
-        body = {key: value for key, value in fields.items() if value is not None}
+        body = _workflow_fields(name, description, nodes, connections)
         if not body:
             raise InvalidRequestError("update_workflow needs at least one of name, description, nodes, connections")
         return Request(path=_workflow(workflow_id).path, json=body)

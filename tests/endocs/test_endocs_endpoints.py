@@ -8,6 +8,7 @@ import pytest
 from prefect_prosonata_exeoflow._core.errors import (
     AuthenticationError,
     BadRequestError,
+    InvalidRequestError,
     NotFoundError,
     PermissionDeniedError,
 )
@@ -295,3 +296,23 @@ def test_sandbox_applies_the_cursor_itself(sandbox: SandboxServer) -> None:
     scans = httpx.get(f"{url}/api/Output/GetNonFormDoc/305/raw", headers=headers).json()
     assert [row["id"] for row in scans["Value"]] == [308, 306]  # newest first, as the backend sorts
     assert httpx.get(f"{url}/api/Output/GetNewInputs/x/raw", headers=headers).status_code == 400
+
+
+def test_an_upsert_takes_its_record_by_name_positionally_and_its_tag_only_by_keyword() -> None:
+    """The three keyed upserts come from one factory: each keeps its own parameter name."""
+    import inspect
+
+    from prefect_prosonata_exeoflow.endocs.calls import Endpoints
+
+    contract = {"ext_id": "c-1", "name": "Договор", "organization": ORG, "contractor": SUPPLIER}
+    by_name = Endpoints.upsert_contract(contract=contract, files=None, request_id="tag-1")
+    positional = Endpoints.upsert_contract(contract, None, request_id="tag-1")
+    assert by_name.json == positional.json and by_name.json["RequestID"] == "tag-1"
+    assert by_name.path == "api/Contract/AddOrUpdateContract" and by_name.idempotent
+    assert list(inspect.signature(Endpoints.upsert_local_document).parameters) == ["document", "files", "request_id"]
+    with pytest.raises(TypeError):
+        Endpoints.upsert_contract(contract, None, "tag-1")  # request_id is keyword-only
+    with pytest.raises(TypeError):
+        Endpoints.upsert_contract(document=contract)
+    with pytest.raises(InvalidRequestError, match="document needs ext_id"):
+        Endpoints.upsert_local_document({"organization": ORG})
