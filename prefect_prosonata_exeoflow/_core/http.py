@@ -380,13 +380,16 @@ class _attempt(exchange.deadline):  # lower case: used like a function, ``with _
 
     __slots__ = ("_request", "_timeout")
 
+    # The base class is called by name, not through super(): this runs on every request.
     def __init__(self, timeout: float, request: httpx.Request) -> None:
-        super().__init__(timeout)
+        exchange.deadline.__init__(self, timeout)
         self._timeout, self._request = timeout, request
 
     def __exit__(self, *exc_info: object) -> None:
-        super().__exit__()
+        exchange.deadline.__exit__(self)
         exc = exc_info[1]
+        if exc is None:
+            return
         if isinstance(exc, httpx.TimeoutException) and time.monotonic() >= self._moment - _DEADLINE_SLACK:
             message = f"no complete answer within timeout={self._timeout:g}s (connect, headers and body together)"
             raise type(exc)(message, request=self._request) from None
