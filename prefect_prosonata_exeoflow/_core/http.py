@@ -374,13 +374,27 @@ def _transport_error(
     return APIConnectionError(f"{type(exc).__name__}{tries}: {detail}", **where)
 
 
-def _deadline_named(exc: httpx.TransportError, moment: float, timeout: float,
-                    request: httpx.Request) -> httpx.TransportError:
-    """A timeout at the exchange's deadline says so (httpx's own text says only "timed out")."""
-    if isinstance(exc, httpx.TimeoutException) and time.monotonic() >= moment - _DEADLINE_SLACK:
-        return type(exc)(f"no complete answer within timeout={timeout:g}s (connect, headers and body together)",
-                         request=request)
-    return exc
+class _attempt(exchange.deadline):  # lower case: used like a function, ``with _attempt(...)``
+    """One send within the exchange's deadline; a timeout at that deadline says so (httpx's own
+    text says only "timed out"). Both drivers send through it, so the rule is written once."""
+
+    __slots__ = ("_request", "_timeout")
+
+    # The base class is called by name, not through super(): this runs on every request.
+    def __init__(self, timeout: float, request: httpx.Request) -> None:
+        exchange.deadline.__init__(self, timeout)
+        self._timeout, self._request = timeout, request
+
+    def __exit__(self, *exc_info: object) -> None:
+        exchange.deadline.__exit__(self)
+        exc = exc_info[1]
+        if exc is None:
+            return
+        if isinstance(exc, httpx.TimeoutException) and time.monotonic() >= self._moment - _DEADLINE_SLACK:
+            message = f"no complete answer within timeout={self._timeout:g}s (connect, headers and body together)"
+            raise type(exc)(message, request=self._request) from None
+        if isinstance(exc, httpx.TransportError):
+            raise exc from None
 
 
 def _log_sleep(settings: ClientSettings, action: Sleep) -> None:
@@ -401,10 +415,21 @@ class _ClientBase:
     #: The httpx client's base URL as text (ends in "/"): relative paths are appended to it.
     _base: str
 
+    #: True for the asyncio driver: it opens an ``httpx.AsyncClient`` (else an ``httpx.Client``).
+    asynchronous: bool
+
+    def __init__(self, settings: ClientSettings,
+                 transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None) -> None:
+        self.settings = settings
+        self._http = (httpx.AsyncClient if self.asynchronous else httpx.Client)(**self._build_kwargs(transport))
+        self._base = str(self._http.base_url)
+        exchange.install(self._http)
+        cookies.install(self._http)
+
     def _build_kwargs(self, transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None) -> dict[str, Any]:
         warn_if_insecure(self.settings.base_url)
-        cap = self.settings.max_response_bytes, self.settings.dialect.api
-        hook = exchange.async_size_cap(*cap) if isinstance(self, AsyncClient) else exchange.size_cap(*cap)
+        size_cap = exchange.async_size_cap if self.asynchronous else exchange.size_cap
+        hook = size_cap(self.settings.max_response_bytes, self.settings.dialect.api)
         kwargs: dict[str, Any] = {
             "base_url": self.settings.base_url.rstrip("/") + "/",
             "headers": {"User-Agent": USER_AGENT, "Accept": "application/json", **self.settings.headers},
@@ -425,7 +450,7 @@ class _ClientBase:
         absolute = bool(urlsplit(path).scheme)
         # A relative path is appended to the base URL as text, as httpx would merge it, but parsed
         # once instead of three times (the path, then the base URL copied with it).
-        request: httpx.Request = self._http.build_request(  # type: ignore[attr-defined]
+        request: httpx.Request = self._http.build_request(
             call.method, path if absolute else self._base + path.lstrip("/"), params=_clean_params(call.params),
             json=call.json,
             headers=headers,
@@ -481,12 +506,10 @@ class SyncClient(_ClientBase):
     #: Declared endpoints (:mod:`.endpoints`) send with ``self.call`` and return its result.
     asynchronous = False
 
+    _http: httpx.Client
+
     def __init__(self, settings: ClientSettings, *, transport: httpx.BaseTransport | None = None) -> None:
-        self.settings = settings
-        self._http = httpx.Client(**self._build_kwargs(transport))
-        self._base = str(self._http.base_url)
-        exchange.install(self._http)
-        cookies.install(self._http)
+        super().__init__(settings, transport)
 
     def _send(self, request: httpx.Request, idempotent: bool | None, use_budget: bool,
               empty_ok: frozenset[int], finish: Callable[[Reply], Any] = _reply) -> Any:
@@ -503,11 +526,8 @@ class SyncClient(_ClientBase):
             _log_sleep(self.settings, action)
             self.settings.clock.sleep(action.seconds)
             return None
-        try:
-            with exchange.deadline(self.settings.timeout) as moment:
-                return self._http.send(action.request)
-        except httpx.TransportError as exc:
-            raise _deadline_named(exc, moment, self.settings.timeout, action.request) from None
+        with _attempt(self.settings.timeout, action.request):
+            return self._http.send(action.request)
 
     def close(self) -> None:
         self._http.close()
@@ -525,12 +545,10 @@ class AsyncClient(_ClientBase):
     #: Declared endpoints (:mod:`.endpoints`) send with ``self.call`` and return its awaitable.
     asynchronous = True
 
+    _http: httpx.AsyncClient
+
     def __init__(self, settings: ClientSettings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
-        self.settings = settings
-        self._http = httpx.AsyncClient(**self._build_kwargs(transport))
-        self._base = str(self._http.base_url)
-        exchange.install(self._http)
-        cookies.install(self._http)
+        super().__init__(settings, transport)
 
     async def _send(self, request: httpx.Request, idempotent: bool | None, use_budget: bool,
                     empty_ok: frozenset[int], finish: Callable[[Reply], Any] = _reply) -> Any:
@@ -547,11 +565,8 @@ class AsyncClient(_ClientBase):
             _log_sleep(self.settings, action)
             await self.settings.clock.asleep(action.seconds)
             return None
-        try:
-            with exchange.deadline(self.settings.timeout) as moment:
-                return await self._http.send(action.request)
-        except httpx.TransportError as exc:
-            raise _deadline_named(exc, moment, self.settings.timeout, action.request) from None
+        with _attempt(self.settings.timeout, action.request):
+            return await self._http.send(action.request)
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -37,7 +37,7 @@ class RetryPolicy:
 
     def backoff(self, retry_number: int) -> float:
         """Exponential backoff with full jitter in its upper half: base * 2^n, capped."""
-        ceiling = min(self.backoff_base * (2**retry_number), self.backoff_max)
+        ceiling = capped_growth(self.backoff_base, 2.0, retry_number, self.backoff_max)
         return float(ceiling / 2 + self.rng.uniform(0, ceiling / 2))
 
     def rate_limit_backoff(self, step: int) -> float:
@@ -46,6 +46,13 @@ class RetryPolicy:
 
     def jitter(self) -> float:
         return self.rng.uniform(0, self.rate_limit_jitter) if self.rate_limit_jitter > 0 else 0.0
+
+
+def capped_growth(first: float, factor: float, step: int, cap: float) -> float:
+    """``first * factor**step``, never above ``cap``: the one growth rule of every wait that backs
+    off (retries here, polls of an Exeoflow execution). The exponent stops at 64 so that a long
+    run of steps cannot overflow a float."""
+    return float(min(first * factor ** min(step, 64), cap))
 
 
 def never_reached_server(exc: httpx.TransportError) -> bool:

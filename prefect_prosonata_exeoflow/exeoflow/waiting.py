@@ -46,6 +46,7 @@ from .._core.errors import (  # the execution errors live with all others; re-ex
 from .._core.checks import positive_seconds
 from .._core.http import AsyncClient, Call, SyncClient
 from .._core.plans import Hold, Sleep, adrive, drive
+from .._core.policy import capped_growth
 from .._core import events
 from .._core.logs import current_logger
 from .calls import MAX_PAGE_SIZE, Calls, epoch_timestamp
@@ -77,7 +78,7 @@ class PollPolicy:
             raise InvalidRequestError(f"backoff must be a number >= 1, got {self.backoff!r}")
 
     def delay(self, polls_done: int) -> float:
-        return float(min(self.interval * self.backoff ** min(polls_done, 64), self.max_interval))
+        return capped_growth(self.interval, self.backoff, polls_done, self.max_interval)
 
 
 @dataclass

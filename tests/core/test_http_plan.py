@@ -24,7 +24,8 @@ from prefect_prosonata_exeoflow._core.errors import (
     ServerError,
 )
 from prefect_prosonata_exeoflow._core.http import AsyncClient, ClientSettings, SyncClient
-from prefect_prosonata_exeoflow._core.policy import RetryPolicy
+from prefect_prosonata_exeoflow._core.policy import RetryPolicy, capped_growth
+from prefect_prosonata_exeoflow.exeoflow.waiting import PollPolicy
 
 SECRET = "super-secret-key-123456"
 
@@ -110,6 +111,14 @@ def test_5xx_on_get_is_retried_with_growing_backoff() -> None:
         client.request("GET", "things")
     assert len(seen) == 3
     assert 0.5 <= clock.sleeps[0] <= 1.0 and 1.0 <= clock.sleeps[1] <= 2.0
+
+
+def test_retry_backoff_and_execution_polls_grow_by_one_rule_to_their_cap() -> None:
+    assert [capped_growth(0.5, 2.0, n, 30.0) for n in range(8)] == [0.5, 1, 2, 4, 8, 16, 30, 30]
+    retry = RetryPolicy(backoff_base=0.5, backoff_max=30.0, rng=random.Random(1))
+    assert 8.0 <= retry.backoff(5) <= 16.0 and 15.0 <= retry.backoff(5000) <= 30.0  # no float overflow
+    polls = PollPolicy(interval=0.5, backoff=3.0, max_interval=10.0)
+    assert [polls.delay(n) for n in (0, 1, 2, 3, 10**6)] == [0.5, 1.5, 4.5, 10.0, 10.0]
 
 
 def test_5xx_retries_are_bounded_then_server_error() -> None:

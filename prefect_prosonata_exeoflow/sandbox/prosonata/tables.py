@@ -536,6 +536,9 @@ _DOC_RECIPIENT = (
     "projectID projectNo projectNoAddition projectName projectTags customerID customerName"
     " addressID name1 name2 name3 street streetNo postalCode city country countryID"
 )
+#: What the two document lists share besides the recipient: text filters, money on the wire.
+_DOC_SEARCH = "name1 projectNo projectName projectTags customerName"
+_DOC_WIRE = {"netValue": "str2", "grossValue": "str2", "tax": "str1"}
 QUOTATIONS = Resource(
     name="quotations",
     id_field="quotationID",
@@ -548,11 +551,11 @@ QUOTATIONS = Resource(
     read=_access(TEAMLEITER),
     filters=_filters(
         exact="addressID projectID customerID createdByUserID currency approved",
-        str="name1 projectNo projectName projectTags customerName",
+        str=_DOC_SEARCH,
         date="quotationDate",
     ),
     sort_keys=frozenset(_cols("quotationID projectID addressID quotationDate grossValue")),
-    wire={"netValue": "str2", "grossValue": "str2", "tax": "str1"},
+    wire=_DOC_WIRE,
     hidden=frozenset({"createdByUserID", "approved"}),
 )
 
@@ -571,14 +574,14 @@ INVOICES = Resource(
     filters=_filters(
         exact="addressID invoiceType=invoiceTypeCode projectID customerID createdByUserID"
         " currency reverseCharge sepaExport datevExport",
-        str="name1 projectNo projectName projectTags customerName invoiceNo",
+        str=_DOC_SEARCH + " invoiceNo",
         date="invoiceDate paymentDate",
     ),
     # PS-U22: cut off in the docs.
     sort_keys=frozenset(
         _cols("invoiceID projectID addressID invoiceNo invoiceDate paymentDate grossValue")
     ),
-    wire={"netValue": "str2", "grossValue": "str2", "tax": "str1", "cashDiscountRate": "str2"},
+    wire={**_DOC_WIRE, "cashDiscountRate": "str2"},
     hidden=frozenset({"createdByUserID", "invoiceTypeCode", "reverseCharge"}),
 )
 
