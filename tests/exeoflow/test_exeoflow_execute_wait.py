@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,10 +13,13 @@ from prefect_prosonata_exeoflow._core.errors import MalformedResponseError, Outc
 from prefect_prosonata_exeoflow.exeoflow import (
     ExecutionFailedError,
     ExecutionTimeoutError,
+    ExeoflowClient,
     ExeoflowCredentials,
 )
-from prefect_prosonata_exeoflow.sandbox import SandboxServer
+from prefect_prosonata_exeoflow.sandbox import SANDBOX_KEYS, SandboxServer
 from prefect_prosonata_exeoflow.sandbox.exeoflow import ExeoflowEmulator
+from tests.conftest import Clocked
+from tests.drills.apis import exact_client
 
 WF = "wf_100001"
 EXECUTE_PATH = r"^/v1/workflows/[^/]+/execute$"
@@ -45,15 +47,19 @@ def test_failure_raises_with_the_servers_error(credentials: ExeoflowCredentials)
     assert execution is not None and execution.steps and execution.steps[-1].status == "failed"
 
 
-def test_timeout_cancels_the_remote_execution(credentials: ExeoflowCredentials, sandbox: SandboxServer,
-                                              emulator: ExeoflowEmulator) -> None:
-    started = time.monotonic()
-    with credentials.get_client() as client, pytest.raises(ExecutionTimeoutError) as caught:
+def test_timeout_cancels_the_remote_execution(clocked: Clocked) -> None:
+    """On the sandbox's fake clock: the wait gives up exactly at its timeout and cancels."""
+    creds = ExeoflowCredentials(api_key=SANDBOX_KEYS["exeoflow_api_key"], base_url=clocked.server.base_url("exeoflow"))
+    started = clocked.clock.monotonic()
+    with exact_client(creds, clocked.clock) as client, pytest.raises(ExecutionTimeoutError) as caught:
+        assert isinstance(client, ExeoflowClient)
         client.execute_and_wait(WF, {"_sandbox": {"seconds": 30}}, timeout=0.8, poll_interval=0.1)
-    assert 0.8 <= time.monotonic() - started < 2.0
+    waited = clocked.clock.monotonic() - started
+    assert waited == pytest.approx(0.8, abs=1e-6), waited
     assert caught.value.execution is not None and caught.value.execution.status == "cancelled"
-    assert emulator.running_executions() == []
-    assert sandbox.sandbox.stats.get("exeoflow.cancel") == 1
+    emulator = clocked.server.sandbox.emulators["exeoflow"]
+    assert isinstance(emulator, ExeoflowEmulator) and emulator.running_executions() == []
+    assert clocked.server.sandbox.stats.get("exeoflow.cancel") == 1
 
 
 @pytest.fixture
