@@ -33,9 +33,9 @@ from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials
 from prefect_prosonata_exeoflow.exeoflow import tasks as exeoflow_tasks
 from prefect_prosonata_exeoflow.prosonata import RESOURCES, ProSonataCredentials
 from prefect_prosonata_exeoflow.sandbox import SANDBOX_KEYS, SandboxServer
-from tests.endocs.test_endocs_tasks import CASES as ENDOCS_CASES
+from tests.endocs.test_tasks import CASES as ENDOCS_CASES
 from tests.flows.test_main_flow import fresh_blocks, params
-from tests.prosonata.samples import UPDATE_PAYLOADS, create_payload, seeded_ids
+from tests.prosonata.support import UPDATE_PAYLOADS, create_payload, seeded_ids
 from tests.prosonata.test_tasks import task_for
 
 from .apis import WORKFLOW, credentials

@@ -10,7 +10,7 @@ from prefect_prosonata_exeoflow.endocs import EnDocsClient, EnDocsCredentials
 from prefect_prosonata_exeoflow.sandbox import SandboxServer
 from prefect_prosonata_exeoflow.sandbox.endocs import EnDocsEmulator
 
-from .endocs_support import make_credentials
+from .support import make_credentials
 
 
 @pytest.fixture

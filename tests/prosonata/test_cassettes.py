@@ -19,7 +19,7 @@ from prefect_prosonata_exeoflow.prosonata import RESOURCES, ProSonataClient, Pro
 from prefect_prosonata_exeoflow.sandbox import SANDBOX_KEYS, SandboxServer
 
 from .._vcr import CASSETTES, RECORDING, cassette_vcr
-from .samples import UPDATE_PAYLOADS, create_payload, seeded_ids
+from .support import UPDATE_PAYLOADS, create_payload, seeded_ids
 
 FOLDER = CASSETTES / "prosonata"
 #: References used in create bodies, saved at record time so replayed bodies match the recorded ones.

@@ -13,7 +13,7 @@ from prefect_prosonata_exeoflow.prosonata import RESOURCES, ProSonataCredentials
 from prefect_prosonata_exeoflow.prosonata import tasks as ps_tasks
 from prefect_prosonata_exeoflow.sandbox import SANDBOX_KEYS, SandboxServer
 
-from .samples import UPDATE_PAYLOADS, create_payload, seeded_ids
+from .support import UPDATE_PAYLOADS, create_payload, seeded_ids
 
 VERB_NAMES = {"list": "list_{plural}", "get": "get_{singular}", "create": "create_{singular}",
               "update": "update_{singular}", "delete": "delete_{singular}"}

@@ -1,6 +1,6 @@
 """One cassette per Exeoflow endpoint, recorded from the sandbox and replayed offline.
 
-Re-record with ``PPE_RECORD=1 .venv/bin/pytest tests/exeoflow/test_exeoflow_cassettes.py``.
+Re-record with ``PPE_RECORD=1 .venv/bin/pytest tests/exeoflow/test_cassettes.py``.
 Replay points the client at ``http://localhost:9`` (nothing listens there): any request that
 is not in the cassette fails the test.
 """

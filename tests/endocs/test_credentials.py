@@ -10,7 +10,7 @@ from prefect_prosonata_exeoflow._core.errors import AuthenticationError, Configu
 from prefect_prosonata_exeoflow.endocs import AsyncEnDocsClient, EnDocsClient, EnDocsCredentials
 from prefect_prosonata_exeoflow.sandbox import SandboxServer
 
-from .endocs_support import TOKEN, make_credentials
+from .support import TOKEN, make_credentials
 
 
 def test_defaults_follow_the_documentation() -> None:

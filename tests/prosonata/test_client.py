@@ -1,12 +1,9 @@
-"""The ProSonata client against the loopback sandbox: every resource, pagination, 429s, pacing."""
+"""The ProSonata client against the loopback sandbox: every resource, pagination, filters, rights, errors."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import threading
-import time
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -19,7 +16,6 @@ from prefect_prosonata_exeoflow import (
     NotFoundError,
     OutcomeUnknownError,
     PermissionDeniedError,
-    RateLimitError,
 )
 from prefect_prosonata_exeoflow.prosonata import (
     RESOURCES,
@@ -30,17 +26,7 @@ from prefect_prosonata_exeoflow.prosonata import (
 )
 from prefect_prosonata_exeoflow.sandbox import SANDBOX_KEYS, SandboxServer
 
-
-def credentials_for(sandbox: SandboxServer, key: str = "prosonata_admin_key", **options: object) -> ProSonataCredentials:
-    return ProSonataCredentials(
-        base_url=sandbox.base_url("prosonata"), api_key=SecretStr(SANDBOX_KEYS[key]), **options  # type: ignore[arg-type]
-    )
-
-
-@pytest.fixture
-def client(sandbox: SandboxServer) -> Iterator[ProSonataClient]:
-    with credentials_for(sandbox).get_client() as client:
-        yield client
+from .conftest import credentials_for
 
 
 def test_connection_reports_the_caller(sandbox: SandboxServer) -> None:
@@ -127,53 +113,6 @@ def test_rights_are_typed_errors(sandbox: SandboxServer) -> None:
             designer.invoices.list(limit=1)
         own = designer.project_times.list()
         assert own and {row.userID for row in own} == {7}
-
-
-def test_429_is_recovered_after_the_hinted_wait(sandbox: SandboxServer, client: ProSonataClient) -> None:
-    sandbox.sandbox.configure("prosonata", rate_limit=1000, window_seconds=2)
-    client.project_times.list(limit=1)  # open the window
-    sandbox.sandbox.faults.add("rate_limit", api="prosonata", times=1)
-    started = time.monotonic()
-    rows = client.project_times.list(limit=1)
-    elapsed = time.monotonic() - started
-    hinted = 2.0  # the window is 2 s long and was opened just before: the hint is ceil(<2 s) = 2
-    assert rows and sandbox.sandbox.stats.get("prosonata.429") == 1
-    assert hinted - 0.3 <= elapsed <= hinted + 0.25
-
-
-def test_a_run_that_exhausts_the_budget_provokes_no_429(sandbox: SandboxServer) -> None:
-    sandbox.sandbox.configure("prosonata", rate_limit=6, window_seconds=2)
-    credentials = credentials_for(sandbox)
-    errors: list[BaseException] = []
-
-    def worker() -> None:
-        try:
-            with credentials.get_client() as client:
-                for _ in range(4):
-                    client.time_categories.list(limit=1)
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=worker) for _ in range(4)]  # 16 calls, 6 per 2 s window
-    started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
-    assert sandbox.sandbox.stats.get("prosonata.429") == 0
-    assert time.monotonic() - started >= 4.0  # three windows were needed
-
-
-def test_budget_wait_longer_than_allowed_raises_before_sending(sandbox: SandboxServer) -> None:
-    sandbox.sandbox.configure("prosonata", rate_limit=1, window_seconds=60)
-    with credentials_for(sandbox, max_rate_limit_wait=1).get_client() as client:
-        client.time_categories.list(limit=1)
-        before = sandbox.sandbox.stats.get("prosonata.requests")
-        with pytest.raises(RateLimitError) as info:
-            client.time_categories.list(limit=1)
-    assert info.value.retry_after and info.value.retry_after > 1
-    assert sandbox.sandbox.stats.get("prosonata.requests") == before
 
 
 def test_wrong_base_url_html_page_is_reported_clearly(sandbox: SandboxServer, client: ProSonataClient) -> None:

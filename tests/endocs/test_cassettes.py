@@ -12,7 +12,7 @@ from prefect_prosonata_exeoflow.endocs import EnDocsClient, FileKind
 from prefect_prosonata_exeoflow.endocs.calls import PATHS
 
 from .._vcr import CASSETTES, RECORDING, cassette_vcr
-from .endocs_support import ORG, SUPPLIER, TOKEN, make_credentials
+from .support import ORG, SUPPLIER, TOKEN, make_credentials
 
 OFFLINE_URL = "http://localhost:9/endocs"
 RID = "cassette-0001"

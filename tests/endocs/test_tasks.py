@@ -14,7 +14,7 @@ from prefect_prosonata_exeoflow.endocs import EnDocsCredentials, FileContent, ta
 from prefect_prosonata_exeoflow.sandbox import SandboxServer
 from prefect_prosonata_exeoflow.sandbox.endocs import EnDocsEmulator
 
-from .endocs_support import ORG, SUPPLIER, stat
+from .support import ORG, SUPPLIER, stat
 
 pytestmark = [
     pytest.mark.usefixtures("prefect_harness"),

@@ -26,7 +26,7 @@ from prefect_prosonata_exeoflow.endocs import (
 from prefect_prosonata_exeoflow.sandbox import SandboxServer
 from prefect_prosonata_exeoflow.sandbox.endocs import EnDocsEmulator
 
-from .endocs_support import ORG, SUPPLIER, TOKEN, make_credentials, stat
+from .support import ORG, SUPPLIER, TOKEN, make_credentials, stat
 
 
 # -- 1, 2: account --------------------------------------------------------------------------------------

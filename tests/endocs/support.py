@@ -1,4 +1,4 @@
-"""Helpers shared by the EnDocs tests (imported by name: the test directories are not packages)."""
+"""Helpers shared by the EnDocs tests: the sandbox token, the seeded parties, credentials and stat counters."""
 
 from __future__ import annotations
 

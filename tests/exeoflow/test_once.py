@@ -24,7 +24,7 @@ from prefect_prosonata_exeoflow.exeoflow import (
     WaitStoppedError,
 )
 
-from .test_exeoflow_waiting import _envelope, _iso, settings
+from .test_waiting import _envelope, _iso, settings
 
 KEY = "group-fingerprint-1"
 

@@ -14,7 +14,7 @@ from prefect_prosonata_exeoflow.sandbox.endocs import EnDocsEmulator
 from tests.conftest import Clocked
 from tests.drills.apis import exact_client
 
-from .endocs_support import TOKEN, Recorder, make_credentials, stat
+from .support import TOKEN, Recorder, make_credentials, stat
 
 
 def _client(clocked: Clocked, recorder: Recorder | None = None, **options: Any) -> EnDocsClient:

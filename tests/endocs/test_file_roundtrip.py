@@ -14,7 +14,7 @@ from prefect_prosonata_exeoflow.endocs import MAX_FILE_BYTES, EnDocsClient, File
 from prefect_prosonata_exeoflow.sandbox import SandboxServer
 from prefect_prosonata_exeoflow.sandbox.endocs.seed import make_png
 
-from .endocs_support import ORG, SUPPLIER, TOKEN, stat
+from .support import ORG, SUPPLIER, TOKEN, stat
 
 BINARY = bytes(random.Random(4).randrange(256) for _ in range(70_001)) + b"\x00\r\n\xff"
 
