@@ -31,7 +31,7 @@ install: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q --maxfail=25
 
-# The same suite on two workers: about a fifth faster on 2 cores (see README, Tests).
+# The same suite on two workers: about a third faster on 2 cores (see README, Tests).
 test-parallel: $(STAMP)
 	$(PY) -m pytest -q --maxfail=25 -n 2 --dist worksteal
 
