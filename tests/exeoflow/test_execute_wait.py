@@ -13,13 +13,13 @@ from prefect_prosonata_exeoflow._core.errors import MalformedResponseError, Outc
 from prefect_prosonata_exeoflow.exeoflow import (
     ExecutionFailedError,
     ExecutionTimeoutError,
-    ExeoflowClient,
     ExeoflowCredentials,
 )
-from prefect_prosonata_exeoflow.sandbox import SANDBOX_KEYS, SandboxServer
+from prefect_prosonata_exeoflow.sandbox import SandboxServer
 from prefect_prosonata_exeoflow.sandbox.exeoflow import ExeoflowEmulator
 from tests.conftest import Clocked
-from tests.drills.apis import exact_client
+
+from .conftest import clocked_client
 
 WF = "wf_100001"
 EXECUTE_PATH = r"^/v1/workflows/[^/]+/execute$"
@@ -49,10 +49,8 @@ def test_failure_raises_with_the_servers_error(credentials: ExeoflowCredentials)
 
 def test_timeout_cancels_the_remote_execution(clocked: Clocked) -> None:
     """On the sandbox's fake clock: the wait gives up exactly at its timeout and cancels."""
-    creds = ExeoflowCredentials(api_key=SANDBOX_KEYS["exeoflow_api_key"], base_url=clocked.server.base_url("exeoflow"))
     started = clocked.clock.monotonic()
-    with exact_client(creds, clocked.clock) as client, pytest.raises(ExecutionTimeoutError) as caught:
-        assert isinstance(client, ExeoflowClient)
+    with clocked_client(clocked) as client, pytest.raises(ExecutionTimeoutError) as caught:
         client.execute_and_wait(WF, {"_sandbox": {"seconds": 30}}, timeout=0.8, poll_interval=0.1)
     waited = clocked.clock.monotonic() - started
     assert waited == pytest.approx(0.8, abs=1e-6), waited

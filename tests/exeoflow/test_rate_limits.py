@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import httpx
 import pytest
@@ -14,7 +13,8 @@ from prefect_prosonata_exeoflow._core.errors import RateLimitError
 from prefect_prosonata_exeoflow.exeoflow import ExeoflowClient, ExeoflowCredentials
 from prefect_prosonata_exeoflow.sandbox import SANDBOX_KEYS, SandboxServer
 from tests.conftest import Clocked
-from tests.drills.apis import exact_client
+
+from .conftest import clocked_client
 
 WF = "wf_100001"
 
@@ -47,15 +47,6 @@ def test_a_burst_from_several_threads_is_paced_without_a_single_429(
     # 12 calls at 5 per 2 s cross at least two window ends; none was refused, so all waited.
     assert stats.get("exeoflow.429") == 0
     assert stats.get("exeoflow.requests") == 12
-
-
-def clocked_client(clocked: Clocked, **options: Any) -> ExeoflowClient:
-    """A client on the sandbox's fake clock: jitter off, backoff at its upper bound, sleeps instant."""
-    creds = ExeoflowCredentials(api_key=SANDBOX_KEYS["exeoflow_api_key"],
-                                base_url=clocked.server.base_url("exeoflow"), **options)
-    client = exact_client(creds, clocked.clock)
-    assert isinstance(client, ExeoflowClient)
-    return client
 
 
 @pytest.mark.parametrize("hint", ["default", "retry_after_only"])
