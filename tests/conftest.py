@@ -25,6 +25,36 @@ from prefect_prosonata_exeoflow.sandbox.prosonata import DEFAULTS as PROSONATA_D
 #: Generous limits for ordinary tests; rate-limit tests lower them with ``sandbox.sandbox.configure``.
 TEST_RATE = {"rate_limit": 100_000, "window_seconds": 900}
 
+#: The files that take longest, longest first (seconds measured in a serial run on 2 cores).
+#: `make test` runs the suite on four pytest-xdist workers with ``--dist loadfile``, which hands
+#: whole files to whichever worker is free, in collection order: putting these first is the
+#: "longest job first" schedule, so the run never ends with one worker alone on a long file.
+LONGEST_FIRST = (
+    "tests/flows/test_exactly_once_main.py",  # 55-75: kill -9 drills, often one wait for a 60 s lease
+    "tests/flows/test_exactly_once_endocs.py",  # 30-70: the same for the EnDocs flow
+    "tests/test_browser_ui.py",  # 80: `make ui` and Chromium
+    "tests/flows/test_pool.py",  # 45: two `prefect worker start` processes
+    "tests/flows/test_demo.py",  # 35: `python -m flows.demo`, twice
+    "tests/flows/test_endocs_flow.py",  # 28
+    "tests/flows/test_deployment.py",  # 24: a served deployment
+    "tests/flows/test_main_flow.py",  # 23
+    "tests/test_benchmarks_smoke.py",  # 19
+    "tests/drills/test_fault_matrix.py",  # 18
+    "tests/check/test_check_flow.py",  # 16
+    "tests/drills/test_secrets.py",  # 15
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist, the files of ``LONGEST_FIRST`` first (a serial run keeps pytest's order)."""
+    if not hasattr(config, "workerinput"):
+        return
+    rank = {path: index for index, path in enumerate(LONGEST_FIRST)}
+    missing = [path for path in LONGEST_FIRST if not (config.rootpath / path).is_file()]
+    if missing:
+        raise pytest.UsageError(f"LONGEST_FIRST in tests/conftest.py names files that do not exist: {missing}")
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
+
 
 @pytest.fixture(scope="session")
 def sandbox_server() -> Iterator[SandboxServer]:

@@ -18,6 +18,7 @@ from flows.runtime import local_prefect_server
 from flows.scale import QUIET_SERVICES
 
 from .drill import SERVER_SETTINGS as DRILL_SETTINGS
+from .drill import Drill
 
 #: What every user needs: the drills' fast lease reclaim and lock retry; the background services
 #: none of them uses (schedules, late runs, automations, event storage) off, as the pool runs them.
@@ -36,3 +37,11 @@ def shared_prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     home = tmp_path_factory.mktemp("shared-server-home")
     with local_prefect_server(home=home, settings=SETTINGS, timeout=300) as api_url:
         yield SharedServer(api_url, home)
+
+
+@pytest.fixture(scope="module")
+def drill(shared_prefect_server: SharedServer, tmp_path_factory: pytest.TempPathFactory) -> Drill:
+    """The exactly-once drills' view of the shared server: the children's own home and logs."""
+    home = tmp_path_factory.mktemp("once-home")
+    logs = tmp_path_factory.mktemp("once-logs")
+    return Drill(shared_prefect_server.api_url, home, logs)

@@ -7,6 +7,7 @@ are found by watching the sandbox's counters and state, never by sleeping for a 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -15,13 +16,19 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from prefect.client.orchestration import PrefectClient
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
+
 from flows.contract_mapping import MARKER_PREFIX
 from flows.runtime import QUIET_ENV, ROOT
 from prefect_prosonata_exeoflow.sandbox import SandboxServer
+
+from .artifacts import artifacts
 
 #: Server settings for the drills: expired leases of killed holders are reclaimed every second,
 #: and a refused lock is retried after at most a second (the defaults are 15 s and 30 s).
@@ -30,6 +37,8 @@ SERVER_SETTINGS = {"PREFECT_SERVER_SERVICES_REPOSSESSOR_LOOP_SECONDS": "1",
 RATE = {"rate_limit": 100_000, "window_seconds": 900}
 #: Generous bounds on a child's life (a killed holder's lock frees after ~61 s).
 RUN_TIMEOUT = 240.0
+#: The bound on leaving after SIGTERM (a deadline for the process, not a speed target).
+SIGTERM_EXIT_SECONDS = 10.0
 
 
 def new_sandbox(execution_seconds: float = 1.0) -> SandboxServer:
@@ -194,3 +203,43 @@ def customers_per_inn(sandbox: SandboxServer) -> dict[str, int]:
         if "created from EnDocs" in comments:
             found[comments.split(",")[0]] += 1
     return dict(found)
+
+
+# -- running the cases of one flow ----------------------------------------------------------
+def run_cases(cases: dict[str, Callable[[], dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    """Run the cases concurrently; print each one's counts; re-raise the first failure.
+
+    ``PPE_ONCE_CASES=sigterm,overlap`` runs only the cases whose names contain one of those words.
+    """
+    only = [word for word in os.environ.get("PPE_ONCE_CASES", "").split(",") if word]
+    cases = {name: case for name, case in cases.items() if not only or any(word in name for word in only)}
+    with ThreadPoolExecutor(max_workers=int(os.environ.get("PPE_ONCE_PARALLEL", "4"))) as pool:
+        futures = {name: pool.submit(_timed, case) for name, case in cases.items()}
+        outcomes = {}
+        for name, future in futures.items():
+            try:
+                outcomes[name] = future.result()
+            except BaseException as exc:
+                outcomes[name] = {"error": repr(exc)[:3000]}
+    for name, record in outcomes.items():
+        print(f"\n[{name}] {record}")
+    failed = {name: record["error"] for name, record in outcomes.items() if "error" in record}
+    assert not failed, failed
+    return outcomes
+
+
+def _timed(case: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    started = time.monotonic()
+    record = case()
+    return {"seconds": round(time.monotonic() - started, 1), **record}
+
+
+def run_artifact(drill: Drill, run_name: str, key: str) -> str:
+    async def flow_run_id() -> Any:
+        async with PrefectClient(api=drill.api_url) as client:
+            runs = await client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[run_name])))
+            return runs[0].id
+
+    published = artifacts(key, flow_runs=[asyncio.run(flow_run_id())], api_url=drill.api_url)
+    assert len(published) == 1, published
+    return str(published[0]["data"])
