@@ -7,7 +7,9 @@ Run as ``python -m tests.exeoflow.sigterm_child sync|async BASE_URL``; the API k
 from __future__ import annotations
 
 import asyncio
+import faulthandler
 import os
+import signal
 import sys
 from typing import Any
 
@@ -36,4 +38,5 @@ def main(mode: str, base_url: str) -> None:
 
 
 if __name__ == "__main__":
+    faulthandler.register(signal.SIGUSR1, all_threads=True)  # the parent asks for the stacks of a hang
     main(*sys.argv[1:3])

@@ -182,7 +182,14 @@ def test_sigterm_to_the_flow_run_process_cancels_the_execution(
         else:
             _execution_started(emulator, child)
         child.send_signal(signal.SIGTERM)
-        assert child.wait(timeout=60) != 0, "the terminated run must not report success"
+        try:
+            code = child.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            child.send_signal(signal.SIGUSR1)  # every thread's stack to stderr, then kill it
+            time.sleep(1)
+            child.kill()
+            raise AssertionError(f"still running 60 s after SIGTERM:\n{child.communicate()[1].decode()[-6000:]}") from None
+        assert code != 0, "the terminated run must not report success"
     finally:
         if child.poll() is None:
             child.kill()
