@@ -28,11 +28,11 @@ $(STAMP): pyproject.toml | $(PY)
 
 install: $(STAMP)
 
-# Four pytest-xdist workers on 2 cores, whole files at a time, the longest files first
+# Three pytest-xdist workers on 2 cores, whole files at a time, the longest files first
 # (tests/conftest.py LONGEST_FIRST). The long tests mostly wait (on a 60 s lease, child processes,
-# a browser), so four workers keep both cores busy: 215-235 s against 420-500 s in one process.
+# a browser), so three workers keep both cores busy (four made the browser tests time out).
 test: $(STAMP)
-	$(PY) -m pytest -q --maxfail=25 -n 4 --dist loadfile --no-loadscope-reorder
+	$(PY) -m pytest -q --maxfail=25 -n 3 --dist loadfile --no-loadscope-reorder
 
 # The same suite in one process, in pytest's own order (for debugging a test that fails in `make test`).
 test-serial: $(STAMP)

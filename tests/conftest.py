@@ -26,7 +26,7 @@ from prefect_prosonata_exeoflow.sandbox.prosonata import DEFAULTS as PROSONATA_D
 TEST_RATE = {"rate_limit": 100_000, "window_seconds": 900}
 
 #: The files that take longest, longest first (seconds measured in a serial run on 2 cores).
-#: `make test` runs the suite on four pytest-xdist workers with ``--dist loadfile``, which hands
+#: `make test` runs the suite on three pytest-xdist workers with ``--dist loadfile``, which hands
 #: whole files to whichever worker is free, in collection order: putting these first is the
 #: "longest job first" schedule, so the run never ends with one worker alone on a long file.
 LONGEST_FIRST = (
