@@ -91,6 +91,15 @@ def ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UI]:
         log.close()
 
 
+def _navigates(page: Any, url: str, failure: str, screenshot: str) -> None:
+    """Wait for the page to reach ``url`` (a regex); else fail with what the page says, and a screenshot."""
+    try:
+        page.wait_for_url(re.compile(url))
+    except Exception as exc:
+        page.screenshot(path=str(Path(os.environ.get("PPE_SCREENSHOTS", "/tmp")) / screenshot))
+        raise AssertionError(f"{failure}; the page at {page.url} says: {page.inner_text('body')[-2000:]}") from exc
+
+
 def _field(page: Any, label: str) -> Any:
     """The input of the innermost form property whose label starts with ``label``."""
     prop = page.locator(".p-label.schema-form-property",
@@ -146,11 +155,7 @@ def test_the_run_form_starts_a_run_whose_logs_show_its_rate_limit_waits(ui: UI) 
         workflow.fill("wf_100001")  # the same workflow by id: a changed field
         submitted = time.time()
         page.get_by_role("button", name="Submit").click()
-        try:
-            page.wait_for_url(re.compile(r"/deployments/deployment/[^/]+(\?.*)?$"))
-        except Exception as exc:
-            page.screenshot(path=str(Path(os.environ.get("PPE_SCREENSHOTS", "/tmp")) / "ppe-ui-submit.png"))
-            raise AssertionError("the form was not submitted; the page says: " + page.inner_text("body")[-2000:]) from exc
+        _navigates(page, r"/deployments/deployment/[^/]+(\?.*)?$", "the run form was not submitted", "ppe-ui-submit.png")
 
         run = _final_run(ui, deployment["id"], submitted)
         assert run["state"]["type"] == "COMPLETED", run["state"]
@@ -219,7 +224,7 @@ def test_the_block_form_refuses_a_prosonata_block_without_an_address_and_saves_a
 
         base_url.fill("meine-agentur")  # the subdomain, typed into the one address field
         page.get_by_role("button", name="Create").click()
-        page.wait_for_url(re.compile(r"/blocks/block/[0-9a-f-]+$"))
+        _navigates(page, r"/blocks/block/[0-9a-f-]+$", "the valid block was not saved", "ppe-ui-block-saved.png")
         browser.close()
 
     saved = ui.get(f"/block_types/slug/prosonata-credentials/block_documents/name/{name}?include_secrets=true")
