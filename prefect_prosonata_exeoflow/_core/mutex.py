@@ -140,20 +140,26 @@ class PrefectMutex:
                                     f"{self.timeout:g}s; nothing was started")
         return LockError(f"could not take the Prefect concurrency limit(s) {names}: {exc}")
 
-    def _attempt(self) -> Any:
-        from prefect.concurrency.sync import concurrency
+    def _options(self) -> dict[str, Any]:
+        """What ``concurrency()`` (sync or async) is asked: one slot of each name, strict, renewed."""
+        return {"occupy": 1, "lease_duration": LEASE_SECONDS, "strict": True, "timeout_seconds": self.timeout,
+                "raise_on_lease_renewal_failure": False}
 
-        return concurrency(self.names, occupy=1, lease_duration=LEASE_SECONDS, strict=True,
-                           timeout_seconds=self.timeout, raise_on_lease_renewal_failure=False)
+    @staticmethod
+    def _final(exc: BaseException, attempt: int) -> bool:
+        """Give up: the wait timed out (a holder kept it), or the API kept failing."""
+        return isinstance(exc, TimeoutError) or attempt == ACQUIRE_ATTEMPTS - 1 or "timed out" in str(exc)
 
     def __enter__(self) -> PrefectMutex:
+        from prefect.concurrency.sync import concurrency
+
         ensure_limits(self.names)
         for attempt in range(ACQUIRE_ATTEMPTS):
-            held = self._attempt()
+            held = concurrency(self.names, **self._options())
             try:
                 held.__enter__()
             except Exception as exc:
-                if isinstance(exc, TimeoutError) or attempt == ACQUIRE_ATTEMPTS - 1 or "timed out" in str(exc):
+                if self._final(exc, attempt):
                     raise self._failure(exc) from exc
                 time.sleep(0.5 * 2**attempt)
             else:
@@ -173,12 +179,11 @@ class PrefectMutex:
 
         await run_sync_in_worker_thread(ensure_limits, self.names)
         for attempt in range(ACQUIRE_ATTEMPTS):
-            held = concurrency(self.names, occupy=1, lease_duration=LEASE_SECONDS, strict=True,
-                               timeout_seconds=self.timeout, raise_on_lease_renewal_failure=False)
+            held = concurrency(self.names, **self._options())
             try:
                 await held.__aenter__()
             except Exception as exc:
-                if isinstance(exc, TimeoutError) or attempt == ACQUIRE_ATTEMPTS - 1 or "timed out" in str(exc):
+                if self._final(exc, attempt):
                     raise self._failure(exc) from exc
                 await asyncio.sleep(0.5 * 2**attempt)
             else:
