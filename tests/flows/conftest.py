@@ -1,9 +1,10 @@
-"""One real ``prefect server start`` for every test here that needs a separate server process.
+"""One real ``prefect server start`` for the tests here that need a separate server process.
 
-Starting one costs 30-50 s on a busy 2-core machine; the exactly-once drills, the served
-deployment and the work pool used to start one each. They share this one: each keeps its own
-client home (results, worker logs), its own blocks and deployments, and the drills their own lock
-namespaces, and the modules run one after another, so nothing one leaves behind is read by another.
+Starting one costs 10-50 s on a busy 2-core machine; the exactly-once drills, the served
+deployment and the work pool used to start one each. They share one per pytest process (each
+pytest-xdist worker that runs one of them starts its own): each keeps its own client home
+(results, worker logs), its own blocks and deployments, and the drills their own lock namespaces,
+so nothing one leaves behind is read by another.
 """
 
 from __future__ import annotations
