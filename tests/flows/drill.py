@@ -129,6 +129,15 @@ class Worker:
         self.process.communicate(timeout=30)
         assert self.process.returncode == -signal.SIGKILL
 
+    def terminate(self) -> float:
+        """SIGTERM; the seconds until the process left, which must be under ``SIGTERM_EXIT_SECONDS``."""
+        self.process.send_signal(signal.SIGTERM)
+        signalled = time.monotonic()
+        self.process.communicate(timeout=60)
+        seconds = time.monotonic() - signalled
+        assert seconds < SIGTERM_EXIT_SECONDS, f"left {seconds:.1f} s after SIGTERM"
+        return seconds
+
     def run_name(self) -> str:
         return next(line.split()[1] for line in self.lines if line.startswith("READY"))
 
@@ -206,7 +215,22 @@ def customers_per_inn(sandbox: SandboxServer) -> dict[str, int]:
 
 
 # -- running the cases of one flow ----------------------------------------------------------
-def run_cases(cases: dict[str, Callable[[], dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+Case = Callable[[], dict[str, Any]]
+
+
+def run_drill(drill: Drill, prefix: str, barrier: Path, points: list[str],
+              crash: Callable[[Drill, str, str], dict[str, Any]],
+              overlap: Callable[[Drill, str, Path], dict[str, Any]],
+              sigterm: Callable[[Drill, str], dict[str, Any]]) -> None:
+    """One flow's drill: a kill -9 case per point, the overlap case and the SIGTERM case, at once."""
+    cases: dict[str, Case] = {f"kill -9 {point}": (lambda p=point: crash(drill, f"{prefix}-{p}", p))  # type: ignore[misc]
+                              for point in points}
+    cases["overlap, then a second worker"] = lambda: overlap(drill, f"{prefix}-overlap", barrier)
+    cases["sigterm"] = lambda: sigterm(drill, f"{prefix}-sigterm")
+    run_cases(cases)
+
+
+def run_cases(cases: dict[str, Case]) -> dict[str, dict[str, Any]]:
     """Run the cases concurrently; print each one's counts; re-raise the first failure.
 
     All at once by default: a case whose kill left a lock held waits ~61 s for its lease, and two

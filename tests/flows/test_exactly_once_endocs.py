@@ -7,9 +7,7 @@ case prints its projects per contract, before and after the rerun.
 
 from __future__ import annotations
 
-import signal
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +16,13 @@ import pytest
 from flows.endocs_contracts_to_prosonata import ARTIFACT_KEY as ENDOCS_ARTIFACT
 
 from .drill import (
-    SIGTERM_EXIT_SECONDS,
     Drill,
     customers_per_inn,
     new_sandbox,
     pending_contracts,
     projects_per_contract,
     run_artifact,
-    run_cases,
+    run_drill,
     stat,
     until,
 )
@@ -113,11 +110,7 @@ def endocs_sigterm(drill: Drill, name: str) -> dict[str, Any]:
         worker = drill.start("endocs", sandbox, name, **ENDOCS_ARGS)
         worker.wait_ready()
         until(lambda: stat(sandbox, "prosonata.create.projects") >= 1, worker, what="the first create")
-        worker.process.send_signal(signal.SIGTERM)
-        signalled = time.monotonic()
-        worker.process.communicate(timeout=60)
-        exit_seconds = time.monotonic() - signalled
-        assert exit_seconds < SIGTERM_EXIT_SECONDS, f"left {exit_seconds:.1f} s after SIGTERM"
+        exit_seconds = worker.terminate()
         before = projects_per_contract(sandbox)
         table = run_artifact(drill, worker.run_name(), ENDOCS_ARTIFACT)
         assert '"cancelled"' in table and table.count('"created"') + table.count('"cancelled"') == len(contracts), table
@@ -133,10 +126,4 @@ def endocs_sigterm(drill: Drill, name: str) -> dict[str, Any]:
 
 def test_endocs_flow_creates_one_project_per_contract(drill: Drill, tmp_path: Path) -> None:
     points = ["before-create", "create-in-flight", "mid-batch", "after-last-create"]
-    cases: dict[str, Callable[[], dict[str, Any]]] = {
-        f"kill -9 {point}": (lambda p=point: endocs_crash(drill, f"e-{p}", p)) for point in points
-    }
-    cases["overlap, then a second worker"] = lambda: endocs_overlap_then_second_worker(drill, "e-overlap",
-                                                                                      tmp_path / "go-endocs")
-    cases["sigterm"] = lambda: endocs_sigterm(drill, "e-sigterm")
-    run_cases(cases)
+    run_drill(drill, "e", tmp_path / "go-endocs", points, endocs_crash, endocs_overlap_then_second_worker, endocs_sigterm)

@@ -11,9 +11,7 @@ run on different pytest-xdist workers).
 
 from __future__ import annotations
 
-import signal
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +20,12 @@ import pytest
 from flows.prosonata_time_to_exeoflow import ARTIFACT_KEY as MAIN_ARTIFACT
 
 from .drill import (
-    SIGTERM_EXIT_SECONDS,
     Drill,
     executions,
     expected_groups,
     new_sandbox,
     run_artifact,
-    run_cases,
+    run_drill,
     running,
     stat,
     until,
@@ -119,11 +116,7 @@ def main_sigterm(drill: Drill, name: str) -> dict[str, Any]:
         worker.wait_ready()
         until(lambda: stat(sandbox, "exeoflow.execute") >= len(groups)
               and stat(sandbox, "exeoflow.requests") >= 2 * len(groups) + 4, worker, what="the waits")
-        worker.process.send_signal(signal.SIGTERM)
-        signalled = time.monotonic()
-        worker.process.communicate(timeout=60)
-        exit_seconds = time.monotonic() - signalled
-        assert exit_seconds < SIGTERM_EXIT_SECONDS, f"left {exit_seconds:.1f} s after SIGTERM"
+        exit_seconds = worker.terminate()
         before = executions(sandbox)
         assert stat(sandbox, "exeoflow.cancel") == len(groups), before
         assert all(v == ["cancelled"] for v in before.values()), before
@@ -143,10 +136,4 @@ def main_sigterm(drill: Drill, name: str) -> dict[str, Any]:
 
 def test_main_flow_executes_every_group_exactly_once(drill: Drill, tmp_path: Path) -> None:
     points = ["before-execute", "execute-in-flight", "after-start-answer", "during-wait", "after-finished"]
-    cases: dict[str, Callable[[], dict[str, Any]]] = {
-        f"kill -9 {point}": (lambda p=point: main_crash(drill, f"m-{p}", p)) for point in points
-    }
-    cases["overlap, then a second worker"] = lambda: main_overlap_then_second_worker(drill, "m-overlap",
-                                                                                    tmp_path / "go-main")
-    cases["sigterm"] = lambda: main_sigterm(drill, "m-sigterm")
-    run_cases(cases)
+    run_drill(drill, "m", tmp_path / "go-main", points, main_crash, main_overlap_then_second_worker, main_sigterm)
