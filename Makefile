@@ -30,7 +30,7 @@ install: $(STAMP)
 
 # Three pytest-xdist workers on 2 cores, whole files at a time, the longest files first
 # (tests/conftest.py LONGEST_FIRST). The long tests mostly wait (on a 60 s lease, child processes,
-# a browser), so three workers keep both cores busy (four made the browser tests time out).
+# a browser), so three workers keep both cores busy (with four, both fresh-clone runs failed under the load).
 test: $(STAMP)
 	$(PY) -m pytest -q --maxfail=25 -n 3 --dist loadfile --no-loadscope-reorder
 

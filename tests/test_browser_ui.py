@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +95,11 @@ def ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UI]:
 UI_ERROR = "Something went wrong"
 
 
-def _submits(page: Any, button: str, url: str, created: Any, failure: str, screenshot: str) -> None:
+def _screenshot(page: Any, name: str) -> None:
+    page.screenshot(path=str(Path(os.environ.get("PPE_SCREENSHOTS", "/tmp")) / name))
+
+
+def _submits(page: Any, button: str, url: str, created: Callable[[], object], failure: str, screenshot: str) -> None:
     """Click ``button`` and wait for the page to reach ``url`` (a regex).
 
     Clicked once more, as a user would, only when the UI reported a failed call and ``created()``
@@ -104,13 +108,13 @@ def _submits(page: Any, button: str, url: str, created: Any, failure: str, scree
     for attempt in range(2):
         page.get_by_role("button", name=button).click()
         try:
-            page.wait_for_url(re.compile(url), timeout=45_000)
+            page.wait_for_url(re.compile(url))
             return
         except Exception as exc:
             error: Exception = exc
             if attempt or not page.get_by_text(UI_ERROR).first.is_visible() or created():
                 break
-    page.screenshot(path=str(Path(os.environ.get("PPE_SCREENSHOTS", "/tmp")) / screenshot))
+    _screenshot(page, screenshot)
     raise AssertionError(f"{failure}; the page at {page.url} says: {page.inner_text('body')[-2000:]}") from error
 
 
@@ -189,7 +193,7 @@ def test_the_run_form_starts_a_run_whose_logs_show_its_rate_limit_waits(ui: UI) 
         page.get_by_text("rate budget spent").first.wait_for(timeout=60_000)  # the Logs tab is open by default
         logs = page.inner_text("body")
         assert re.search(r"Exeoflow: waiting [\d.]+s \(until [^)]+\): rate budget spent", logs), logs[-3000:]
-        page.screenshot(path=str(Path(os.environ.get("PPE_SCREENSHOTS", "/tmp")) / "ppe-ui-run-logs.png"))
+        _screenshot(page, "ppe-ui-run-logs.png")
 
         (artifact,) = ui.post("/artifacts/filter", {"flow_runs": {"id": {"any_": [run["id"]]}}, "limit": 5})
         assert artifact["type"] == "table"
@@ -212,10 +216,6 @@ def _browser_page(playwright: Any) -> tuple[Any, Any]:
     return browser, page
 
 
-def _screenshot(page: Any, name: str) -> None:
-    page.screenshot(path=str(Path(os.environ.get("PPE_SCREENSHOTS", "/tmp")) / name))
-
-
 def _block_input(page: Any, title: str) -> Any:
     """The input of the block form's field titled exactly ``title``, and the field (with its message)."""
     prop = page.locator(".schema-form-input", has=page.locator(".p-label__label", has_text=re.compile(rf"^{title}$")))
@@ -227,6 +227,10 @@ def test_the_block_form_refuses_a_prosonata_block_without_an_address_and_saves_a
     from prefect_prosonata_exeoflow.prosonata import ProSonataCredentials
 
     name = f"ui-form-{int(time.time())}"
+
+    def blocks_named() -> Any:
+        return ui.post("/block_documents/filter", {"block_documents": {"name": {"any_": [name]}}})
+
     with _playwright()() as playwright:
         browser, page = _browser_page(playwright)
         page.goto(f"{ui.url}/blocks/catalog/prosonata-credentials/create", wait_until="networkidle")
@@ -239,12 +243,11 @@ def test_the_block_form_refuses_a_prosonata_block_without_an_address_and_saves_a
         base_url_field.get_by_text("Base URL is required").wait_for()
         _screenshot(page, "ppe-ui-block-refused.png")
         assert page.url.endswith("/create")
-        assert ui.post("/block_documents/filter", {"block_documents": {"name": {"any_": [name]}}}) == []
+        assert blocks_named() == []
 
         base_url.fill("meine-agentur")  # the subdomain, typed into the one address field
-        _submits(page, "Create", r"/blocks/block/[0-9a-f-]+$",
-                 lambda: ui.post("/block_documents/filter", {"block_documents": {"name": {"any_": [name]}}}),
-                 "the valid block was not saved", "ppe-ui-block-saved.png")
+        _submits(page, "Create", r"/blocks/block/[0-9a-f-]+$", blocks_named, "the valid block was not saved",
+                 "ppe-ui-block-saved.png")
         browser.close()
 
     saved = ui.get(f"/block_types/slug/prosonata-credentials/block_documents/name/{name}?include_secrets=true")

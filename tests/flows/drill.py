@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -222,11 +223,10 @@ def run_drill(drill: Drill, prefix: str, barrier: Path, points: list[str],
               crash: Callable[[Drill, str, str], dict[str, Any]],
               overlap: Callable[[Drill, str, Path], dict[str, Any]],
               sigterm: Callable[[Drill, str], dict[str, Any]]) -> None:
-    """One flow's drill: a kill -9 case per point, the overlap case and the SIGTERM case, at once."""
-    cases: dict[str, Case] = {f"kill -9 {point}": (lambda p=point: crash(drill, f"{prefix}-{p}", p))  # type: ignore[misc]
-                              for point in points}
-    cases["overlap, then a second worker"] = lambda: overlap(drill, f"{prefix}-overlap", barrier)
-    cases["sigterm"] = lambda: sigterm(drill, f"{prefix}-sigterm")
+    """One flow's drill: a kill -9 case per point, the overlap case and the SIGTERM case (see run_cases)."""
+    cases: dict[str, Case] = {f"kill -9 {point}": partial(crash, drill, f"{prefix}-{point}", point) for point in points}
+    cases["overlap, then a second worker"] = partial(overlap, drill, f"{prefix}-overlap", barrier)
+    cases["sigterm"] = partial(sigterm, drill, f"{prefix}-sigterm")
     run_cases(cases)
 
 
@@ -256,7 +256,7 @@ def run_cases(cases: dict[str, Case]) -> dict[str, dict[str, Any]]:
     return outcomes
 
 
-def _timed(case: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+def _timed(case: Case) -> dict[str, Any]:
     started = time.monotonic()
     record = case()
     return {"seconds": round(time.monotonic() - started, 1), **record}
