@@ -1,4 +1,7 @@
-"""`make demo` as the README promises it: 8 executions, then a rerun that executes nothing.
+"""`make demo` as the README promises it: one execution per group, then a rerun that executes nothing.
+
+The sandbox seeds its project times relative to today, so how many groups yesterday has depends
+on the date (5 to 9 groups, over 60 days tried): the test reads it from the demo's summary line.
 
 Runs `python -m flows.demo` (what `make demo` runs after installing) twice in a temporary
 Prefect home, and reads what a user reads: the printed summary, with no error line after it
@@ -35,9 +38,13 @@ def _demo(home: Path) -> str:
 @pytest.mark.timeout(900)
 def test_the_demo_executes_each_group_once_and_a_rerun_executes_nothing(tmp_path: Path) -> None:
     first = _demo(tmp_path / "home")
-    assert "Executions started now: 8 " in first, first[-2000:]
-    assert first.count(" success\n") == 8, first[-2000:]
+    found = re.search(r" in (\d+) groups \(per project\)", first)
+    assert found, first[-2000:]
+    groups = int(found.group(1))
+    assert groups > 0, first[-2000:]
+    assert f"Executions started now: {groups} " in first, first[-2000:]
+    assert first.count(" success\n") == groups, first[-2000:]
 
     again = _demo(tmp_path / "home")
     assert "Executions started now: 0 " in again, again[-2000:]
-    assert again.count(" already-done\n") == 8, again[-2000:]
+    assert again.count(" already-done\n") == groups, again[-2000:]
