@@ -50,6 +50,8 @@ CACHE_DAYS = 400
 LOOKUP_MARGIN_DAYS = 1
 #: After a SIGTERM or cancel, how long the flow waits for its tasks to cancel their executions.
 STOP_GRACE_SECONDS = 5.0
+#: Groups executed at a time (threads of the run's task runner); the others wait for a free one.
+PARALLEL_GROUPS = 8
 Status = Literal["success", "adopted", "already-done", "retried-after-failure", "cancelled", "failed",
                  "timeout", "error", "dry-run"]
 #: Statuses that mean the group's execution succeeded (now or earlier).
@@ -255,7 +257,7 @@ def _run_groups(exeoflow: ExeoflowCredentials, workflow_id: str, groups: list[Ti
 
 
 @plain_optional_parameters
-@flow(name="prosonata-time-to-exeoflow", task_runner=ThreadPoolTaskRunner(max_workers=8))
+@flow(name="prosonata-time-to-exeoflow", task_runner=ThreadPoolTaskRunner(max_workers=PARALLEL_GROUPS))
 def prosonata_time_to_exeoflow(
     prosonata_block: str = "prosonata",
     exeoflow_block: str = "exeoflow",
