@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -16,6 +19,7 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 # never to the demo's .prefect-home.
 os.environ["PREFECT_LOCAL_STORAGE_PATH"] = tempfile.mkdtemp(prefix="ppe-test-results-")
 
+from flows.runtime import DB_TEMPLATE_ENV, seed_database
 from prefect_prosonata_exeoflow._core.budget import reset_shared_budgets
 from prefect_prosonata_exeoflow._core.clock import FakeClock
 from prefect_prosonata_exeoflow.sandbox import Sandbox, SandboxServer
@@ -43,6 +47,18 @@ LONGEST_FIRST = (
     "tests/check/test_check_flow.py",  # 16
     "tests/drills/test_secrets.py",  # 15
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every Prefect server of this run starts from one migrated database, built by the first that needs it.
+
+    Set in the main process only: the pytest-xdist workers it starts afterwards inherit the variable.
+    """
+    if hasattr(config, "workerinput") or DB_TEMPLATE_ENV in os.environ:
+        return
+    folder = tempfile.mkdtemp(prefix="ppe-prefect-db-")
+    os.environ[DB_TEMPLATE_ENV] = str(Path(folder) / "template.db")
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -111,9 +127,21 @@ def clocked(clocked_server: Clocked) -> Iterator[Clocked]:
 @pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:
     """One temporary Prefect server for every test that runs flows or saves blocks (~10 s once)."""
-    from prefect.testing.utilities import prefect_test_harness
+    from prefect.testing import utilities
 
-    with prefect_test_harness(server_startup_timeout=90):
+    seeded: list[Path] = []
+
+    def seeded_mkdtemp() -> str:  # the harness's database is <mkdtemp()>/prefect-test.db
+        seeded.append(Path(tempfile.mkdtemp(prefix="ppe-harness-")) / "prefect-test.db")
+        seed_database(seeded[-1])
+        return str(seeded[-1].parent)
+
+    with mock.patch.object(utilities, "mkdtemp", seeded_mkdtemp), \
+            utilities.prefect_test_harness(server_startup_timeout=90):
+        from prefect.settings import PREFECT_SERVER_DATABASE_CONNECTION_URL
+
+        in_use = PREFECT_SERVER_DATABASE_CONNECTION_URL.value()
+        assert seeded and str(seeded[0]) in str(in_use), f"the harness uses {in_use}, not the seeded database"
         yield
 
 
