@@ -28,7 +28,7 @@ pytestmark = [pytest.mark.server, pytest.mark.timeout(420)]
 #: Small windows: the runs together need several windows of each API.
 LIMITS = {
     "prosonata": {"rate_limit": 4, "window_seconds": 3},
-    "exeoflow": {"rate_limit": 10, "window_seconds": 2, "execution_seconds": 0.3},
+    "exeoflow": {"rate_limit": 20, "window_seconds": 2, "execution_seconds": 0.3},
 }
 DAYS = 4
 
