@@ -146,67 +146,58 @@ class Contractor(EnDocsModel):
     diadoc_id: str | None = None
 
 
-class Contract(EnDocsModel):
-    """A contract (договор) with its organization and counterparty."""
+class _Card(EnDocsModel):
+    """What a contract and a document card both carry, under the same names: the ids, number and
+    date, the amounts, comment and state, the two parties, and who created and changed it.
+    Declared once so that the two cards cannot drift apart."""
 
     id: int
     ext_id: str | None = None
-    name: str | None = None
-    type: str | None = None
     doc_number: str | None = None
     doc_date: Timestamp = None
-    validity_period: Timestamp = None
     amount: Money = None
     amount_wovat: Money = None
     vat: Money = None
     currency: str | None = None
-    subject: str | None = None
     comment: str | None = None
     state: str | None = None
     organization: Organization | None = None
     contractor: Contractor | None = None
-    organization_name: str | None = None
-    contractor_name: str | None = None
     created: Timestamp = None
     modified: Timestamp = None
     created_by: str | None = None
     modified_by: str | None = None
 
 
-class Document(EnDocsModel):
+class Contract(_Card):
+    """A contract (договор) with its organization and counterparty."""
+
+    name: str | None = None
+    type: str | None = None
+    validity_period: Timestamp = None
+    subject: str | None = None
+    organization_name: str | None = None
+    contractor_name: str | None = None
+
+
+class Document(_Card):
     """An accounting or office document card (``Metadata``): invoice, receipt, act, memo..."""
 
-    id: int
-    ext_id: str | None = None
     doc_type_id: int | None = None
     doc_type: str | None = None
     source: str | None = None
-    doc_number: str | None = None
-    doc_date: Timestamp = None
-    amount: Money = None
-    amount_wovat: Money = None
     amount_to_pay: Money = None
-    vat: Money = None
-    currency: str | None = None
     doc_num_tax_invoice: str | None = None
     doc_date_tax_invoice: Timestamp = None
     doc_num_invoice: str | None = None
     doc_date_invoice: Timestamp = None
     operation: str | None = None
-    state: str | None = None
-    comment: str | None = None
     paid: bool | None = None
     signed: bool | None = None
     table_part: str | None = None
-    organization: Organization | None = None
-    contractor: Contractor | None = None
     contract: Contract | None = None
     non_form_id: int | None = None
     uploaded_to_1c: bool | None = None
-    created: Timestamp = None
-    modified: Timestamp = None
-    created_by: str | None = None
-    modified_by: str | None = None
 
 
 class NonFormDocument(EnDocsModel):
@@ -320,39 +311,36 @@ class ContractorInput(OrganizationInput):
     """A counterparty, upserted by ``Ext_ID`` within the organization."""
 
 
-class ContractInput(_Input):
-    """A contract: the body of ``AddOrUpdateContract``, or nested in a document."""
+class _CardInput(_Input):
+    """The fields a contract and a document send alike: same wire names, same limits."""
 
     ext_id: str | None = Field(None, alias="Ext_ID", min_length=1, max_length=150)
-    contract_id: int | None = Field(None, alias="ContractID", ge=1)
     non_form_id: int | None = Field(None, alias="NonFormID", ge=1)
-    name: str | None = Field(None, alias="Name", min_length=1, max_length=255)
-    type: str | None = Field(None, alias="Type", max_length=100)
     doc_number: str | None = Field(None, alias="DocNumber", max_length=80)
     doc_date: Day = Field(None, alias="DocDate")
-    validity_period: Day = Field(None, alias="ValidityPeriod")
     amount: float | None = Field(None, alias="Amount")
     amount_wovat: float | None = Field(None, alias="AmountWOVAT")
     vat: float | None = Field(None, alias="VAT")
     currency: str | None = Field(None, alias="Currency", max_length=3)
-    subject: str | None = Field(None, alias="Subject", max_length=500)
     comment: str | None = Field(None, alias="Comment", max_length=2000)
     state: str | None = Field(None, alias="State", max_length=50)
-    organization: OrganizationInput | None = Field(None, alias="Organization")
     contractor: ContractorInput | None = Field(None, alias="Contractor")
 
 
-class _DocumentInput(_Input):
-    ext_id: str | None = Field(None, alias="Ext_ID", min_length=1, max_length=150)
-    non_form_id: int | None = Field(None, alias="NonFormID", ge=1)
+class ContractInput(_CardInput):
+    """A contract: the body of ``AddOrUpdateContract``, or nested in a document."""
+
+    contract_id: int | None = Field(None, alias="ContractID", ge=1)
+    name: str | None = Field(None, alias="Name", min_length=1, max_length=255)
+    type: str | None = Field(None, alias="Type", max_length=100)
+    validity_period: Day = Field(None, alias="ValidityPeriod")
+    subject: str | None = Field(None, alias="Subject", max_length=500)
+    organization: OrganizationInput | None = Field(None, alias="Organization")
+
+
+class _DocumentInput(_CardInput):
     doc_type_id: int | None = Field(None, alias="DocTypeId", ge=1)
-    doc_number: str | None = Field(None, alias="DocNumber", max_length=80)
-    doc_date: Day = Field(None, alias="DocDate")
-    amount: float | None = Field(None, alias="Amount")
-    amount_wovat: float | None = Field(None, alias="AmountWOVAT")
     amount_to_pay: float | None = Field(None, alias="AmountToPay")
-    vat: float | None = Field(None, alias="VAT")
-    currency: str | None = Field(None, alias="Currency", max_length=3)
     doc_num_tax_invoice: str | None = Field(None, alias="DocNumTaxInvoice", max_length=80)
     doc_date_tax_invoice: Day = Field(None, alias="DocDateTaxInvoice")
     doc_num_invoice: str | None = Field(None, alias="DocNumInvoice", max_length=80)
@@ -362,18 +350,15 @@ class _DocumentInput(_Input):
     paid: bool | None = Field(None, alias="Paid")
     payment_date: Day = Field(None, alias="PaymentDate")
     payment_number: str | None = Field(None, alias="PaymentNumber", max_length=50)
-    comment: str | None = Field(None, alias="Comment", max_length=2000)
     period_from: Day = Field(None, alias="PeriodFrom")
     period_to: Day = Field(None, alias="PeriodTo")
     receiver: str | None = Field(None, alias="Reciever", max_length=200)  # sic, as the API spells it
     address: str | None = Field(None, alias="Address", max_length=500)
     contact: str | None = Field(None, alias="Contact", max_length=200)
     notify_user: str | None = Field(None, alias="NotifyUser", max_length=100)
-    state: str | None = Field(None, alias="State", max_length=50)
     table_part: JsonText = Field(None, alias="TablePart")
     uploaded_to_1c: bool | None = Field(None, alias="UploadedTo1C")
     organization: OrganizationInput = Field(alias="Organization")
-    contractor: ContractorInput | None = Field(None, alias="Contractor")
     contract: ContractInput | None = Field(None, alias="Contract")
 
 
