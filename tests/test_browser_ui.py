@@ -107,15 +107,31 @@ def _submits(page: Any, button: str, url: str, created: Callable[[], object], fa
     """
     for attempt in range(2):
         page.get_by_role("button", name=button).click()
-        try:
-            page.wait_for_url(re.compile(url))
+        if _reaches(page, re.compile(url), created):
             return
-        except Exception as exc:
-            error: Exception = exc
-            if attempt or not page.get_by_text(UI_ERROR).first.is_visible() or created():
-                break
+        if attempt or not _failed_call(page, created):
+            break
     _screenshot(page, screenshot)
-    raise AssertionError(f"{failure}; the page at {page.url} says: {page.inner_text('body')[-2000:]}") from error
+    raise AssertionError(f"{failure}; the page at {page.url} says: {page.inner_text('body')[-2000:]}")
+
+
+def _reaches(page: Any, url: re.Pattern[str], created: Callable[[], object], seconds: float = 60) -> bool:
+    """Whether the page gets to ``url`` within ``seconds``; gives up early once the submit failed
+    (the UI's error toast, and still nothing created 2 s later), instead of waiting the full minute."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if url.search(page.url):
+            return True
+        if _failed_call(page, created):
+            page.wait_for_timeout(2_000)
+            if _failed_call(page, created) and not url.search(page.url):
+                return False
+        page.wait_for_timeout(250)
+    return False
+
+
+def _failed_call(page: Any, created: Callable[[], object]) -> bool:
+    return bool(page.get_by_text(UI_ERROR).first.is_visible()) and not created()
 
 
 def _field(page: Any, label: str) -> Any:
