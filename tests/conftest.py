@@ -29,23 +29,24 @@ from prefect_prosonata_exeoflow.sandbox.prosonata import DEFAULTS as PROSONATA_D
 #: Generous limits for ordinary tests; rate-limit tests lower them with ``sandbox.sandbox.configure``.
 TEST_RATE = {"rate_limit": 100_000, "window_seconds": 900}
 
-#: The files that take longest, longest first (seconds measured in a serial run on 2 cores).
+#: The files that take longest, longest first (seconds each took in a `make test` run on 2 cores).
 #: `make test` runs the suite on three pytest-xdist workers with ``--dist loadfile``, which hands
 #: whole files to whichever worker is free, in collection order: putting these first is the
 #: "longest job first" schedule, so the run never ends with one worker alone on a long file.
 LONGEST_FIRST = (
-    "tests/flows/test_exactly_once_main.py",  # 55-75: kill -9 drills, often one wait for a 60 s lease
-    "tests/flows/test_exactly_once_endocs.py",  # 30-70: the same for the EnDocs flow
-    "tests/test_browser_ui.py",  # 80: `make ui` and Chromium
+    "tests/flows/test_exactly_once_main.py",  # 75-115: kill -9 drills, one wait for a 60 s lease
+    "tests/flows/test_exactly_once_endocs.py",  # 60-90: the same for the EnDocs flow
+    "tests/test_browser_ui.py",  # 50-65: `make ui` and Chromium
     "tests/flows/test_pool.py",  # 45: two `prefect worker start` processes
-    "tests/flows/test_demo.py",  # 35: `python -m flows.demo`, twice
-    "tests/flows/test_endocs_flow.py",  # 28
-    "tests/flows/test_deployment.py",  # 24: a served deployment
-    "tests/flows/test_main_flow.py",  # 23
+    "tests/drills/test_fault_matrix.py",  # 40: the window scenarios run on the real clock
+    "tests/exeoflow/test_tasks.py",  # 28
+    "tests/flows/test_endocs_flow.py",  # 26
+    "tests/flows/test_main_flow.py",  # 22
+    "tests/flows/test_demo.py",  # 22: `python -m flows.demo`, twice
+    "tests/flows/test_deployment.py",  # 20: a served deployment
     "tests/test_benchmarks_smoke.py",  # 19
-    "tests/drills/test_fault_matrix.py",  # 18
-    "tests/check/test_check_flow.py",  # 16
-    "tests/drills/test_secrets.py",  # 15
+    "tests/drills/test_secrets.py",  # 12
+    "tests/check/test_check_flow.py",  # 9
 )
 
 
