@@ -428,3 +428,18 @@ def test_request_counter_counts_every_call(sandbox: SandboxServer, api: httpx.Cl
     api.get("/projects")
     api.get("/nothing")
     assert sandbox.sandbox.stats.get("prosonata.requests") == before + 2
+
+
+def test_yesterdays_project_times_are_the_same_on_every_day_of_the_week() -> None:
+    """The sample flows read yesterday: its rows must not follow the weekdays of the 60 days before
+    (they did: 5 to 9 project groups depending on the date, and tests fixed on one count failed)."""
+    from prefect_prosonata_exeoflow.sandbox.prosonata.seed import build_tables
+
+    def yesterday(today: dt.date) -> list[tuple[Any, ...]]:
+        rows = build_tables(7, today)["projecttimes"].values()
+        day = (today - dt.timedelta(days=1)).isoformat()
+        return [(r["projectID"], r["userID"], r["category"], r["workingTime"], r["detail"], r["creationDate"][11:])
+                for r in rows if r["date"] == day]
+
+    week = [yesterday(dt.date(2026, 12, 1) + dt.timedelta(days=offset)) for offset in range(7)]
+    assert week[0] and all(rows == week[0] for rows in week), [len({r[0] for r in rows}) for rows in week]

@@ -1,7 +1,9 @@
 """Deterministic seed data that reads like the ProSonata docs: an agency and its clients.
 
 Everything is relative to ``today`` (the reset day) so that "yesterday" always has project
-times, for several projects and users. Randomness comes only from ``random.Random(seed)``.
+times, for several projects and users. Randomness comes only from ``random.Random`` seeded by
+``seed``; each day of project times has its own generator, so yesterday's rows (what the sample
+flows read by default) are the same on every day of the week.
 Rows are stored in canonical form: ints, floats, ISO dates, ``HH:MM:SS`` times; joined names
 (customerName, username, ...) are not stored but added by the views.
 """
@@ -187,6 +189,7 @@ class Seeder:
     """Builds all tables for one reset; ``build()`` is the only entry point."""
 
     def __init__(self, seed: int, today: date) -> None:
+        self.seed = seed
         self.rng = random.Random(seed)
         self.today = today
         self.tables: Tables = {name: {} for name in RESOURCES}
@@ -331,6 +334,9 @@ class Seeder:
         for back in range(60, 0, -1):
             day = self.today - timedelta(days=back)
             count = 13 if day.weekday() < 5 or back == 1 else 3
+            # One generator per day back: with one stream for all days, yesterday's rows followed
+            # how many weekend days the last 60 had (5 to 9 project groups, depending on the date).
+            rng = random.Random(self.seed * 1000 + back)
             for i in range(count):
                 user = BOOKERS[(i + back) % len(BOOKERS)]
                 open_projects = [
@@ -338,32 +344,28 @@ class Seeder:
                     if user in p["usersAssigned"] and p["projectDate"] <= day.isoformat()
                     and not p["isProjectTemplate"] and p["projectStatus"] in (0, 1)
                 ] or [projects[51]]
-                project = self.rng.choice(open_projects)
+                project = rng.choice(open_projects)
                 usable = [c for c in categories if c["linkedCustomerID"] in (None, project["customerID"])]
-                category = self.rng.choice(usable)
-                hours = self.rng.choice(HOURS)
+                category = rng.choice(usable)
+                hours = rng.choice(HOURS)
                 internal = project["customerID"] == 0 or category["category"] == INTERNAL_CATEGORY
                 task_ids = tasks_by_project.get(project["projectID"], [])
                 start = end = None
-                if self.rng.random() < 0.25:
-                    begin = 8 * 60 + self.rng.randrange(0, 8 * 60, 15)
+                if rng.random() < 0.25:
+                    begin = 8 * 60 + rng.randrange(0, 8 * 60, 15)
                     finish = begin + round(hours * 60)
                     start, end = _clock(begin), _clock(min(finish, 23 * 60 + 59))
                 self.put("projecttimes", {
                     "timeID": time_id, "category": category["category"], "date": day.isoformat(),
-                    "detail": self.rng.choice(DETAILS), "workingTime": hours,
+                    "detail": rng.choice(DETAILS), "workingTime": hours,
                     "projectID": project["projectID"], "userID": user,
-                    "linkedTaskID": self.rng.choice(task_ids) if task_ids and self.rng.random() < 0.2 else None,
+                    "linkedTaskID": rng.choice(task_ids) if task_ids and rng.random() < 0.2 else None,
                     "notInvoiceable": 1 if internal else 0,
                     "isInvoiced": 1 if project["projectID"] in BILLED_PROJECTS and back > 14 else 0,
-                    "creationDate": f"{day.isoformat()} {self._clock_time()}",
+                    "creationDate": f"{day.isoformat()} {_clock_time(rng)}",
                     "workingTimeStart": start, "workingTimeEnd": end, "freeTimeInput": 0, "timeViaApi": 0,
                 })
                 time_id += 1
-
-    def _clock_time(self) -> str:
-        """A random office-hours time of day, ``HH:MM:SS``."""
-        return f"{self.rng.randint(8, 18):02d}:{self.rng.randint(0, 59):02d}:{self.rng.randint(0, 59):02d}"
 
     def _working_times(self) -> None:
         """Attendance of the bookers and the office on weekdays, with some vacation and sick days."""
@@ -384,6 +386,11 @@ class Seeder:
                     "homeOffice": 1 if day_type == 0 and self.rng.random() < 0.3 else 0,
                 })
                 working_time_id += 1
+
+
+def _clock_time(rng: random.Random) -> str:
+    """A random office-hours time of day, ``HH:MM:SS``."""
+    return f"{rng.randint(8, 18):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}"
 
 
 def _clock(minutes: int) -> str:
