@@ -179,7 +179,7 @@ def _epoch(iso: str) -> float:
 @pytest.mark.timeout(START_SECONDS + RUN_SECONDS + 180)
 def test_the_run_form_starts_a_run_whose_logs_show_its_rate_limit_waits(ui: UI) -> None:
     # A tiny Exeoflow window: the run makes at least 3 calls per group (look up, look up under the
-    # lock, execute) for 5-9 groups at once, so 2 calls per second must make it wait, however slow
+    # lock, execute) for 9 groups at once, so 2 calls per second must make it wait, however slow
     # the machine (2 per 3 s also did, and made the run last ~40 s instead of ~15 s).
     httpx.post(f"{ui.sandbox_url}/_sandbox/config", timeout=10,
                json={"exeoflow": {"rate_limit": 2, "window_seconds": 1, "execution_seconds": 0.3}}).raise_for_status()
