@@ -110,9 +110,9 @@ def main_overlap_then_second_worker(drill: Drill, name: str, barrier: Path) -> d
 def main_sigterm(drill: Drill, name: str) -> dict[str, Any]:
     """SIGTERM while the executions run: cancelled on Exeoflow, exit in time, rerun executes each once.
 
-    The run executes ``PARALLEL_GROUPS`` groups at a time; on a day with more groups (the seed
-    follows the date) the others are still waiting for a thread: they are reported cancelled and
-    never started, and the rerun starts them once.
+    The run executes ``PARALLEL_GROUPS`` groups at a time; the seed's yesterday has more (9), so
+    the others are still waiting for a thread: they are reported cancelled and never started, and
+    the rerun starts them once.
     """
     sandbox = new_sandbox(execution_seconds=300.0)
     try:
