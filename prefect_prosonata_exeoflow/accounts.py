@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from prefect.blocks.core import Block
 from pydantic import SecretStr, ValidationError
 
-from ._core.errors import ConfigurationError
+from ._core.errors import ConfigurationError, describe_validation_error
 from .sandbox.keys import SANDBOX_KEYS
 
 __all__ = ["APIS", "BLOCK_NAMES", "RECIPES", "BlockRecipe", "build_blocks", "missing_env"]
@@ -125,7 +125,7 @@ def build_blocks(env: Mapping[str, str] | None = None, *, sandbox_url: str | Non
         try:
             blocks[recipe.api] = recipe.block_class()(**fields)
         except ValidationError as exc:
-            raise ConfigurationError(f"{recipe.api}: {exc.errors()[0]['msg']}") from None
+            raise ConfigurationError(f"{recipe.api}: {describe_validation_error(exc)}") from None
     return blocks
 
 

@@ -19,7 +19,7 @@ from typing_extensions import Self
 from .budget import Budget, shared_budget
 from .clock import SYSTEM_CLOCK, Clock
 from .dialect import Dialect
-from .errors import ConfigurationError
+from .errors import ConfigurationError, describe_validation_error
 from .guard import PrefectRateLimitGuard
 from .http import DEFAULT_MAX_RESPONSE_BYTES, AsyncClient, ClientSettings, SyncClient
 from .pagination import DEFAULT_MAX_PAGES
@@ -87,17 +87,6 @@ def response_bytes_field(default: int, why: str = "") -> Any:
     """``max_response_bytes``, with the default the API's answers need (``why`` says it in the form)."""
     return Field(default=default, ge=1024, description="Largest answer read, in bytes; a larger one raises "
                  f"ResponseTooLargeError while it arrives{f' ({why})' if why else ''}.")
-
-
-def describe_validation_error(error: ValidationError) -> str:
-    """``field: reason; ...`` from a pydantic error, without the input (keys may be in it)."""
-    parts = []
-    for item in error.errors():
-        where = ".".join(str(part) for part in item["loc"])
-        message = str(item["msg"]).removeprefix("Value error, ")
-        # A message that already names its field (or a rule of the whole block) is not prefixed again.
-        parts.append(message if not where or message.startswith(where) else f"{where}: {message}")
-    return "; ".join(parts)
 
 
 S = TypeVar("S", bound=SyncClient)

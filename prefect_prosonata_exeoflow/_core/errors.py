@@ -38,7 +38,10 @@ URL is reduced to its path, and texts pass through the client's redaction before
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 __all__ = [
     "APIConnectionError",
@@ -267,3 +270,23 @@ def status_error_class(status: int) -> type[APIStatusError]:
     if status >= 500:
         return ServerError
     return _BY_STATUS.get(status, APIStatusError)
+
+
+def describe_validation_error(error: ValidationError, *, most: int = 3) -> str:
+    """``field: reason; ...`` for the first ``most`` problems of a pydantic error, and how many more.
+
+    The one way the package words a value that does not fit a model (a block, a request body, an
+    answer). The inputs are left out: one may hold a key.
+    """
+    problems = error.errors(include_url=False, include_input=False)
+    parts = [_problem(item["loc"], str(item["msg"])) for item in problems[:most]]
+    if len(problems) > most:
+        parts.append(f"{len(problems) - most} more")
+    return "; ".join(parts)
+
+
+def _problem(loc: tuple[int | str, ...], message: str) -> str:
+    where = ".".join(str(part) for part in loc)
+    message = message.removeprefix("Value error, ")
+    # A message that already names its field (or a rule of the whole model) is not prefixed again.
+    return message if not where or message.startswith(where) else f"{where}: {message}"

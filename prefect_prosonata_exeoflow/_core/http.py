@@ -55,6 +55,7 @@ from .errors import (
     OutcomeUnknownError,
     RateLimitError,
     ResponseTooLargeError,
+    describe_validation_error,
     status_error_class,
 )
 from . import events
@@ -336,10 +337,7 @@ def _placed(error: APIError, where: dict[str, Any]) -> APIError:
 
 def _shape_detail(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
-        first = exc.errors()[0] if exc.errors() else None
-        if first is not None:
-            where = ".".join(str(part) for part in first["loc"]) or "value"
-            return f"{where}: {first['msg']}"
+        return describe_validation_error(exc)
     return excerpt(f"{type(exc).__name__}: {exc}")
 
 

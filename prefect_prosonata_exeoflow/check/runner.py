@@ -27,6 +27,7 @@ from .._core.errors import (
     MalformedResponseError,
     PermissionDeniedError,
     RateLimitError,
+    describe_validation_error,
 )
 from .._core.http import Call, SyncClient
 from .._core.policy import RetryPolicy
@@ -250,11 +251,7 @@ def _compare_with_reference(
 
 def _parse_problem(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
-        problems = []
-        for error in exc.errors()[:3]:
-            where = ".".join(str(part) for part in error["loc"]) or "value"
-            problems.append(f"{where}: {error['msg']}")
-        return "; ".join(problems)
+        return describe_validation_error(exc)
     if isinstance(exc, APIError):
         return exc.message
     return f"{type(exc).__name__}: {exc}"

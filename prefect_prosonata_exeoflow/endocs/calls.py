@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .._core.dialect import Reply
-from .._core.errors import InvalidRequestError, MalformedResponseError
+from .._core.errors import InvalidRequestError, MalformedResponseError, describe_validation_error
 from .._core.endpoints import Endpoint, PathId, Request, declarer
 from .._core.http import NO_CONTENT
 from .._core.paths import positive_id, segment
@@ -102,15 +102,7 @@ def _model(cls: type[M], value: Any, what: str) -> M:
     try:
         return cls.model_validate(value)
     except ValidationError as exc:
-        raise _invalid(f"{what} is invalid: {_first_error(exc)}") from None
-
-
-def _first_error(exc: ValidationError) -> str:
-    problems = []
-    for error in exc.errors()[:3]:
-        where = ".".join(str(part) for part in error["loc"]) or "value"
-        problems.append(f"{where}: {error['msg']}")
-    return "; ".join(problems)
+        raise _invalid(f"{what} is invalid: {describe_validation_error(exc)}") from None
 
 
 def _nested_contract(contract: m.ContractInput | None, what: str) -> None:
@@ -150,7 +142,7 @@ def _parsing(parse: Callable[[Reply], T]) -> Callable[[Reply], T]:
             return parse(reply)
         except ValidationError as exc:
             raise MalformedResponseError(
-                f"an answer does not fit the expected shape: {_first_error(exc)}", api=API_NAME
+                f"an answer does not fit the expected shape: {describe_validation_error(exc)}", api=API_NAME
             ) from None
 
     return guarded

@@ -6,6 +6,7 @@ import inspect
 import pickle
 import re
 
+import pydantic
 import pytest
 
 import prefect_prosonata_exeoflow as package
@@ -86,3 +87,41 @@ def test_moved_and_misuse_errors_survive_pickling() -> None:
         assert type(copy) is type(error) and str(copy) == str(error)
     assert pickle.loads(pickle.dumps(failed)).code == "X"
     assert pickle.loads(pickle.dumps(timeout)).timeout == 3.0
+
+
+class _Row(pydantic.BaseModel):
+    id: int
+    name: str
+    tags: list[str]
+
+    @pydantic.field_validator("name")
+    @classmethod
+    def _short(cls, value: str) -> str:
+        if len(value) > 3:
+            raise ValueError("name is longer than 3 characters")
+        return value
+
+
+def _failure(value: object) -> pydantic.ValidationError:
+    with pytest.raises(pydantic.ValidationError) as caught:
+        _Row.model_validate(value)
+    return caught.value
+
+
+def test_a_validation_error_is_worded_by_field_without_its_input() -> None:
+    secret = "sk-live-0123456789"
+    message = errors.describe_validation_error(_failure({"id": secret, "name": "long name", "tags": [1]}))
+    assert message.startswith("id: Input should be a valid integer")
+    # A message that already names its field is not prefixed again; pydantic's "Value error, " goes.
+    assert "; name is longer than 3 characters; tags.0: Input should be a valid string" in message
+    assert secret not in message and "long name" not in message
+
+
+def test_a_validation_error_names_its_first_problems_and_counts_the_rest() -> None:
+    failure = _failure({"tags": [1, 2, 3]})  # id and name missing, three tags of the wrong type
+    assert len(failure.errors()) == 5
+    assert errors.describe_validation_error(failure) == (
+        "id: Field required; name: Field required; tags.0: Input should be a valid string; 2 more"
+    )
+    assert errors.describe_validation_error(failure, most=1) == "id: Field required; 4 more"
+    assert errors.describe_validation_error(_failure([])) == "Input should be a valid dictionary or instance of _Row"
