@@ -22,6 +22,15 @@ RATE_DEFAULTS: dict[str, Any] = {
 }
 
 
+class ErrorAnswer(Exception):
+    """An error answer raised from deep inside a handler: the status, the backend's message and,
+    where the API has them (Exeoflow), its error code. The emulator wraps it in its API's envelope."""
+
+    def __init__(self, status: int, message: str, *, code: str = "") -> None:
+        super().__init__(message)
+        self.status, self.message, self.code = status, message, code
+
+
 class Emulator(ABC):
     """One API's emulation: its routes under ``/{name}``, its seeded state, its rate window."""
 

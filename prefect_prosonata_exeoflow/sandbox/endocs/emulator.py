@@ -46,11 +46,11 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ..._core.clock import Clock
-from .._emulator import RATE_DEFAULTS, Emulator
+from .._emulator import RATE_DEFAULTS, Emulator, ErrorAnswer
 from .._ratelimit import FixedWindowLimiter, WindowState
 from .._stats import Stats
 from .seed import ACCOUNT_ID, ACCOUNT_NAME, DOC_TYPES, make_pdf, wire
-from .store import ERR, BindingError, EnDocsStore, Refused, ci, decode_files
+from .store import ERR, BindingError, EnDocsStore, ci, decode_files
 from ..keys import SANDBOX_KEYS
 
 #: ASP.NET Core / IIS default request body cap.
@@ -220,8 +220,8 @@ class EnDocsEmulator(Emulator):
             return self._error(413, "Request body too large")
         try:
             return await route.handler(request, args)
-        except Refused as refused:
-            return self._error(refused.status, refused.message)
+        except ErrorAnswer as answer:
+            return self._error(answer.status, answer.message)
         except BindingError as failed:
             return self._problem(failed.field, str(failed))
 
@@ -249,20 +249,20 @@ class EnDocsEmulator(Emulator):
         """Header and Bearer token present (err-80, err-30)."""
         header = request.headers.get("authorization")
         if header is None:
-            raise Refused(self.options["auth_failure_status"], ERR["err80"])
+            raise ErrorAnswer(self.options["auth_failure_status"], ERR["err80"])
         if not header.startswith("Bearer ") or not header[len("Bearer "):].strip():
-            raise Refused(self.options["auth_failure_status"], ERR["err30"])
+            raise ErrorAnswer(self.options["auth_failure_status"], ERR["err30"])
 
     def _account(self, request: Request) -> None:
         """The token matches the account (401 err-40)."""
         if request.headers.get("authorization", "")[len("Bearer "):] not in self.tokens:
-            raise Refused(401, ERR["err40"])
+            raise ErrorAnswer(401, ERR["err40"])
 
     def _plan(self, *, blocked: bool, quota: bool) -> None:
         if blocked and self.options["blocked"]:
-            raise Refused(400, ERR["err50"])
+            raise ErrorAnswer(400, ERR["err50"])
         if quota and self.store.storage_used_mb() >= self.options["storage_quota_gb"] * 1024:
-            raise Refused(400, ERR["err60"])
+            raise ErrorAnswer(400, ERR["err60"])
 
     def _auth(self, request: Request, *, blocked: bool = False, quota: bool = False) -> None:
         self._token(request)
@@ -272,7 +272,7 @@ class EnDocsEmulator(Emulator):
     async def _json_body(self, request: Request) -> dict[str, Any]:
         raw = await request.body()
         if not raw.strip():
-            raise Refused(400, "No entity provider")
+            raise ErrorAnswer(400, "No entity provider")
         try:
             body = json.loads(raw)
         except ValueError as exc:
@@ -280,14 +280,14 @@ class EnDocsEmulator(Emulator):
         if not isinstance(body, dict):
             raise BindingError("$", "The JSON value could not be converted to the request model.")
         if not body:
-            raise Refused(400, "No entity provider")
+            raise ErrorAnswer(400, "No entity provider")
         return body
 
     @staticmethod
     def _request_id(body: dict[str, Any]) -> None:
         rid = ci(body, "RequestID")
         if not isinstance(rid, str) or not rid.strip():
-            raise Refused(400, "Field RequestID is required")
+            raise ErrorAnswer(400, "Field RequestID is required")
 
     @staticmethod
     def _typed_int(body: dict[str, Any], key: str) -> Any:
@@ -304,7 +304,7 @@ class EnDocsEmulator(Emulator):
     def _files_answer(self, owner: tuple[str, int] | None) -> Response:
         files = self.store.files(owner)
         if not files:
-            raise Refused(400, ERR["err70"])
+            raise ErrorAnswer(400, ERR["err70"])
         return _Json({"binaries": [{"fileName": name, "fileBase64": base64.b64encode(content).decode("ascii")}
                                    for name, content in files.items()]})
 
@@ -399,13 +399,13 @@ class EnDocsEmulator(Emulator):
             return self._files_answer(self.store.by_ext_id(item))
         owners = {"nonformid": "nonform", "metaid": "meta", "contractid": "contract"}
         if kind not in owners:
-            raise Refused(400, ERR["err70_one"])
+            raise ErrorAnswer(400, ERR["err70_one"])
         try:
             number = int(item)
         except ValueError:
-            raise Refused(400, "Id is not int") from None
+            raise ErrorAnswer(400, "Id is not int") from None
         if kind == "nonformid" and self.store.live_scan(number) is None:
-            raise Refused(400, ERR["err70"])
+            raise ErrorAnswer(400, ERR["err70"])
         return self._files_answer((owners[kind], number))
 
     async def _files_by_ext_id(self, request: Request, args: list[str]) -> Response:
@@ -432,7 +432,7 @@ class EnDocsEmulator(Emulator):
         org_id = self._typed_int(body, "OrganizationId")
         org = self.store["organizations"].get(org_id)
         if org_id is not None and org is None:
-            raise Refused(400, "Unable to add the entity")
+            raise ErrorAnswer(400, "Unable to add the entity")
         name, content = files[0]  # only the first file is stored
         scan_id = self.store.add_scan(name, content, None, ci(body, "Sender"), org_id, ci(body, "Comment"))
         scan = self.store["scans"][scan_id]
@@ -459,12 +459,12 @@ class EnDocsEmulator(Emulator):
         self._request_id(body)
         scan_id = self._typed_int(body, "NonFormID")
         if not scan_id:
-            raise Refused(400, "Field NonFormID is required")
+            raise ErrorAnswer(400, "Field NonFormID is required")
         scan = self.store.live_scan(scan_id)
         if scan is None:
-            raise Refused(400, f"No NonFormDoc with id {scan_id} was found")
+            raise ErrorAnswer(400, f"No NonFormDoc with id {scan_id} was found")
         if ci(body, "Approved") is True:
-            raise Refused(400, "Wrong approval for document was found")
+            raise ErrorAnswer(400, "Wrong approval for document was found")
         scan.update({"Declined": True, "DeclinedBy": ci(body, "Approver"), "Deleted": True,
                      "DeleteDate": self.store.now(), "Comment": ci(body, "Comment") or scan.get("Comment")})
         self.count("decline.nonform")
@@ -482,15 +482,15 @@ class EnDocsEmulator(Emulator):
         self._auth(request, blocked=True, quota=True)
         self._request_id(body)
         if not ci(ci(body, "Organization"), "Ext_ID"):
-            raise Refused(400, "Field Organization is required")
+            raise ErrorAnswer(400, "Field Organization is required")
         if not local:
             if not ci(body, "DocTypeId"):
-                raise Refused(400, "Field DocType is required")
+                raise ErrorAnswer(400, "Field DocType is required")
             source = ci(body, "Source")
             if not source:
-                raise Refused(400, "Field Source is required")
+                raise ErrorAnswer(400, "Field Source is required")
             if source not in ("Входящий", "Исходящий"):
-                raise Refused(400, "Field Source value incorrect")
+                raise ErrorAnswer(400, "Field Source value incorrect")
         created = self.store.upsert_document(body, local=local)
         if created is None:
             return Response(status_code=204)
@@ -503,9 +503,9 @@ class EnDocsEmulator(Emulator):
         self._account(request)
         self._plan(blocked=True, quota=True)
         if not ci(body, "Name"):
-            raise Refused(400, "Field Name is required")
+            raise ErrorAnswer(400, "Field Name is required")
         if not ci(ci(body, "Contractor"), "Ext_ID") or not ci(ci(body, "Organization"), "Ext_ID"):
-            raise Refused(400, "Field Contractor is required")  # sic: also for a missing organization
+            raise ErrorAnswer(400, "Field Contractor is required")  # sic: also for a missing organization
         created = self.store.upsert_contract(body)
         if created is None:
             return Response(status_code=204)

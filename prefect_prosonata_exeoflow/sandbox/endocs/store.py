@@ -1,6 +1,6 @@
 """The EnDocs emulator's account state and what the backend does with it (no HTTP here).
 
-Records are dicts keyed by the backend's C# property names. Operations raise :class:`Refused`
+Records are dicts keyed by the backend's C# property names. Operations raise :class:`ErrorAnswer`
 with the backend's own status and message; the HTTP layer (:mod:`.endocs`) turns that into the
 configured error look.
 """
@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from .._emulator import ErrorAnswer
 from .seed import (
     ACCOUNT_ID,
     ACCOUNT_NAME,
@@ -55,15 +56,6 @@ CUSTOM_FIELDS = ([f"String{i}" for i in range(1, 9)] + [f"Datetime{i}" for i in 
                  + [f"Int{i}" for i in range(1, 5)] + [f"Bool{i}" for i in range(1, 5)])
 
 
-class Refused(Exception):
-    """An error answer raised from deep inside a handler: status and the backend's message."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
 class BindingError(Exception):
     """ASP.NET model binding failed: answered as application/problem+json."""
 
@@ -87,7 +79,7 @@ def decode_files(binaries: Any, *, required: bool) -> list[tuple[str, bytes]]:
     """The ``Binaries`` of a request, checked as the backend does (name, base64, 20 MB)."""
     if binaries is None or binaries == []:
         if required:
-            raise Refused(400, "File is required")
+            raise ErrorAnswer(400, "File is required")
         return []
     if not isinstance(binaries, list):
         raise BindingError("Binaries", "The JSON value could not be converted to List<Binary>.")
@@ -95,15 +87,15 @@ def decode_files(binaries: Any, *, required: bool) -> list[tuple[str, bytes]]:
     for item in binaries:
         encoded, name = ci(item, "FileBase64"), ci(item, "FileName")
         if not isinstance(encoded, str) or not encoded:
-            raise Refused(400, "No binaries FileBase64 string")
+            raise ErrorAnswer(400, "No binaries FileBase64 string")
         if not isinstance(name, str) or not name.strip():
-            raise Refused(400, "No file name")
+            raise ErrorAnswer(400, "No file name")
         try:
             content = base64.b64decode(encoded, validate=True)
         except (binascii.Error, ValueError):
-            raise Refused(400, "Can not parse File to Base64") from None
+            raise ErrorAnswer(400, "Can not parse File to Base64") from None
         if len(content) > MAX_FILE_BYTES:
-            raise Refused(400, ERR["err20"])
+            raise ErrorAnswer(400, ERR["err20"])
         decoded.append((name, content))
     return decoded
 
@@ -123,7 +115,7 @@ def convert(key: str, value: Any) -> Any:
         if key in BOOL_KEYS and not isinstance(value, bool):
             raise ValueError(value)
     except (TypeError, ValueError):
-        raise Refused(400, "Unable to add the entity") from None
+        raise ErrorAnswer(400, "Unable to add the entity") from None
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
     return value
@@ -311,7 +303,7 @@ class EnDocsStore:
             self.count(f"update.{kind}")
             return int(found["Id"])
         if not values["Name"]:
-            raise Refused(400, f"Field Name in {label} list is required")
+            raise ErrorAnswer(400, f"Field Name in {label} list is required")
         new_id = self.next_id(kind)
         table[new_id] = {"Id": new_id, **values, **({"OrganizationId": org_id} if org_id is not None else {})}
         self.count(f"create.{kind}")
@@ -329,9 +321,9 @@ class EnDocsStore:
             self.count("update.contract")
             return int(found["Id"])
         if not values.get("Name"):
-            raise Refused(400, "Field Name in Contract list is required")
+            raise ErrorAnswer(400, "Field Name in Contract list is required")
         if ctr_id is None:
-            raise Refused(400, "Field Contractor in Contract list is required")
+            raise ErrorAnswer(400, "Field Contractor in Contract list is required")
         return self.new_contract(values, org_id, ctr_id)
 
     def new_contract(self, values: dict[str, Any], org_id: int, ctr_id: int) -> int:
@@ -361,7 +353,7 @@ class EnDocsStore:
             return None
         scan = self.live_scan(scan_id) if isinstance(scan_id, int) else None
         if scan is None:
-            raise Refused(400, f"No NonFormDoc with id {scan_id}")
+            raise ErrorAnswer(400, f"No NonFormDoc with id {scan_id}")
         return scan
 
     def take_scan(self, scan: dict[str, Any], owner: tuple[str, int]) -> None:
@@ -398,7 +390,7 @@ class EnDocsStore:
         """The record with ``Id`` ``wanted``; the API's 400 ``missing`` when there is none."""
         found = next((record for record in records if record["Id"] == wanted), None)
         if found is None:
-            raise Refused(400, missing)
+            raise ErrorAnswer(400, missing)
         return found
 
     def upsert_document(self, body: dict[str, Any], *, local: bool) -> dict[str, Any] | None:
@@ -415,7 +407,7 @@ class EnDocsStore:
             return None
         values = fields(body, DOC_FIELDS, exact=False)
         if not values.get("DocTypeId"):
-            raise Refused(400, "Field DocType is required")
+            raise ErrorAnswer(400, "Field DocType is required")
         doc_id = self.next_id("document")
         doc = {**values, "Id": doc_id, "OrganizationId": org_id, "ContractorId": ctr_id, "ContractId": contract_id,
                "State": values.get("State") or DEFAULT_STATE, "Deleted": False, "Created": now, "Modified": now,

@@ -48,7 +48,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from .._emulator import RATE_DEFAULTS, Emulator
+from .._emulator import RATE_DEFAULTS, Emulator, ErrorAnswer
 from .._ratelimit import WindowState
 from .seed import EXECUTIONS, WEBHOOKS, WORKFLOWS
 from .store import (
@@ -71,14 +71,6 @@ _ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 _SANDBOX_OPTIONS = {"fail", "seconds", "error_code", "error_message"}
 
 Handler = Callable[[Request], Awaitable[tuple[int, Any]]]
-
-
-class Fail(Exception):
-    """An error answer in the API's envelope."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
 
 
 def _envelope(status: int, data: Any = None, *, error: tuple[str, str] | None = None) -> Response:
@@ -198,16 +190,16 @@ class ExeoflowEmulator(Emulator):
     async def _dispatch(self, request: Request, key: str, handlers: Mapping[str, Handler]) -> Response:
         try:
             if key != SANDBOX_KEYS["exeoflow_api_key"]:
-                raise Fail(401, "UNAUTHORIZED", "Ungültiger oder fehlender API-Schlüssel")
+                raise ErrorAnswer(401, "Ungültiger oder fehlender API-Schlüssel", code="UNAUTHORIZED")
             if not handlers:
-                raise Fail(404, "NOT_FOUND", f"Pfad {request.url.path} nicht gefunden")
+                raise ErrorAnswer(404, f"Pfad {request.url.path} nicht gefunden", code="NOT_FOUND")
             handler = handlers.get(request.method)
             if handler is None:
-                raise Fail(405, "METHOD_NOT_ALLOWED", f"Methode {request.method} nicht erlaubt")
+                raise ErrorAnswer(405, f"Methode {request.method} nicht erlaubt", code="METHOD_NOT_ALLOWED")
             status, data = await handler(request)
             return _envelope(status, data)
-        except Fail as fail:
-            return _envelope(fail.status, error=(fail.code, fail.message))
+        except ErrorAnswer as answer:
+            return _envelope(answer.status, error=(answer.code, answer.message))
 
     def _forced_429(self, hint: str) -> Response:
         self.count("429")
@@ -241,14 +233,14 @@ class ExeoflowEmulator(Emulator):
         try:
             return json.loads(raw)
         except ValueError:
-            raise Fail(400, "BAD_REQUEST", "Der Request-Body ist kein gültiges JSON") from None
+            raise ErrorAnswer(400, "Der Request-Body ist kein gültiges JSON", code="BAD_REQUEST") from None
 
     async def _object_body(self, request: Request) -> dict[str, Any]:
         body = await self._body(request)
         if body is None:
             return {}
         if not isinstance(body, dict):
-            raise Fail(400, "VALIDATION_ERROR", "Der Request-Body muss ein JSON-Objekt sein")
+            raise ErrorAnswer(400, "Der Request-Body muss ein JSON-Objekt sein", code="VALIDATION_ERROR")
         return body
 
     @staticmethod
@@ -257,9 +249,9 @@ class ExeoflowEmulator(Emulator):
             page = int(request.query_params.get("page", "1"))
             limit = int(request.query_params.get("limit", "20"))
         except ValueError:
-            raise Fail(400, "VALIDATION_ERROR", "page und limit müssen ganze Zahlen sein") from None
+            raise ErrorAnswer(400, "page und limit müssen ganze Zahlen sein", code="VALIDATION_ERROR") from None
         if page < 1 or not 1 <= limit <= MAX_PAGE_SIZE:
-            raise Fail(400, "VALIDATION_ERROR", f"page >= 1 und limit zwischen 1 und {MAX_PAGE_SIZE} erforderlich")
+            raise ErrorAnswer(400, f"page >= 1 und limit zwischen 1 und {MAX_PAGE_SIZE} erforderlich", code="VALIDATION_ERROR")
         return page, limit
 
     @staticmethod
@@ -271,7 +263,7 @@ class ExeoflowEmulator(Emulator):
     def _workflow(self, workflow_id: str) -> WorkflowRecord:
         workflow = self.workflows.get(workflow_id)
         if workflow is None:
-            raise Fail(404, "WORKFLOW_NOT_FOUND", f"Workflow {workflow_id} nicht gefunden")
+            raise ErrorAnswer(404, f"Workflow {workflow_id} nicht gefunden", code="WORKFLOW_NOT_FOUND")
         return workflow
 
     def _new_id(self, prefix: str, taken: Mapping[str, Any]) -> str:
@@ -288,7 +280,7 @@ class ExeoflowEmulator(Emulator):
         page, limit = self._paging(request)
         status = request.query_params.get("status")
         if status is not None and status not in WORKFLOW_STATUSES:
-            raise Fail(400, "VALIDATION_ERROR", "status muss active oder inactive sein")
+            raise ErrorAnswer(400, "status muss active oder inactive sein", code="VALIDATION_ERROR")
         with self._lock:
             rows = sorted(self.workflows.values(), key=lambda w: (-w.created_at, w.id))
             views = [w.summary() for w in rows if status is None or w.status == status]
@@ -336,7 +328,7 @@ class ExeoflowEmulator(Emulator):
         body = await self._object_body(request)
         status = body.get("status")
         if status not in WORKFLOW_STATUSES:
-            raise Fail(400, "VALIDATION_ERROR", "status muss active oder inactive sein")
+            raise ErrorAnswer(400, "status muss active oder inactive sein", code="VALIDATION_ERROR")
         with self._lock:
             workflow = self._workflow(request.path_params["workflow_id"])
             if workflow.status != status:
@@ -350,7 +342,7 @@ class ExeoflowEmulator(Emulator):
         if run_input is None:
             run_input = {}
         if not isinstance(run_input, dict):
-            raise Fail(400, "VALIDATION_ERROR", "input muss ein JSON-Objekt sein")
+            raise ErrorAnswer(400, "input muss ein JSON-Objekt sein", code="VALIDATION_ERROR")
         with self._lock:
             execution = self._start(self._workflow(request.path_params["workflow_id"]), run_input)
             self.count("execute")
@@ -372,7 +364,7 @@ class ExeoflowEmulator(Emulator):
         query = request.query_params
         status, workflow_id = query.get("status"), query.get("workflow_id")
         if status is not None and status not in EXECUTION_STATUSES:
-            raise Fail(400, "VALIDATION_ERROR", f"status muss einer von {', '.join(EXECUTION_STATUSES)} sein")
+            raise ErrorAnswer(400, f"status muss einer von {', '.join(EXECUTION_STATUSES)} sein", code="VALIDATION_ERROR")
         start = _bound(query.get("from"), "from", end_of_day=False)
         stop = _bound(query.get("to"), "to", end_of_day=True)
         now = self.clock.time()
@@ -390,7 +382,7 @@ class ExeoflowEmulator(Emulator):
     def _execution(self, execution_id: str) -> ExecutionRecord:
         execution = self.executions.get(execution_id)
         if execution is None:
-            raise Fail(404, "EXECUTION_NOT_FOUND", f"Ausführung {execution_id} nicht gefunden")
+            raise ErrorAnswer(404, f"Ausführung {execution_id} nicht gefunden", code="EXECUTION_NOT_FOUND")
         return execution
 
     async def _get_execution(self, request: Request) -> tuple[int, Any]:
@@ -403,7 +395,7 @@ class ExeoflowEmulator(Emulator):
             execution = self._execution(request.path_params["execution_id"])
             status, _ = execution.state(now)
             if status != RUNNING:
-                raise Fail(400, "EXECUTION_NOT_RUNNING", f"Ausführung {execution.id} läuft nicht (Status {status})")
+                raise ErrorAnswer(400, f"Ausführung {execution.id} läuft nicht (Status {status})", code="EXECUTION_NOT_RUNNING")
             execution.cancelled_at = now
             self.count("cancel")
             view = execution.view(now, detail=False)
@@ -416,12 +408,12 @@ class ExeoflowEmulator(Emulator):
         name, method = body.get("name"), body.get("method", "POST")
         auth = body.get("authentication", {"type": "bearer", "enabled": True})
         if not isinstance(name, str) or not name.strip():
-            raise Fail(400, "VALIDATION_ERROR", "name ist erforderlich")
+            raise ErrorAnswer(400, "name ist erforderlich", code="VALIDATION_ERROR")
         if method not in WEBHOOK_METHODS:
-            raise Fail(400, "VALIDATION_ERROR", f"method muss einer von {', '.join(WEBHOOK_METHODS)} sein")
+            raise ErrorAnswer(400, f"method muss einer von {', '.join(WEBHOOK_METHODS)} sein", code="VALIDATION_ERROR")
         if (not isinstance(auth, dict) or auth.get("type", "bearer") != "bearer"
                 or not isinstance(auth.get("enabled", True), bool)):
-            raise Fail(400, "VALIDATION_ERROR", "authentication muss {type: bearer, enabled: true|false} sein")
+            raise ErrorAnswer(400, "authentication muss {type: bearer, enabled: true|false} sein", code="VALIDATION_ERROR")
         with self._lock:
             workflow = self._workflow(str(body.get("workflow_id")))
             webhook = WebhookRecord(self._new_id("wh_", self.webhooks), workflow.id, name, method, self._token(),
@@ -446,12 +438,12 @@ class ExeoflowEmulator(Emulator):
             with self._lock:
                 webhook = self.webhooks.get(request.path_params["webhook_id"])
                 if webhook is None:
-                    raise Fail(404, "WEBHOOK_NOT_FOUND", "Webhook nicht gefunden")
+                    raise ErrorAnswer(404, "Webhook nicht gefunden", code="WEBHOOK_NOT_FOUND")
                 method, token = webhook.method, webhook.token if webhook.auth_enabled else None
             if request.method != method:
-                raise Fail(405, "METHOD_NOT_ALLOWED", f"Dieser Webhook erwartet {method}")
+                raise ErrorAnswer(405, f"Dieser Webhook erwartet {method}", code="METHOD_NOT_ALLOWED")
             if token is not None and _bearer(request) != token:
-                raise Fail(401, "UNAUTHORIZED", "Ungültiges oder fehlendes Webhook-Token")
+                raise ErrorAnswer(401, "Ungültiges oder fehlendes Webhook-Token", code="UNAUTHORIZED")
             if method == "GET":
                 payload: dict[str, Any] = dict(request.query_params)
             else:
@@ -461,11 +453,11 @@ class ExeoflowEmulator(Emulator):
             with self._lock:
                 workflow = self._workflow(webhook.workflow_id)
                 if workflow.status != "active":
-                    raise Fail(400, "WORKFLOW_INACTIVE", f"Workflow {workflow.id} ist nicht aktiv")
+                    raise ErrorAnswer(400, f"Workflow {workflow.id} ist nicht aktiv", code="WORKFLOW_INACTIVE")
                 execution = self._start(workflow, payload)
                 self.count("webhook.invoke")
-        except Fail as fail:
-            return _envelope(fail.status, error=(fail.code, fail.message))
+        except ErrorAnswer as answer:
+            return _envelope(answer.status, error=(answer.code, answer.message))
         return _envelope(200, {"execution_id": execution.id, "status": RUNNING, "message": "Workflow wurde gestartet"})
 
 
@@ -497,17 +489,17 @@ def _bound(value: str | None, name: str, *, end_of_day: bool) -> float | None:
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=dt.timezone.utc)
     except ValueError:
-        raise Fail(400, "VALIDATION_ERROR", f"{name} ist kein ISO-8601-Datum") from None
+        raise ErrorAnswer(400, f"{name} ist kein ISO-8601-Datum", code="VALIDATION_ERROR") from None
     return moment.timestamp()
 
 
 def _steering(run_input: dict[str, Any]) -> dict[str, Any]:
     steer = run_input.get("_sandbox", {})
     if not isinstance(steer, dict) or set(steer) - _SANDBOX_OPTIONS:
-        raise Fail(400, "VALIDATION_ERROR", f"_sandbox erlaubt nur {', '.join(sorted(_SANDBOX_OPTIONS))}")
+        raise ErrorAnswer(400, f"_sandbox erlaubt nur {', '.join(sorted(_SANDBOX_OPTIONS))}", code="VALIDATION_ERROR")
     seconds = steer.get("seconds", 0)
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 <= seconds <= 86_400:
-        raise Fail(400, "VALIDATION_ERROR", "_sandbox.seconds muss zwischen 0 und 86400 liegen")
+        raise ErrorAnswer(400, "_sandbox.seconds muss zwischen 0 und 86400 liegen", code="VALIDATION_ERROR")
     return steer
 
 
@@ -516,22 +508,22 @@ def _workflow_fields(body: dict[str, Any], *, creating: bool) -> dict[str, Any]:
     name = body.get("name")
     if creating or "name" in body:
         if not isinstance(name, str) or not name.strip():
-            raise Fail(400, "VALIDATION_ERROR", "name ist erforderlich und darf nicht leer sein")
+            raise ErrorAnswer(400, "name ist erforderlich und darf nicht leer sein", code="VALIDATION_ERROR")
         fields["name"] = name
     if "description" in body:
         if not isinstance(body["description"], str):
-            raise Fail(400, "VALIDATION_ERROR", "description muss ein Text sein")
+            raise ErrorAnswer(400, "description muss ein Text sein", code="VALIDATION_ERROR")
         fields["description"] = body["description"]
     if "nodes" in body:
         nodes = body["nodes"]
         if not isinstance(nodes, list) or not all(
             isinstance(n, dict) and isinstance(n.get("id"), str) and isinstance(n.get("type"), str) for n in nodes
         ):
-            raise Fail(400, "VALIDATION_ERROR", "nodes muss eine Liste von Objekten mit id und type sein")
+            raise ErrorAnswer(400, "nodes muss eine Liste von Objekten mit id und type sein", code="VALIDATION_ERROR")
         fields["nodes"] = deepcopy(nodes)
     if "connections" in body:
         connections = body["connections"]
         if not isinstance(connections, list) or not all(isinstance(c, dict) for c in connections):
-            raise Fail(400, "VALIDATION_ERROR", "connections muss eine Liste von Objekten sein")
+            raise ErrorAnswer(400, "connections muss eine Liste von Objekten sein", code="VALIDATION_ERROR")
         fields["connections"] = deepcopy(connections)
     return fields

@@ -37,8 +37,8 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from ..._core.clock import Clock
-from .._emulator import RATE_DEFAULTS, Emulator
-from .query import ApiError, order_rows, page_params, parse_order, predicates
+from .._emulator import RATE_DEFAULTS, Emulator, ErrorAnswer
+from .query import order_rows, page_params, parse_order, predicates
 from .rights import Caller, check_owner, require, visibility
 from .seed import build_tables
 from .store import Store
@@ -165,9 +165,9 @@ class ProSonataEmulator(Emulator):
             return self._reply(401, {"status": 401, "message": "Invalid API key", **limits}, [], params)
         try:
             status, meta, data = self._dispatch(request.method, request.path_params.get("path", ""), params, body, caller)
-        except ApiError as exc:
-            meta = {"status": exc.status, "message": exc.message, **caller.meta(error=True), **limits}
-            return self._reply(exc.status, meta, [], params)
+        except ErrorAnswer as answer:
+            meta = {"status": answer.status, "message": answer.message, **caller.meta(error=True), **limits}
+            return self._reply(answer.status, meta, [], params)
         if status == 204:
             return Response(status_code=204)
         return self._reply(status, {"status": status, **meta, **caller.meta(), **limits}, data, params)
@@ -190,16 +190,16 @@ class ProSonataEmulator(Emulator):
     ) -> tuple[int, dict[str, Any], Any]:
         segments = [s for s in path.split("/") if s]
         if not segments or len(segments) > 2:
-            raise ApiError(404, "Unknown resource.")
+            raise ErrorAnswer(404, "Unknown resource.")
         alias = segments[0] in ALIASES
         resource = RESOURCES.get(ALIASES.get(segments[0], segments[0]))
         if resource is None or (alias and len(segments) == 1):
-            raise ApiError(404, f"Unknown resource '{segments[0]}'.")
+            raise ErrorAnswer(404, f"Unknown resource '{segments[0]}'.")
         action = _action(method, has_id=len(segments) == 2)
         if action is None or action not in resource.methods or (alias and action != "get"):
-            raise ApiError(405, f"Method {method} is not allowed here.")
+            raise ErrorAnswer(405, f"Method {method} is not allowed here.")
         if resource.name == "crmevents" and not self._options["crm_module"]:
-            raise ApiError(403, "The CRM module is not active.")
+            raise ErrorAnswer(403, "The CRM module is not active.")
         access = {"list": resource.read, "get": resource.read, "delete": resource.delete}.get(action, resource.write)
         require(access, caller, f"{action} {resource.name}")
         if action == "list":
@@ -224,14 +224,14 @@ class ProSonataEmulator(Emulator):
         view = self.store.view(resource.name, row_id)
         visible = visibility(resource, caller)
         if view is None or (visible is not None and not visible(view)):
-            raise ApiError(404, "Data not found.")
+            raise ErrorAnswer(404, "Data not found.")
         return view
 
     def _writable_row(self, resource: Resource, row_id: int, caller: Caller, action: str) -> None:
         """Missing -> 404; another user's row -> 403 unless the group may; hidden -> 404."""
         row = self.store.tables[resource.name].get(row_id)
         if row is None:
-            raise ApiError(404, "Data not found.")
+            raise ErrorAnswer(404, "Data not found.")
         if resource.owner:
             check_owner(resource, caller, row[resource.owner], action, row)
         self._visible_row(resource, row_id, caller)
@@ -353,16 +353,16 @@ def _row_id(text: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise ApiError(404, "Data not found.") from None
+        raise ErrorAnswer(404, "Data not found.") from None
 
 
 def _json_object(body: bytes) -> dict[str, Any]:
     try:
         value = json.loads(body or b"null")
     except ValueError:
-        raise ApiError(400, "The request body is not valid JSON.") from None
+        raise ErrorAnswer(400, "The request body is not valid JSON.") from None
     if not isinstance(value, dict):
-        raise ApiError(400, "The request body must be a JSON object.")
+        raise ErrorAnswer(400, "The request body must be a JSON object.")
     return value
 
 

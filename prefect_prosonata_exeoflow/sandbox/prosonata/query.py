@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
+from .._emulator import ErrorAnswer
 from .tables import Filter, Resource
 
 Row = dict[str, Any]
@@ -20,15 +21,6 @@ MAX_PER_PAGE = 1000
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _GERMAN = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
-
-
-class ApiError(Exception):
-    """An answer other than success: HTTP status plus ``meta.message``."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 def parse_date(value: Any) -> str | None:
@@ -141,7 +133,7 @@ def _date_predicate(name: str, column: str, raw: str) -> Predicate:
     op = text[:1] if text[:1] in "<>" else "="
     day = parse_date(text[1:] if op != "=" else text)
     if day is None:
-        raise ApiError(400, f"Invalid date in filter '{name}': {raw!r}.")
+        raise ErrorAnswer(400, f"Invalid date in filter '{name}': {raw!r}.")
     if op == ">":
         return lambda row: row.get(column) is not None and row[column] >= day
     if op == "<":
@@ -159,9 +151,9 @@ def parse_order(resource: Resource, raw: str | None) -> list[tuple[str, bool]]:
             continue
         field, direction = tokens[0], (tokens[1].upper() if len(tokens) > 1 else "ASC")
         if field not in resource.sort_keys:
-            raise ApiError(400, f"Unknown sort key '{field}' in orderBy.")
+            raise ErrorAnswer(400, f"Unknown sort key '{field}' in orderBy.")
         if len(tokens) > 2 or direction not in ("ASC", "DESC"):
-            raise ApiError(400, f"Invalid sort direction in orderBy: '{part.strip()}'.")
+            raise ErrorAnswer(400, f"Invalid sort direction in orderBy: '{part.strip()}'.")
         keys.append((field, direction == "DESC"))
     return keys
 

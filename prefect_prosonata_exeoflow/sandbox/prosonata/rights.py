@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .query import ApiError
+from .._emulator import ErrorAnswer
 from .tables import ADMIN, RANKS, SHOW_TO_RANK, Access, Resource
 
 Row = dict[str, Any]
@@ -55,7 +55,7 @@ def allowed(access: Access | None, caller: Caller) -> bool:
 
 def require(access: Access | None, caller: Caller, what: str) -> None:
     if not allowed(access, caller):
-        raise ApiError(403, f"Your user group has no permission to {what}.")
+        raise ErrorAnswer(403, f"Your user group has no permission to {what}.")
 
 
 def visibility(resource: Resource, caller: Caller) -> Callable[[Row], bool] | None:
@@ -80,4 +80,4 @@ def check_owner(resource: Resource, caller: Caller, owner_id: Any, action: str, 
         return  # tasks: the creator's own task
     needed = resource.delete_others if action == "delete" else resource.write_others
     if caller.rank < needed:
-        raise ApiError(403, f"Your user group has no permission to {action} entries of other users.")
+        raise ErrorAnswer(403, f"Your user group has no permission to {action} entries of other users.")

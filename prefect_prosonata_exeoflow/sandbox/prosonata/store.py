@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from . import views, writes
-from .query import ApiError
+from .._emulator import ErrorAnswer
 from .rights import Caller, check_owner
 from .seed import blank
 from .tables import PROJECTTIMES_WRITE_COLUMNS, RESOURCES, Resource
@@ -99,7 +99,7 @@ class Store:
         values.pop(resource.id_field, None)
         for field in resource.immutable:
             if field in values and values[field] != old.get(field):
-                raise ApiError(400, f"Field '{field}' cannot be changed.")
+                raise ErrorAnswer(400, f"Field '{field}' cannot be changed.")
         if resource.owner and resource.owner in values:
             check_owner(resource, caller, values[resource.owner], "update")
         writes.check_refs(resource, values, self.tables)

@@ -10,7 +10,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from .query import ApiError, parse_date, parse_time
+from .._emulator import ErrorAnswer
+from .query import parse_date, parse_time
 from .rights import Caller
 from .tables import DETAIL_MAX, Resource
 
@@ -23,8 +24,8 @@ EMPTY_TIME = "01:00:00"
 DONE_STEPS = (0, 25, 50, 75, 100)
 
 
-def _bad(name: str) -> ApiError:
-    return ApiError(400, f"Invalid value for field '{name}'.")
+def _bad(name: str) -> ErrorAnswer:
+    return ErrorAnswer(400, f"Invalid value for field '{name}'.")
 
 
 def coerce(kind: str, name: str, value: Any) -> Any:
@@ -58,14 +59,14 @@ def coerce(kind: str, name: str, value: Any) -> Any:
     if base == "date":
         day = parse_date(value)
         if day is None:
-            raise ApiError(400, f"Invalid date for field '{name}': {value!r}.")
+            raise ErrorAnswer(400, f"Invalid date for field '{name}': {value!r}.")
         return day
     if base == "time":
         if value == "":
             return EMPTY_TIME
         clock = parse_time(value)
         if clock is None:
-            raise ApiError(400, f"Invalid time for field '{name}': {value!r}.")
+            raise ErrorAnswer(400, f"Invalid time for field '{name}': {value!r}.")
         return clock
     return _coerce_list(base, name, value)
 
@@ -78,7 +79,7 @@ def _coerce_list(kind: str, name: str, value: Any) -> Any:
         return [coerce("int", name, user_id) for user_id in ids]
     if kind == "links":
         if len(value) > 5 or not all(isinstance(link, dict) for link in value):
-            raise ApiError(400, f"Invalid value for field '{name}': at most 5 links of name and url.")
+            raise ErrorAnswer(400, f"Invalid value for field '{name}': at most 5 links of name and url.")
         return [{"name": str(link.get("name", "")), "url": str(link.get("url", ""))} for link in value]
     if kind == "positions":
         if not all(isinstance(item, dict) for item in value):
@@ -106,7 +107,7 @@ def check_required(resource: Resource, body: Mapping[str, Any]) -> None:
         required += ["projectID", "addressID"]
     for name in required:
         if body.get(name) in (None, ""):
-            raise ApiError(400, f"Missing required field '{name}'.")
+            raise ErrorAnswer(400, f"Missing required field '{name}'.")
 
 
 def check_refs(resource: Resource, values: Mapping[str, Any], tables: Tables) -> None:
@@ -114,12 +115,12 @@ def check_refs(resource: Resource, values: Mapping[str, Any], tables: Tables) ->
     for name, (target, status) in resource.refs.items():
         value = values.get(name)
         if value is not None and value not in tables[target]:
-            raise ApiError(status, f"The referenced {name} {value} does not exist.")
+            raise ErrorAnswer(status, f"The referenced {name} {value} does not exist.")
     for name, kind in resource.body.items():
         if kind == "users" and name in values:
             for user_id in values[name]:
                 if user_id not in tables["users"]:
-                    raise ApiError(400, f"The referenced userID {user_id} in {name} does not exist.")
+                    raise ErrorAnswer(400, f"The referenced userID {user_id} in {name} does not exist.")
 
 
 # -- server fields -----------------------------------------------------------------------------
@@ -163,7 +164,7 @@ def _tasks_create(row: Row, body: Row, caller: Caller, now: datetime, t: Tables)
 
 def _tasks_update(row: Row, body: Row, caller: Caller, now: datetime, t: Tables) -> None:
     if "donePercentage" in body and body["donePercentage"] not in DONE_STEPS:
-        raise ApiError(400, "Invalid value for field 'donePercentage': use 0, 25, 50, 75 or 100.")
+        raise ErrorAnswer(400, "Invalid value for field 'donePercentage': use 0, 25, 50, 75 or 100.")
     row.update(editedByUserID=caller.user_id, taskEditDate=_stamp(now))
 
 
@@ -206,7 +207,7 @@ def _templates_create(row: Row, body: Row, caller: Caller, now: datetime, t: Tab
 
 def _costs_create(row: Row, body: Row, caller: Caller, now: datetime, t: Tables) -> None:
     if bool(body.get("file")) != bool(body.get("fileName")):
-        raise ApiError(400, "Fields 'file' and 'fileName' must be sent together.")
+        raise ErrorAnswer(400, "Fields 'file' and 'fileName' must be sent together.")
     row["projectNoHint"] = row.pop("projectNo", "")  # inbox hint; the view joins the real number
     row.pop("file", None)  # never kept: the sandbox has no FTP storage
     row.update(createdByUserID=caller.user_id, documentViaApi=1)
@@ -215,7 +216,7 @@ def _costs_create(row: Row, body: Row, caller: Caller, now: datetime, t: Tables)
 
 def _costs_update(row: Row, body: Row, caller: Caller, now: datetime, t: Tables) -> None:
     if "file" in body or "fileName" in body:
-        raise ApiError(400, "Files can only be uploaded on create.")
+        raise ErrorAnswer(400, "Files can only be uploaded on create.")
     if "projectNo" in body:
         row["projectNoHint"] = body["projectNo"]
     _number_positions(row)
