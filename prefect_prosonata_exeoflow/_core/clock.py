@@ -5,7 +5,12 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Protocol
+
+from .errors import WaitStoppedError
 
 
 class Clock(Protocol):
@@ -67,3 +72,54 @@ class FakeClock:
 
 
 SYSTEM_CLOCK = SystemClock()
+
+
+# -- waits a shutdown cuts short ---------------------------------------------------------------
+#: How often an async wait on the real clock looks at the stop event.
+STOP_POLL_SECONDS = 0.2
+
+_stop_event: ContextVar[threading.Event | None] = ContextVar("ppe_stop_event", default=None)
+
+
+@contextmanager
+def stop_waits_on(stop: threading.Event | None) -> Iterator[None]:
+    """While inside, every wait of this thread or task (polls, and the clients' rate-limit and
+    backoff waits) ends as soon as ``stop`` is set, with :class:`WaitStoppedError`.
+
+    A run told to shut down (SIGTERM, a cancel) then stops now, not at the end of a rate-limit
+    wait that may last minutes; nothing is sent after the stop. ``None`` changes nothing.
+    """
+    token = _stop_event.set(stop)
+    try:
+        yield
+    finally:
+        _stop_event.reset(token)
+
+
+def check_stop(api: str | None = None) -> None:
+    """Raise :class:`WaitStoppedError` once the stop event of :func:`stop_waits_on` is set."""
+    stop = _stop_event.get()
+    if stop is not None and stop.is_set():
+        raise WaitStoppedError("stopped: the run is shutting down", api=api)
+
+
+def pause(clock: Clock, seconds: float, api: str | None = None) -> None:
+    """``clock.sleep(seconds)``; on the real clock, cut short by the stop event (then raises)."""
+    stop = _stop_event.get()
+    if stop is not None and isinstance(clock, SystemClock):
+        stop.wait(max(seconds, 0.0))
+    else:
+        clock.sleep(seconds)
+    check_stop(api)
+
+
+async def apause(clock: Clock, seconds: float, api: str | None = None) -> None:
+    """Async :func:`pause`: the event is a thread's, so it is looked at every ``STOP_POLL_SECONDS``."""
+    stop = _stop_event.get()
+    if stop is not None and isinstance(clock, SystemClock):
+        deadline = time.monotonic() + seconds
+        while not stop.is_set() and (left := deadline - time.monotonic()) > 0:
+            await asyncio.sleep(min(left, STOP_POLL_SECONDS))
+    else:
+        await clock.asleep(seconds)
+    check_stop(api)

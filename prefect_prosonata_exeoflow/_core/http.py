@@ -43,7 +43,7 @@ from pydantic import ValidationError
 from . import cookies, exchange
 from .budget import Budget
 from .checks import check_finite, positive_seconds
-from .clock import SYSTEM_CLOCK, Clock
+from .clock import SYSTEM_CLOCK, Clock, apause, pause
 from .dialect import Dialect, Reply, excerpt, sane_wait
 from .errors import (
     APIConnectionError,
@@ -522,7 +522,7 @@ class SyncClient(_ClientBase):
     def _perform(self, action: Action) -> httpx.Response | None:
         if isinstance(action, Sleep):
             _log_sleep(self.settings, action)
-            self.settings.clock.sleep(action.seconds)
+            pause(self.settings.clock, action.seconds, self.settings.dialect.api)
             return None
         with _attempt(self.settings.timeout, action.request):
             return self._http.send(action.request)
@@ -561,7 +561,7 @@ class AsyncClient(_ClientBase):
     async def _perform(self, action: Action) -> httpx.Response | None:
         if isinstance(action, Sleep):
             _log_sleep(self.settings, action)
-            await self.settings.clock.asleep(action.seconds)
+            await apause(self.settings.clock, action.seconds, self.settings.dialect.api)
             return None
         with _attempt(self.settings.timeout, action.request):
             return await self._http.send(action.request)

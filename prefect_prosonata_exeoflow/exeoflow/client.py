@@ -100,7 +100,8 @@ class _Operations(Endpoints):
 
         ``since`` bounds the lookup (executions started earlier are not searched); ``lock`` is a
         cross-process mutex (e.g. ``PrefectMutex``) held only between the second lookup and the
-        start answer; ``stop`` is an event that ends the wait early, cancelling the execution.
+        start answer; ``stop`` is an event that ends the wait at once (a rate-limit wait of a call
+        too), cancelling the execution.
         """
         watch = Watch()
         plan = once_plan(watch, workflow_id, input, key, since, KeyMemo.for_url(self.settings.base_url),

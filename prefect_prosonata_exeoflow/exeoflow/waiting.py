@@ -31,7 +31,7 @@ from contextlib import AsyncExitStack, ExitStack
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from .._core.clock import Clock, SystemClock
+from .._core.clock import Clock, apause, check_stop, pause, stop_waits_on
 from .._core.errors import (  # the execution errors live with all others; re-exported here
     APIError,
     BadRequestError,
@@ -41,7 +41,7 @@ from .._core.errors import (  # the execution errors live with all others; re-ex
     InvalidRequestError,
     MalformedResponseError,
     OutcomeUnknownError,
-    WaitStoppedError,
+    WaitStoppedError,  # noqa: F401 - still importable from here, like the execution errors
 )
 from .._core.checks import positive_seconds
 from .._core.http import AsyncClient, Call, SyncClient
@@ -258,26 +258,13 @@ def execute_plan(
 
 
 # -- drivers -------------------------------------------------------------------------------
-def _stopped(stop: threading.Event | None) -> None:
-    if stop is not None and stop.is_set():
-        raise WaitStoppedError("stopped: the run is shutting down", api=API_NAME)
-
-
-def _sleep(clock: Clock, seconds: float, stop: threading.Event | None) -> None:
-    """The clock's sleep; with a ``stop`` event on the real clock, a sleep the event cuts short."""
-    if stop is not None and isinstance(clock, SystemClock):
-        stop.wait(max(seconds, 0.0))
-    else:
-        clock.sleep(seconds)
-    _stopped(stop)
-
-
 def run_plan(client: SyncClient, plan: Plan[T], watch: Watch, *, lock: Any = None,
              stop: threading.Event | None = None) -> T:
     """Drive a plan with a blocking client; cancel the execution if the wait is abandoned.
 
     ``lock`` is a context manager (e.g. :class:`~.._core.mutex.PrefectMutex`) entered on
-    ``Hold(True)``; ``stop`` is an event that ends the wait between two steps.
+    ``Hold(True)``; ``stop`` is an event that ends the wait at once, even inside a call's
+    rate-limit wait (:func:`~.._core.clock.stop_waits_on`); the cancel on the way out is not cut short.
     """
     clock, watch.base_url = client.settings.clock, client.settings.base_url
     held = ExitStack()
@@ -289,13 +276,14 @@ def run_plan(client: SyncClient, plan: Plan[T], watch: Watch, *, lock: Any = Non
             elif not action.on:
                 held.close()
             return None
-        _stopped(stop)
+        check_stop(API_NAME)
         if isinstance(action, Sleep):
-            return _sleep(clock, action.seconds, stop)
+            return pause(clock, action.seconds, API_NAME)
         return client.call(action)
 
     try:
-        return drive(plan, perform, (APIError,))
+        with stop_waits_on(stop):
+            return drive(plan, perform, (APIError,))
     except BaseException as exc:
         held.close()
         if (execution_id := _to_cancel(watch, exc)) is None and watch.starting is not None:
@@ -325,14 +313,14 @@ async def arun_plan(client: AsyncClient, plan: Plan[T], watch: Watch, *, lock: A
             elif not action.on:
                 await held.aclose()
             return None
-        _stopped(stop)
+        check_stop(API_NAME)
         if isinstance(action, Sleep):
-            await clock.asleep(action.seconds)
-            return _stopped(stop)
+            return await apause(clock, action.seconds, API_NAME)
         return await client.call(action)
 
     try:
-        return await adrive(plan, perform, (APIError,))
+        with stop_waits_on(stop):
+            return await adrive(plan, perform, (APIError,))
     except BaseException as exc:
         await asyncio.shield(held.aclose())
         if (execution_id := _to_cancel(watch, exc)) is None and watch.starting is not None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import random
+import threading
 from collections.abc import Callable
 
 import httpx
 import pytest
 
 from prefect_prosonata_exeoflow._core.budget import RateBudget
-from prefect_prosonata_exeoflow._core.clock import FakeClock
+from prefect_prosonata_exeoflow._core.clock import SYSTEM_CLOCK, FakeClock, stop_waits_on
 from prefect_prosonata_exeoflow._core.dialect import Dialect
 from prefect_prosonata_exeoflow._core.errors import (
     APIConnectionError,
@@ -22,6 +23,7 @@ from prefect_prosonata_exeoflow._core.errors import (
     OutcomeUnknownError,
     RateLimitError,
     ServerError,
+    WaitStoppedError,
 )
 from prefect_prosonata_exeoflow._core.http import AsyncClient, ClientSettings, SyncClient
 from prefect_prosonata_exeoflow._core.policy import RetryPolicy, capped_growth
@@ -344,3 +346,22 @@ async def test_an_async_call_cancelled_while_out_gives_its_budget_slot_back() ->
             await pending
         assert (await asyncio.wait_for(client.request("GET", "things"), 5)).data == {"ok": 1}
     assert clock.sleeps == []
+
+
+def test_a_stop_ends_a_rate_limit_wait_at_once_and_nothing_is_sent_after_it() -> None:
+    """On the real clock: an hour's Retry-After, the stop set 0.1 s into it. Cut short, the call
+    raises; slept out, the test hangs until pytest's timeout fails it (no timing asserted)."""
+    stop = threading.Event()
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        threading.Timer(0.1, stop.set).start()
+        return httpx.Response(429, headers={"Retry-After": "3600"}, json={"message": "slow down"})
+
+    settings = ClientSettings(base_url="https://api.example.test/v1", dialect=Dialect(SYSTEM_CLOCK),
+                              policy=RetryPolicy(max_rate_limit_wait=7200, rate_limit_jitter=0.0), clock=SYSTEM_CLOCK)
+    with (SyncClient(settings, transport=httpx.MockTransport(handler)) as client, stop_waits_on(stop),
+          pytest.raises(WaitStoppedError, match="shutting down")):
+        client.request("POST", "things", json={"n": 1}, idempotent=False)
+    assert len(seen) == 1

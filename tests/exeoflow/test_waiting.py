@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
 import httpx
 import pytest
 
-from prefect_prosonata_exeoflow._core.clock import FakeClock
-from prefect_prosonata_exeoflow._core.errors import OutcomeUnknownError
+from prefect_prosonata_exeoflow._core.clock import SYSTEM_CLOCK, FakeClock, stop_waits_on
+from prefect_prosonata_exeoflow._core.errors import OutcomeUnknownError, WaitStoppedError
 from prefect_prosonata_exeoflow._core.http import ClientSettings
 from prefect_prosonata_exeoflow._core.policy import RetryPolicy
 from prefect_prosonata_exeoflow.exeoflow import (
@@ -157,6 +158,70 @@ async def test_async_twin_backs_off_and_cancels_on_timeout() -> None:
         with pytest.raises(ExecutionTimeoutError):
             await client.execute_and_wait("wf_1", {"a": 1}, timeout=3, poll_interval=0.5)
     assert server.clock.sleeps == [0.5, 1.0, 1.5] and server.cancelled
+
+
+# -- a stop (SIGTERM, a cancel) during the client's own rate-limit wait ------------------------
+class RateLimitedPolls(FakeExeoflow):
+    """Every poll answers 429 with an hour's Retry-After; the first one sets ``stop`` shortly after.
+
+    Runs on the real clock: the wait must be cut short by the event, not slept out. If it is not,
+    the test hangs until pytest's timeout fails it (no timing is asserted)."""
+
+    def __init__(self, stop: threading.Event) -> None:
+        super().__init__(FakeClock(), polls=10_000)
+        self.stop = stop
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and "/executions/" in request.url.path and not self.cancelled:
+            self.requests.append((request.method, request.url.path.removeprefix("/v1/")))
+            if not self.stop.is_set():
+                threading.Timer(0.1, self.stop.set).start()
+            answer = _envelope(429, error={"code": "RATE_LIMIT_EXCEEDED", "message": "Zu viele Anfragen"})
+            answer.headers["Retry-After"] = "3600"
+            return answer
+        return super().__call__(request)
+
+
+def real_clock_settings() -> ClientSettings:
+    return ClientSettings(base_url=BASE, dialect=ExeoflowDialect(SYSTEM_CLOCK), headers={"Authorization": "Bearer k"},
+                          secrets=("k",), policy=RetryPolicy(max_rate_limit_wait=7200, rate_limit_jitter=0),
+                          clock=SYSTEM_CLOCK)
+
+
+def _after_stop(server: RateLimitedPolls) -> list[tuple[str, str]]:
+    """The requests from the first (rate-limited) poll on."""
+    return server.requests[server.requests.index(("GET", "executions/exec_new")):]
+
+
+def test_a_stop_cuts_a_rate_limit_wait_short_and_the_execution_is_still_cancelled() -> None:
+    stop = threading.Event()
+    server = RateLimitedPolls(stop)
+    with (ExeoflowClient(real_clock_settings(), transport=httpx.MockTransport(server)) as client,
+          pytest.raises(WaitStoppedError) as caught):
+        client.execute_once("wf_1", {"a": 1}, "k-1", stop=stop)
+    assert caught.value.api == "Exeoflow"
+    # The rate-limited poll is not sent again after the stop; the cancel on the way out is.
+    assert _after_stop(server) == [("GET", "executions/exec_new"), ("POST", "executions/exec_new/cancel")]
+    assert server.cancelled
+
+
+async def test_the_async_wait_is_cut_short_alike() -> None:
+    stop = threading.Event()
+    server = RateLimitedPolls(stop)
+    async with AsyncExeoflowClient(real_clock_settings(), transport=httpx.MockTransport(server)) as client:
+        with pytest.raises(WaitStoppedError):
+            await client.execute_once("wf_1", {"a": 1}, "k-1", stop=stop)
+    assert _after_stop(server) == [("GET", "executions/exec_new"), ("POST", "executions/exec_new/cancel")]
+
+
+def test_without_a_stop_event_a_clients_waits_are_the_clocks_own() -> None:
+    stop = threading.Event()
+    stop.set()
+    clock = FakeClock()
+    server = FakeExeoflow(clock, polls=2)
+    with stop_waits_on(None):  # a stop set elsewhere changes nothing here
+        assert client_for(server).execute_and_wait("wf_1", {"a": 1}).status == "success"
+    assert clock.sleeps == [0.5, 1.0]
 
 
 # -- adoption of an execution whose start was not confirmed --------------------------------------

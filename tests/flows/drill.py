@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -222,11 +222,14 @@ Case = Callable[[], dict[str, Any]]
 def run_drill(drill: Drill, prefix: str, barrier: Path, points: list[str],
               crash: Callable[[Drill, str, str], dict[str, Any]],
               overlap: Callable[[Drill, str, Path], dict[str, Any]],
-              sigterm: Callable[[Drill, str], dict[str, Any]]) -> None:
-    """One flow's drill: a kill -9 case per point, the overlap case and the SIGTERM case (see run_cases)."""
+              sigterm: Callable[[Drill, str], dict[str, Any]],
+              more_sigterms: Mapping[str, Callable[[Drill, str], dict[str, Any]]] | None = None) -> None:
+    """One flow's drill: a kill -9 case per point, the overlap case and the SIGTERM case(s) (see run_cases)."""
     cases: dict[str, Case] = {f"kill -9 {point}": partial(crash, drill, f"{prefix}-{point}", point) for point in points}
     cases["overlap, then a second worker"] = partial(overlap, drill, f"{prefix}-overlap", barrier)
     cases["sigterm"] = partial(sigterm, drill, f"{prefix}-sigterm")
+    for when, case in (more_sigterms or {}).items():
+        cases[f"sigterm {when}"] = partial(case, drill, f"{prefix}-sigterm-{when}")
     run_cases(cases)
 
 

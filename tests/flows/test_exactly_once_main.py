@@ -1,4 +1,5 @@
-"""Exactly once for the main flow across kill -9, overlapping runs, a second worker and SIGTERM.
+"""Exactly once for the main flow across kill -9, overlapping runs, a second worker and SIGTERM
+(while the executions run, and while the execute calls wait out a 429).
 
 Real processes: one ``prefect server start`` shared by every case, each flow run a child
 process, each case its own sandbox. The cases run concurrently (they share nothing but the
@@ -143,6 +144,36 @@ def main_sigterm(drill: Drill, name: str) -> dict[str, Any]:
         sandbox.stop()
 
 
+def main_sigterm_in_rate_limit_wait(drill: Drill, name: str) -> dict[str, Any]:
+    """SIGTERM while the execute calls wait out Exeoflow's 429 (Retry-After 100 s, which the block
+    accepts): the run leaves in time instead of after the wait, having started nothing, and
+    reports every group cancelled; the rerun executes each group once."""
+    sandbox = new_sandbox(execution_seconds=0.5)
+    sandbox.sandbox.configure("exeoflow", forced_retry_after=100)
+    faults = sandbox.sandbox.faults
+    faults.add("rate_limit", api="exeoflow", method="POST", path="/execute$", times=None)
+    try:
+        drill.save_blocks(sandbox, name)
+        groups = expected_groups(sandbox)
+        worker = drill.start("main", sandbox, name)
+        worker.wait_ready()
+        until(lambda: stat(sandbox, "exeoflow.429") >= 1, worker, what="an execute answered with 429")
+        exit_seconds = worker.terminate()
+        assert executions(sandbox) == {} and stat(sandbox, "exeoflow.execute") == 0
+        table = run_artifact(drill, worker.run_name(), MAIN_ARTIFACT)
+        assert table.count('"cancelled"') == len(groups), table
+        faults.clear()
+        rerun = drill.start("main", sandbox, name, storage="b").result()
+        after = executions(sandbox)
+        assert after == {key: ["success"] for key in groups}, after
+        assert sorted(r["status"] for r in rerun["results"]) == ["success"] * len(groups), rerun
+        return {"groups": len(groups), "429s before the SIGTERM": stat(sandbox, "exeoflow.429"),
+                "exit after SIGTERM (s)": round(exit_seconds, 1), "executions after the rerun": len(after)}
+    finally:
+        sandbox.stop()
+
+
 def test_main_flow_executes_every_group_exactly_once(drill: Drill, tmp_path: Path) -> None:
     points = ["before-execute", "execute-in-flight", "after-start-answer", "during-wait", "after-finished"]
-    run_drill(drill, "m", tmp_path / "go-main", points, main_crash, main_overlap_then_second_worker, main_sigterm)
+    run_drill(drill, "m", tmp_path / "go-main", points, main_crash, main_overlap_then_second_worker, main_sigterm,
+              {"in-rate-limit-wait": main_sigterm_in_rate_limit_wait})
