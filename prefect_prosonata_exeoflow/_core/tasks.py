@@ -1,19 +1,23 @@
 """What every task shares: the decorator (caching off, retries only where safe, one docstring and
-its example), and the one body of a task, which opens the block's client around one call.
+its example), and the one body of a task, which opens the block's client around one call and
+stops its waits when the flow stops using it.
 """
 
 from __future__ import annotations
 
 import inspect
 import re
+import threading
 from collections.abc import Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, AbstractContextManager
+from contextlib import AbstractAsyncContextManager, AbstractContextManager, nullcontext
 from typing import Any, Protocol, TypeVar
 
 from prefect import Task, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State, TaskRun
+from prefect.context import FlowRunContext, TaskRunContext
 
+from .clock import stop_waits_on
 from .errors import APIConnectionError, OutcomeUnknownError, ServerError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -45,16 +49,41 @@ class Opens(Protocol[C_co, A_co]):
     def get_async_client(self) -> A_co: ...
 
 
+def task_runner_stop() -> threading.Event | None:
+    """The event Prefect's thread pool sets for this task run when the flow stops using it (the
+    flow ended, or it is shutting down: SIGTERM, a cancel); ``None`` outside a submitted task.
+
+    Prefect only looks at it before a task starts, so a task already waiting (a 429's minutes, an
+    execution's end) would keep the process alive until it is killed, leaving the execution running.
+    Prefect 3.9 keeps these events in ``ThreadPoolTaskRunner._cancel_events`` by task run id; a test
+    fails if that moves, and without them the waits simply run to their end, as before.
+    """
+    task_run, flow_run = TaskRunContext.get(), FlowRunContext.get()
+    if task_run is None or flow_run is None:
+        return None
+    events = getattr(flow_run.task_runner, "_cancel_events", None)
+    event = events.get(task_run.task_run.id) if isinstance(events, dict) else None
+    return event if isinstance(event, threading.Event) else None
+
+
+def _stopping_with_the_flow() -> AbstractContextManager[None]:
+    event = task_runner_stop()
+    return stop_waits_on(event) if event is not None else nullcontext()
+
+
 def with_client(credentials: Opens[C, Any], call: Callable[[C], T]) -> T:
-    """The body of a sync task: ``call`` on the block's client, closed afterwards."""
-    with credentials.get_client() as client:
+    """The body of a sync task: ``call`` on the block's client, closed afterwards; its waits end
+    (:class:`WaitStoppedError`, an execution cancelled) as soon as the flow stops using the task."""
+    with credentials.get_client() as client, _stopping_with_the_flow():
         return call(client)
 
 
 async def with_async_client(credentials: Opens[Any, A], call: Callable[[A], Awaitable[T]]) -> T:
-    """The body of an async task: ``call`` awaited on the block's asyncio client, closed afterwards."""
+    """The body of an async task: ``call`` awaited on the block's asyncio client, closed afterwards
+    (its waits end like the sync task's)."""
     async with credentials.get_async_client() as client:
-        return await call(client)
+        with _stopping_with_the_flow():
+            return await call(client)
 
 
 def api_task(name: str, *, safe_to_retry: bool = True, twin_of: Any = None, example: str | None = None,

@@ -27,7 +27,7 @@ import asyncio
 import json
 import threading
 from collections.abc import Generator, Mapping
-from contextlib import AsyncExitStack, ExitStack
+from contextlib import AbstractContextManager, AsyncExitStack, ExitStack, nullcontext
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -258,6 +258,11 @@ def execute_plan(
 
 
 # -- drivers -------------------------------------------------------------------------------
+def _stopping_on(stop: threading.Event | None) -> AbstractContextManager[None]:
+    """``stop`` for the plan's waits; without one, the stop of the surrounding task (if any) holds."""
+    return stop_waits_on(stop) if stop is not None else nullcontext()
+
+
 def run_plan(client: SyncClient, plan: Plan[T], watch: Watch, *, lock: Any = None,
              stop: threading.Event | None = None) -> T:
     """Drive a plan with a blocking client; cancel the execution if the wait is abandoned.
@@ -282,19 +287,20 @@ def run_plan(client: SyncClient, plan: Plan[T], watch: Watch, *, lock: Any = Non
         return client.call(action)
 
     try:
-        with stop_waits_on(stop):
+        with _stopping_on(stop):
             return drive(plan, perform, (APIError,))
     except BaseException as exc:
         held.close()
-        if (execution_id := _to_cancel(watch, exc)) is None and watch.starting is not None:
-            execution_id = _find_orphan(client, watch)
-        if execution_id is not None:
-            try:
-                client.call(Calls.cancel_execution(execution_id))
-            except Exception as cancel_error:  # noqa: BLE001 - best effort, the first error matters
-                _cancelled(watch, execution_id, cancel_error)
-            else:
-                _cancelled(watch, execution_id, None)
+        with stop_waits_on(None):  # the way out is not cut short by the stop that caused it
+            if (execution_id := _to_cancel(watch, exc)) is None and watch.starting is not None:
+                execution_id = _find_orphan(client, watch)
+            if execution_id is not None:
+                try:
+                    client.call(Calls.cancel_execution(execution_id))
+                except Exception as cancel_error:  # noqa: BLE001 - best effort, the first error matters
+                    _cancelled(watch, execution_id, cancel_error)
+                else:
+                    _cancelled(watch, execution_id, None)
         raise
     finally:
         held.close()
@@ -319,21 +325,22 @@ async def arun_plan(client: AsyncClient, plan: Plan[T], watch: Watch, *, lock: A
         return await client.call(action)
 
     try:
-        with stop_waits_on(stop):
+        with _stopping_on(stop):
             return await adrive(plan, perform, (APIError,))
     except BaseException as exc:
         await asyncio.shield(held.aclose())
-        if (execution_id := _to_cancel(watch, exc)) is None and watch.starting is not None:
-            execution_id = await _afind_orphan(client, watch)
-        if execution_id is not None:
-            # Shielded: a second cancellation of this task must not abort the cleanup call.
-            cancelling = asyncio.ensure_future(client.call(Calls.cancel_execution(execution_id)))
-            try:
-                await asyncio.shield(cancelling)
-            except BaseException as cancel_error:  # noqa: BLE001 - best effort
-                _cancelled(watch, execution_id, cancel_error)
-            else:
-                _cancelled(watch, execution_id, None)
+        with stop_waits_on(None):  # the way out is not cut short by the stop that caused it
+            if (execution_id := _to_cancel(watch, exc)) is None and watch.starting is not None:
+                execution_id = await _afind_orphan(client, watch)
+            if execution_id is not None:
+                # Shielded: a second cancellation of this task must not abort the cleanup call.
+                cancelling = asyncio.ensure_future(client.call(Calls.cancel_execution(execution_id)))
+                try:
+                    await asyncio.shield(cancelling)
+                except BaseException as cancel_error:  # noqa: BLE001 - best effort
+                    _cancelled(watch, execution_id, cancel_error)
+                else:
+                    _cancelled(watch, execution_id, None)
         raise
     finally:
         await held.aclose()

@@ -1,7 +1,9 @@
 """A flow-run process for the SIGTERM tests: runs execute-and-wait until the parent terminates it.
 
-Run as ``python -m tests.exeoflow.sigterm_child sync|async BASE_URL``; the API key comes in the
-``PPE_CHILD_EXEOFLOW_KEY`` environment variable (never on the command line).
+Run as ``python -m tests.exeoflow.sigterm_child MODE BASE_URL``; the API key comes in the
+``PPE_CHILD_EXEOFLOW_KEY`` environment variable (never on the command line). MODE: ``sync`` and
+``async`` call the task in the flow; ``submitted`` and ``submitted-async`` submit it to a thread
+pool, as a flow that runs several at once does (the signal reaches the flow's thread, not the task's).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import sys
 from typing import Any
 
 from prefect import flow
+from prefect.futures import wait
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from prefect_prosonata_exeoflow.exeoflow import ExeoflowCredentials, tasks
 
@@ -31,10 +35,18 @@ def main(mode: str, base_url: str) -> None:
     async def long_async_flow() -> Any:
         return await tasks.aexecute_workflow_and_wait(credentials, WORKFLOW, SLOW_INPUT, poll_interval=0.1)
 
+    @flow(task_runner=ThreadPoolTaskRunner(max_workers=2))
+    def pool_flow(task: Any) -> Any:
+        future = task.submit(credentials, WORKFLOW, SLOW_INPUT, poll_interval=0.1)
+        wait([future])
+        return future.result()
+
     if mode == "sync":
         long_flow()
-    else:
+    elif mode == "async":
         asyncio.run(long_async_flow())
+    else:
+        pool_flow(tasks.execute_workflow_and_wait if mode == "submitted" else tasks.aexecute_workflow_and_wait)
 
 
 if __name__ == "__main__":
