@@ -106,6 +106,10 @@ class Call(Generic[T]):
     parse: Callable[[Reply], T] = _data
     #: Statuses at which an empty body is a valid answer; at any other 2xx it raises.
     empty_ok: frozenset[int] = frozenset()
+    #: The longest rate-limit wait (budget or 429) this call sits out; a longer one raises
+    #: RateLimitError (``retry_after``) before anything more is sent. ``None``: the policy's
+    #: ``max_rate_limit_wait``. A caller holding a lock waits with the lock released instead.
+    max_wait: float | None = None
 
 
 class Guard(Protocol):
@@ -160,9 +164,13 @@ def plan_request(
     idempotent: bool | None = None,
     use_budget: bool = True,
     empty_ok: frozenset[int] = NO_CONTENT,
+    max_wait: float | None = None,
 ) -> Plan:
     """The whole life of one API call as a sequence of Send/Sleep actions."""
     dialect, policy, redact = settings.dialect, settings.policy, Redactor(settings.secrets)
+    longest, longest_name = policy.max_rate_limit_wait, f"max_rate_limit_wait={policy.max_rate_limit_wait:g}s"
+    if max_wait is not None and max_wait < longest:
+        longest, longest_name = max_wait, f"the {max_wait:g}s this call may wait"
     method, path = request.method, request.url.path
     where = {"api": dialect.api, "method": method, "path": path}
     safe_to_repeat = is_idempotent(method, idempotent)
@@ -177,10 +185,9 @@ def plan_request(
             wait = budget.reserve()
             announced = False
             while wait > 0:
-                if wait > policy.max_rate_limit_wait:
+                if wait > longest:
                     raise RateLimitError(
-                        f"rate budget spent; the window resets in {wait:.0f}s, longer than "
-                        f"max_rate_limit_wait={policy.max_rate_limit_wait:g}s",
+                        f"rate budget spent; the window resets in {wait:.0f}s, longer than {longest_name}",
                         retry_after=wait,
                         **where,
                     )
@@ -265,10 +272,10 @@ def plan_request(
                 if budget is not None:
                     budget.block_for(wait, sent_at=sent_at, probe=True)
                 source = f"no usable hint; backing off {wait:.2f}s, then one probe"
-            if wait > policy.max_rate_limit_wait:
+            if wait > longest:
                 raise RateLimitError(
-                    f"{message} (asks to wait {wait:.0f}s, longer than max_rate_limit_wait="
-                    f"{policy.max_rate_limit_wait:g}s)", retry_after=wait, code=code, body=body, **where,
+                    f"{message} (asks to wait {wait:.0f}s, longer than {longest_name})",
+                    retry_after=wait, code=code, body=body, **where,
                 )
             if rate_limited > policy.max_rate_limit_retries:
                 raise RateLimitError(message, retry_after=wait, code=code, body=body, **where)
@@ -486,7 +493,8 @@ class _ClientBase:
         def finish(reply: Reply) -> T:
             return parse_reply(call, reply, request, settings)
 
-        return self._send(request, call.idempotent, call.use_budget, call.empty_ok, finish)  # type: ignore[attr-defined]
+        return self._send(request, call.idempotent, call.use_budget, call.empty_ok, finish,  # type: ignore[attr-defined]
+                          call.max_wait)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(api={self.settings.dialect.api!r}, base_url={self.settings.base_url!r})"
@@ -510,10 +518,12 @@ class SyncClient(_ClientBase):
         super().__init__(settings, transport)
 
     def _send(self, request: httpx.Request, idempotent: bool | None, use_budget: bool,
-              empty_ok: frozenset[int], finish: Callable[[Reply], Any] = _reply) -> Any:
+              empty_ok: frozenset[int], finish: Callable[[Reply], Any] = _reply,
+              max_wait: float | None = None) -> Any:
         if self.settings.guard is not None and use_budget:
             self.settings.guard.acquire()
-        plan = plan_request(self.settings, request, idempotent=idempotent, use_budget=use_budget, empty_ok=empty_ok)
+        plan = plan_request(self.settings, request, idempotent=idempotent, use_budget=use_budget, empty_ok=empty_ok,
+                            max_wait=max_wait)
         return finish(self._drive(plan))
 
     def _drive(self, plan: Plan) -> Reply:
@@ -549,10 +559,12 @@ class AsyncClient(_ClientBase):
         super().__init__(settings, transport)
 
     async def _send(self, request: httpx.Request, idempotent: bool | None, use_budget: bool,
-                    empty_ok: frozenset[int], finish: Callable[[Reply], Any] = _reply) -> Any:
+                    empty_ok: frozenset[int], finish: Callable[[Reply], Any] = _reply,
+                    max_wait: float | None = None) -> Any:
         if self.settings.guard is not None and use_budget:
             await self.settings.guard.aacquire()
-        plan = plan_request(self.settings, request, idempotent=idempotent, use_budget=use_budget, empty_ok=empty_ok)
+        plan = plan_request(self.settings, request, idempotent=idempotent, use_budget=use_budget, empty_ok=empty_ok,
+                            max_wait=max_wait)
         return finish(await self._drive(plan))
 
     async def _drive(self, plan: Plan) -> Reply:

@@ -105,7 +105,8 @@ class _Operations(Endpoints):
         """
         watch = Watch()
         plan = once_plan(watch, workflow_id, input, key, since, KeyMemo.for_url(self.settings.base_url),
-                         _policy(timeout, poll_interval, max_poll_interval), self.settings.clock, raise_on_failure)
+                         _policy(timeout, poll_interval, max_poll_interval), self.settings.clock, raise_on_failure,
+                         self.settings.policy.max_rate_limit_wait)
         return self.run_plan(plan, watch, lock=lock, stop=stop)
 
 

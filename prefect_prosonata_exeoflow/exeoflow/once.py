@@ -19,7 +19,8 @@ Double-checked locking: the first lookup takes no lock (adopting or finding it d
 none). Only when something must be started is the ``lock`` taken (a cross-process mutex such
 as :class:`~.._core.mutex.PrefectMutex`), the lookup repeated, execute sent, and the lock
 released as soon as the start answer is known (or the execution adopted after an unknown
-outcome). It is never held during the wait.
+outcome). It is never held during the wait for the execution, nor over a long rate-limit wait:
+such a wait is done with the lock released, and the locked part begun again.
 
 Limits: an execution started before ``since``, or deleted on the server, is not found; an
 execute whose outcome stays unknown (no answer and not found by its input) raises
@@ -36,19 +37,21 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel
 
 from .._core.clock import Clock
-from .._core.errors import InvalidRequestError
+from .._core.errors import InvalidRequestError, RateLimitError
 from .._core import events
 from .._core.logs import current_logger
 from .calls import MAX_PAGE_SIZE, Calls, DateLike
 from .dialect import API_NAME
 from .models import SUCCESS, Execution
-from .._core.plans import Hold
+from .._core.plans import Hold, Sleep
 from .waiting import Plan, PollPolicy, Watch, start_plan, wait_plan
 
 #: The ``input`` field that carries the caller's key in every execution started once.
 IDEMPOTENCY_KEY = "idempotency_key"
 #: Remembered execution keys per process (bounded; the oldest half is dropped when full).
 MEMO_SIZE = 100_000
+#: Times the locked part may end on a rate limit (and be begun again) before the RateLimitError stands.
+LOCKED_ROUNDS = 8
 
 How = Literal["started", "adopted", "already-done", "retried-after-failure"]
 _UNKNOWN = object()
@@ -133,19 +136,36 @@ def find_plan(workflow_id: str, key: str, since: DateLike | None, memo: KeyMemo)
 
 
 def once_plan(watch: Watch, workflow_id: str, input: Mapping[str, Any] | None, key: str, since: DateLike | None,
-              memo: KeyMemo, policy: PollPolicy, clock: Clock, raise_on_failure: bool = True) -> Plan[OnceResult]:
-    """Look up, (lock, look up again, start, unlock) if needed, then wait; see the module doc."""
+              memo: KeyMemo, policy: PollPolicy, clock: Clock, raise_on_failure: bool = True,
+              max_rate_limit_wait: float = float("inf")) -> Plan[OnceResult]:
+    """Look up, (lock, look up again, start, unlock) if needed, then wait; see the module doc.
+
+    A rate-limit wait longer than the driver allows under the lock (``LOCKED_MAX_WAIT``) ends the
+    locked part: nothing more was sent, so the lock is released, the wait done, and the locked part
+    begun again (the lookup included: another process may have started it meanwhile)."""
     body = keyed_input(input, key)
     found = yield from find_plan(workflow_id, key, since, memo)
     how: How
-    if found.usable is None:
+    rounds = 0
+    while found.usable is None:
         yield Hold(True)
-        found = yield from find_plan(workflow_id, key, since, memo)
-        if found.usable is None:
-            execution_id = yield from start_plan(watch, workflow_id, body, clock)
-            memo.put(execution_id, key)
-            how = "retried-after-failure" if found.failed is not None else "started"
+        try:
+            found = yield from find_plan(workflow_id, key, since, memo)
+            if found.usable is None:
+                execution_id = yield from start_plan(watch, workflow_id, body, clock)
+                memo.put(execution_id, key)
+                how = "retried-after-failure" if found.failed is not None else "started"
+        except RateLimitError as exc:
+            rounds += 1
+            if exc.retry_after is None or exc.retry_after > max_rate_limit_wait or rounds >= LOCKED_ROUNDS:
+                raise
+            yield Hold(False)
+            current_logger().info("%s: rate limited with the lock held; waiting %.2fs with it released",
+                                  API_NAME, exc.retry_after)
+            yield Sleep(exc.retry_after, "rate limited while holding the lock", "429")
+            continue
         yield Hold(False)
+        break
     if found.usable is not None:
         execution_id = found.usable.id
         if found.usable.status == SUCCESS:

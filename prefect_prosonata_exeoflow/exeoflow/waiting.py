@@ -28,7 +28,7 @@ import json
 import threading
 from collections.abc import Generator, Mapping
 from contextlib import AbstractContextManager, AsyncExitStack, ExitStack, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from .._core.clock import Clock, apause, check_stop, pause, stop_waits_on
@@ -59,6 +59,9 @@ T = TypeVar("T")
 #: may still be creating it, so an empty answer is asked again after a pause (~1.5 s at most).
 ORPHAN_LOOKUPS = 4
 ORPHAN_LOOKUP_PAUSE = 0.5
+#: The longest rate-limit wait a call sits out while the lock is held (a no-hint 429's backoff
+#: fits); a longer one is waited for with the lock released, so a held lock never sleeps for long.
+LOCKED_MAX_WAIT = 2.0
 
 @dataclass(frozen=True)
 class PollPolicy:
@@ -258,6 +261,12 @@ def execute_plan(
 
 
 # -- drivers -------------------------------------------------------------------------------
+def _capped(call: Call[T], holding: bool) -> Call[T]:
+    """While the lock is held, a call sits out no rate-limit wait longer than ``LOCKED_MAX_WAIT``:
+    it raises RateLimitError instead, and the plan waits with the lock released."""
+    return replace(call, max_wait=LOCKED_MAX_WAIT) if holding else call
+
+
 def _stopping_on(stop: threading.Event | None) -> AbstractContextManager[None]:
     """``stop`` for the plan's waits; without one, the stop of the surrounding task (if any) holds."""
     return stop_waits_on(stop) if stop is not None else nullcontext()
@@ -274,17 +283,22 @@ def run_plan(client: SyncClient, plan: Plan[T], watch: Watch, *, lock: Any = Non
     clock, watch.base_url = client.settings.clock, client.settings.base_url
     held = ExitStack()
 
+    holding = False
+
     def perform(action: Action) -> Any:
+        nonlocal holding
         if isinstance(action, Hold):
             if action.on and lock is not None:
                 held.enter_context(lock)
+                holding = True
             elif not action.on:
                 held.close()
+                holding = False
             return None
         check_stop(API_NAME)
         if isinstance(action, Sleep):
             return pause(clock, action.seconds, API_NAME)
-        return client.call(action)
+        return client.call(_capped(action, holding))
 
     try:
         with _stopping_on(stop):
@@ -312,17 +326,22 @@ async def arun_plan(client: AsyncClient, plan: Plan[T], watch: Watch, *, lock: A
     clock, watch.base_url = client.settings.clock, client.settings.base_url
     held = AsyncExitStack()
 
+    holding = False
+
     async def perform(action: Action) -> Any:
+        nonlocal holding
         if isinstance(action, Hold):
             if action.on and lock is not None:
                 await held.enter_async_context(lock)
+                holding = True
             elif not action.on:
                 await held.aclose()
+                holding = False
             return None
         check_stop(API_NAME)
         if isinstance(action, Sleep):
             return await apause(clock, action.seconds, API_NAME)
-        return await client.call(action)
+        return await client.call(_capped(action, holding))
 
     try:
         with _stopping_on(stop):

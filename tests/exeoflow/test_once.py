@@ -14,8 +14,10 @@ import httpx
 import pytest
 
 from prefect_prosonata_exeoflow._core.clock import FakeClock
-from prefect_prosonata_exeoflow._core.errors import ConfigurationError, InvalidRequestError
+from prefect_prosonata_exeoflow._core.errors import ConfigurationError, InvalidRequestError, RateLimitError
 from prefect_prosonata_exeoflow._core.mutex import stripe_name
+from prefect_prosonata_exeoflow.exeoflow.once import LOCKED_ROUNDS
+from prefect_prosonata_exeoflow.exeoflow.waiting import LOCKED_MAX_WAIT
 from prefect_prosonata_exeoflow.exeoflow import (
     IDEMPOTENCY_KEY,
     AsyncExeoflowClient,
@@ -37,6 +39,8 @@ class Store:
         self.rows: list[dict[str, Any]] = []
         self.requests: list[str] = []
         self.on_list: Any = None
+        #: Retry-After seconds of the next execute calls' 429 answers (not processed), one per call.
+        self.execute_429s: list[float] = []
 
     def add(self, input: dict[str, Any], status: str, workflow_id: str = "wf_1") -> str:
         execution_id = f"exec_{len(self.rows) + 1}"
@@ -47,6 +51,10 @@ class Store:
     def __call__(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path.removeprefix("/v1/")
         self.requests.append(f"{request.method} {path}")
+        if path.endswith("/execute") and self.execute_429s:
+            answer = _envelope(429, error={"code": "RATE_LIMIT_EXCEEDED", "message": "Zu viele Anfragen"})
+            answer.headers["Retry-After"] = str(self.execute_429s.pop(0))
+            return answer
         if path.endswith("/execute"):
             execution_id = self.add(json.loads(request.content)["input"], "running")
             return _envelope(200, {"execution_id": execution_id, "status": "running"})
@@ -194,6 +202,42 @@ def test_a_stop_ends_the_wait_and_cancels_the_execution() -> None:
     with pytest.raises(WaitStoppedError):
         client(store).execute_once("wf_1", {}, KEY, lock=lock, stop=stop)
     assert store.rows[0]["status"] == "cancelled" and lock.entered == lock.exited == 1
+
+
+def test_a_long_rate_limit_wait_is_waited_with_the_lock_released_then_the_lookup_repeated() -> None:
+    store = Store(FakeClock())
+    store.execute_429s = [30.0]  # longer than a held lock may sleep (LOCKED_MAX_WAIT)
+    lock = Lock(store)
+    result = client(store).execute_once("wf_1", {"a": 1}, KEY, lock=lock)
+    assert result.how == "started" and len(store.rows) == 1
+    start = store.requests.index("LOCK")
+    assert store.requests[start:start + 8] == [
+        "LOCK", "GET executions", "POST workflows/wf_1/execute", "UNLOCK",  # 429: nothing started
+        "LOCK", "GET executions", "POST workflows/wf_1/execute", "UNLOCK",
+    ]
+    assert 30.0 in store.clock.sleeps and lock.entered == lock.exited == 2
+
+
+def test_a_short_rate_limit_wait_is_sat_out_under_the_lock() -> None:
+    store = Store(FakeClock())
+    store.execute_429s = [LOCKED_MAX_WAIT]
+    lock = Lock(store)
+    assert client(store).execute_once("wf_1", {"a": 1}, KEY, lock=lock).how == "started"
+    assert lock.entered == lock.exited == 1 and store.clock.sleeps[0] == LOCKED_MAX_WAIT
+    assert store.count("POST") == 2 and len(store.rows) == 1
+
+
+@pytest.mark.parametrize(("hints", "entered"), [
+    ([5.0] * LOCKED_ROUNDS, LOCKED_ROUNDS),  # rate limited on every round
+    ([1000.0], 1),  # longer than max_rate_limit_wait (900 s): raised at once, as without a lock
+])
+def test_a_rate_limit_that_does_not_end_is_raised_with_the_lock_released(hints: list[float], entered: int) -> None:
+    store = Store(FakeClock())
+    store.execute_429s = list(hints)
+    lock = Lock(store)
+    with pytest.raises(RateLimitError):
+        client(store).execute_once("wf_1", {"a": 1}, KEY, lock=lock)
+    assert lock.entered == lock.exited == entered and store.rows == []
 
 
 def test_the_async_twin_behaves_alike() -> None:
