@@ -27,7 +27,7 @@ from prefect.variables import Variable
 from pydantic import BaseModel, Field
 
 from prefect_prosonata_exeoflow import APIError, InvalidRequestError, OutcomeUnknownError
-from prefect_prosonata_exeoflow._core.mutex import PrefectMutex
+from prefect_prosonata_exeoflow._core.mutex import PrefectMutex, hold_briefly
 from prefect_prosonata_exeoflow.endocs import Contract, EnDocsCredentials, get_new_contracts
 from prefect_prosonata_exeoflow.prosonata import (
     Customer,
@@ -149,10 +149,15 @@ class _ContractSync:
                 f"prosonata:{account}:customer", party.inn or party.name)
             if self.p.dry_run:
                 return self._create(contract, party, result)
-            with lock:
-                existing = self._find(marker)
-                if existing is None:
-                    return self._create(contract, party, result)
+
+            def find_or_create() -> Project | ContractResult:
+                found = self._find(marker)  # a round begun again after a rate limit finds what it made
+                return found if found is not None else self._create(contract, party, result)
+
+            outcome = hold_briefly(lock, find_or_create, max_rate_limit_wait=self.prosonata.max_rate_limit_wait)
+            if isinstance(outcome, ContractResult):
+                return outcome
+            existing = outcome
         if existing is not None:
             return result.model_copy(update={"status": "already-exists", "project_id": existing.projectID,
                                              "customer_id": existing.customerID})
@@ -189,9 +194,10 @@ class _ContractSync:
         cid = customer.customerID
         if cid not in self.contacts:
             contacts = list_contacts(self.prosonata, filters={"customerID": cid}, order_by="contactID", limit=1)
-            self.contacts[cid] = contacts[0].contactID if contacts else None
-            if not contacts and self.p.create_missing_customers:
-                self.contacts[cid] = self._create_contact(customer)
+            found = contacts[0].contactID if contacts else None
+            if found is None and self.p.create_missing_customers:
+                found = self._create_contact(customer)  # remembered only once made: a failed try looks again
+            self.contacts[cid] = found
         return self.contacts[cid]
 
     def _create_contact(self, customer: Customer) -> int:

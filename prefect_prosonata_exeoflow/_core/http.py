@@ -61,7 +61,7 @@ from .errors import (
 from . import events
 from .logs import log_wait
 from .pagination import DEFAULT_MAX_PAGES
-from .policy import RETRYABLE_STATUSES, RetryPolicy, is_idempotent, never_reached_server
+from .policy import RETRYABLE_STATUSES, RetryPolicy, is_idempotent, never_reached_server, wait_cap
 from .plans import Send, Sleep, adrive, drive
 from .redaction import Redactor, warn_if_insecure
 
@@ -106,10 +106,6 @@ class Call(Generic[T]):
     parse: Callable[[Reply], T] = _data
     #: Statuses at which an empty body is a valid answer; at any other 2xx it raises.
     empty_ok: frozenset[int] = frozenset()
-    #: The longest rate-limit wait (budget or 429) this call sits out; a longer one raises
-    #: RateLimitError (``retry_after``) before anything more is sent. ``None``: the policy's
-    #: ``max_rate_limit_wait``. A caller holding a lock waits with the lock released instead.
-    max_wait: float | None = None
 
 
 class Guard(Protocol):
@@ -164,13 +160,12 @@ def plan_request(
     idempotent: bool | None = None,
     use_budget: bool = True,
     empty_ok: frozenset[int] = NO_CONTENT,
-    max_wait: float | None = None,
 ) -> Plan:
     """The whole life of one API call as a sequence of Send/Sleep actions."""
     dialect, policy, redact = settings.dialect, settings.policy, Redactor(settings.secrets)
     longest, longest_name = policy.max_rate_limit_wait, f"max_rate_limit_wait={policy.max_rate_limit_wait:g}s"
-    if max_wait is not None and max_wait < longest:
-        longest, longest_name = max_wait, f"the {max_wait:g}s this call may wait"
+    if (cap := wait_cap()) is not None and cap < longest:
+        longest, longest_name = cap, f"the {cap:g}s a call may wait while a lock is held"
     method, path = request.method, request.url.path
     where = {"api": dialect.api, "method": method, "path": path}
     safe_to_repeat = is_idempotent(method, idempotent)
@@ -493,8 +488,7 @@ class _ClientBase:
         def finish(reply: Reply) -> T:
             return parse_reply(call, reply, request, settings)
 
-        return self._send(request, call.idempotent, call.use_budget, call.empty_ok, finish,  # type: ignore[attr-defined]
-                          call.max_wait)
+        return self._send(request, call.idempotent, call.use_budget, call.empty_ok, finish)  # type: ignore[attr-defined]
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(api={self.settings.dialect.api!r}, base_url={self.settings.base_url!r})"
@@ -518,12 +512,10 @@ class SyncClient(_ClientBase):
         super().__init__(settings, transport)
 
     def _send(self, request: httpx.Request, idempotent: bool | None, use_budget: bool,
-              empty_ok: frozenset[int], finish: Callable[[Reply], Any] = _reply,
-              max_wait: float | None = None) -> Any:
+              empty_ok: frozenset[int], finish: Callable[[Reply], Any] = _reply) -> Any:
         if self.settings.guard is not None and use_budget:
             self.settings.guard.acquire()
-        plan = plan_request(self.settings, request, idempotent=idempotent, use_budget=use_budget, empty_ok=empty_ok,
-                            max_wait=max_wait)
+        plan = plan_request(self.settings, request, idempotent=idempotent, use_budget=use_budget, empty_ok=empty_ok)
         return finish(self._drive(plan))
 
     def _drive(self, plan: Plan) -> Reply:
@@ -559,12 +551,10 @@ class AsyncClient(_ClientBase):
         super().__init__(settings, transport)
 
     async def _send(self, request: httpx.Request, idempotent: bool | None, use_budget: bool,
-                    empty_ok: frozenset[int], finish: Callable[[Reply], Any] = _reply,
-                    max_wait: float | None = None) -> Any:
+                    empty_ok: frozenset[int], finish: Callable[[Reply], Any] = _reply) -> Any:
         if self.settings.guard is not None and use_budget:
             await self.settings.guard.aacquire()
-        plan = plan_request(self.settings, request, idempotent=idempotent, use_budget=use_budget, empty_ok=empty_ok,
-                            max_wait=max_wait)
+        plan = plan_request(self.settings, request, idempotent=idempotent, use_budget=use_budget, empty_ok=empty_ok)
         return finish(await self._drive(plan))
 
     async def _drive(self, plan: Plan) -> Reply:

@@ -32,10 +32,17 @@ import os
 import re
 import threading
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
-from .errors import ConfigurationError, LockError, LockTimeoutError
+from .clock import SYSTEM_CLOCK, Clock, pause
+from .errors import ConfigurationError, LockError, LockTimeoutError, RateLimitError
+from .logs import current_logger
+from .policy import waits_at_most
+
+T = TypeVar("T")
 
 #: How many limits the keys are spread over.
 STRIPES = 16
@@ -49,6 +56,11 @@ NAMESPACE_ENV = "PPE_LOCK_NAMESPACE"
 LEASE_SECONDS = 60.0
 #: How long to wait for a stripe before giving up (a crashed holder blocks it up to ~75 s).
 DEFAULT_TIMEOUT = 600.0
+#: The longest rate-limit wait a call sits out while a lock is held (a hintless 429's backoff
+#: fits); a longer one is waited for with the lock released (:func:`hold_briefly`).
+LOCKED_MAX_WAIT = 2.0
+#: Times the locked work may end on a rate limit (and begin again) before the RateLimitError stands.
+LOCKED_ROUNDS = 8
 
 _ensured: set[tuple[str, str]] = set()
 _ensure_lock = threading.Lock()
@@ -196,3 +208,26 @@ class PrefectMutex:
         held, self._held = self._held, None
         if held is not None:
             await held.__aexit__(exc_type, exc, tb)
+
+
+def hold_briefly(lock: AbstractContextManager[Any], work: Callable[[], T], *, max_rate_limit_wait: float,
+                 clock: Clock = SYSTEM_CLOCK) -> T:
+    """``work()`` under ``lock``, without ever sitting out a long rate-limit wait under it.
+
+    A call in ``work`` that would wait longer than ``LOCKED_MAX_WAIT`` raises RateLimitError
+    before it sends anything more (:func:`~.policy.waits_at_most`); the lock is released, the wait
+    done (a stop cuts it short), and ``work`` begun again under the lock. So ``work`` must look
+    before it creates: a second round finds what the first one made.
+    """
+    for round_number in range(1, LOCKED_ROUNDS + 1):
+        try:
+            with lock, waits_at_most(LOCKED_MAX_WAIT):
+                return work()
+        except RateLimitError as exc:
+            wait = exc.retry_after
+            if wait is None or wait > max_rate_limit_wait or round_number == LOCKED_ROUNDS:
+                raise
+            current_logger().info("%s: rate limited while holding a lock; waiting %.2fs with it released",
+                                  exc.api, wait)
+            pause(clock, wait, exc.api)
+    raise AssertionError("unreachable")

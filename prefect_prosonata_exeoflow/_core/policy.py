@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import httpx
@@ -62,3 +65,23 @@ def never_reached_server(exc: httpx.TransportError) -> bool:
 
 def is_idempotent(method: str, override: bool | None) -> bool:
     return override if override is not None else method.upper() in IDEMPOTENT_METHODS
+
+
+_wait_cap: ContextVar[float | None] = ContextVar("ppe_wait_cap", default=None)
+
+
+@contextmanager
+def waits_at_most(seconds: float) -> Iterator[None]:
+    """While inside, a call of this thread or task sits out no rate-limit wait (a spent budget, a
+    429's hint) longer than ``seconds``: it raises RateLimitError with ``retry_after`` before
+    anything more is sent. For work under a lock, which then waits with the lock released."""
+    token = _wait_cap.set(seconds)
+    try:
+        yield
+    finally:
+        _wait_cap.reset(token)
+
+
+def wait_cap() -> float | None:
+    """The cap of :func:`waits_at_most` in force here, if any."""
+    return _wait_cap.get()

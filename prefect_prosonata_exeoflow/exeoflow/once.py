@@ -43,6 +43,7 @@ from .._core.logs import current_logger
 from .calls import MAX_PAGE_SIZE, Calls, DateLike
 from .dialect import API_NAME
 from .models import SUCCESS, Execution
+from .._core.mutex import LOCKED_ROUNDS
 from .._core.plans import Hold, Sleep
 from .waiting import Plan, PollPolicy, Watch, start_plan, wait_plan
 
@@ -50,8 +51,6 @@ from .waiting import Plan, PollPolicy, Watch, start_plan, wait_plan
 IDEMPOTENCY_KEY = "idempotency_key"
 #: Remembered execution keys per process (bounded; the oldest half is dropped when full).
 MEMO_SIZE = 100_000
-#: Times the locked part may end on a rate limit (and be begun again) before the RateLimitError stands.
-LOCKED_ROUNDS = 8
 
 How = Literal["started", "adopted", "already-done", "retried-after-failure"]
 _UNKNOWN = object()
@@ -142,7 +141,8 @@ def once_plan(watch: Watch, workflow_id: str, input: Mapping[str, Any] | None, k
 
     A rate-limit wait longer than the driver allows under the lock (``LOCKED_MAX_WAIT``) ends the
     locked part: nothing more was sent, so the lock is released, the wait done, and the locked part
-    begun again (the lookup included: another process may have started it meanwhile)."""
+    begun again (the lookup included: another process may have started it meanwhile), as
+    :func:`~.._core.mutex.hold_briefly` does for code that is not a plan."""
     body = keyed_input(input, key)
     found = yield from find_plan(workflow_id, key, since, memo)
     how: How

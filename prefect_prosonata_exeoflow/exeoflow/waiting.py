@@ -28,7 +28,7 @@ import json
 import threading
 from collections.abc import Generator, Mapping
 from contextlib import AbstractContextManager, AsyncExitStack, ExitStack, nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from .._core.clock import Clock, apause, check_stop, pause, stop_waits_on
@@ -45,7 +45,9 @@ from .._core.errors import (  # the execution errors live with all others; re-ex
 )
 from .._core.checks import positive_seconds
 from .._core.http import AsyncClient, Call, SyncClient
+from .._core.mutex import LOCKED_MAX_WAIT
 from .._core.plans import Hold, Sleep, adrive, drive
+from .._core.policy import waits_at_most
 from .._core.policy import capped_growth
 from .._core import events
 from .._core.logs import current_logger
@@ -59,9 +61,6 @@ T = TypeVar("T")
 #: may still be creating it, so an empty answer is asked again after a pause (~1.5 s at most).
 ORPHAN_LOOKUPS = 4
 ORPHAN_LOOKUP_PAUSE = 0.5
-#: The longest rate-limit wait a call sits out while the lock is held (a no-hint 429's backoff
-#: fits); a longer one is waited for with the lock released, so a held lock never sleeps for long.
-LOCKED_MAX_WAIT = 2.0
 
 @dataclass(frozen=True)
 class PollPolicy:
@@ -261,10 +260,10 @@ def execute_plan(
 
 
 # -- drivers -------------------------------------------------------------------------------
-def _capped(call: Call[T], holding: bool) -> Call[T]:
+def _capped(holding: bool) -> AbstractContextManager[None]:
     """While the lock is held, a call sits out no rate-limit wait longer than ``LOCKED_MAX_WAIT``:
     it raises RateLimitError instead, and the plan waits with the lock released."""
-    return replace(call, max_wait=LOCKED_MAX_WAIT) if holding else call
+    return waits_at_most(LOCKED_MAX_WAIT) if holding else nullcontext()
 
 
 def _stopping_on(stop: threading.Event | None) -> AbstractContextManager[None]:
@@ -298,7 +297,8 @@ def run_plan(client: SyncClient, plan: Plan[T], watch: Watch, *, lock: Any = Non
         check_stop(API_NAME)
         if isinstance(action, Sleep):
             return pause(clock, action.seconds, API_NAME)
-        return client.call(_capped(action, holding))
+        with _capped(holding):
+            return client.call(action)
 
     try:
         with _stopping_on(stop):
@@ -341,7 +341,8 @@ async def arun_plan(client: AsyncClient, plan: Plan[T], watch: Watch, *, lock: A
         check_stop(API_NAME)
         if isinstance(action, Sleep):
             return await apause(clock, action.seconds, API_NAME)
-        return await client.call(_capped(action, holding))
+        with _capped(holding):
+            return await client.call(action)
 
     try:
         with _stopping_on(stop):

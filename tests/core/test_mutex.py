@@ -9,8 +9,17 @@ import pytest
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
 
-from prefect_prosonata_exeoflow._core.errors import ConfigurationError, LockTimeoutError
-from prefect_prosonata_exeoflow._core.mutex import PrefectMutex, ensure_limits, stripe_name
+from prefect_prosonata_exeoflow._core.clock import FakeClock
+from prefect_prosonata_exeoflow._core.errors import ConfigurationError, LockTimeoutError, RateLimitError
+from prefect_prosonata_exeoflow._core.mutex import (
+    LOCKED_MAX_WAIT,
+    LOCKED_ROUNDS,
+    PrefectMutex,
+    ensure_limits,
+    hold_briefly,
+    stripe_name,
+)
+from prefect_prosonata_exeoflow._core.policy import wait_cap
 
 #: The first test to use the session's Prefect harness pays its start (slow on a busy machine).
 pytestmark = pytest.mark.timeout(300)
@@ -63,3 +72,48 @@ def test_a_held_lock_never_stalls_another_namespace(prefect_harness: None, monke
         monkeypatch.setenv("PPE_LOCK_NAMESPACE", "production")
         with pytest.raises(LockTimeoutError), PrefectMutex("shared-scope", "key-1", stripes=2, timeout=2):
             pass  # the same namespace does wait
+
+
+class _Recorded:
+    """A lock that records its holders and what the code under it may wait."""
+
+    def __init__(self) -> None:
+        self.events: list[str] = []
+
+    def __enter__(self) -> None:
+        self.events.append("lock")
+
+    def __exit__(self, *exc: object) -> None:
+        self.events.append("unlock")
+
+
+def _limited(retry_after: float) -> RateLimitError:
+    return RateLimitError("API limit exceeded.", retry_after=retry_after, api="ProSonata")
+
+
+def test_hold_briefly_waits_a_long_rate_limit_with_the_lock_released_then_begins_again() -> None:
+    lock, clock, answers = _Recorded(), FakeClock(), [_limited(30.0), "created"]
+
+    def work() -> str:
+        lock.events.append(f"work (waits at most {wait_cap()} s)")
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    assert hold_briefly(lock, work, max_rate_limit_wait=900, clock=clock) == "created"
+    assert lock.events == ["lock", f"work (waits at most {LOCKED_MAX_WAIT} s)", "unlock",
+                           "lock", f"work (waits at most {LOCKED_MAX_WAIT} s)", "unlock"]
+    assert clock.sleeps == [30.0] and wait_cap() is None
+
+
+@pytest.mark.parametrize(("hints", "rounds"), [([1000.0], 1), ([5.0] * LOCKED_ROUNDS, LOCKED_ROUNDS)])
+def test_hold_briefly_gives_up_past_the_longest_wait_or_the_last_round(hints: list[float], rounds: int) -> None:
+    lock, clock = _Recorded(), FakeClock()
+
+    def work() -> None:
+        raise _limited(hints.pop(0))
+
+    with pytest.raises(RateLimitError):
+        hold_briefly(lock, work, max_rate_limit_wait=900, clock=clock)
+    assert lock.events == ["lock", "unlock"] * rounds and len(clock.sleeps) == rounds - 1

@@ -16,8 +16,7 @@ import pytest
 from prefect_prosonata_exeoflow._core.clock import FakeClock
 from prefect_prosonata_exeoflow._core.errors import ConfigurationError, InvalidRequestError, RateLimitError
 from prefect_prosonata_exeoflow._core.mutex import stripe_name
-from prefect_prosonata_exeoflow.exeoflow.once import LOCKED_ROUNDS
-from prefect_prosonata_exeoflow.exeoflow.waiting import LOCKED_MAX_WAIT
+from prefect_prosonata_exeoflow._core.mutex import LOCKED_MAX_WAIT, LOCKED_ROUNDS
 from prefect_prosonata_exeoflow.exeoflow import (
     IDEMPOTENCY_KEY,
     AsyncExeoflowClient,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from types import SimpleNamespace
 from typing import Any, cast
 
 import pytest
@@ -17,7 +18,7 @@ from flows.endocs_contracts_to_prosonata import (
     _ContractSync,
     endocs_contracts_to_prosonata,
 )
-from prefect_prosonata_exeoflow import InvalidRequestError, NotFoundError
+from prefect_prosonata_exeoflow import InvalidRequestError, NotFoundError, RateLimitError
 from prefect_prosonata_exeoflow.endocs import Contract
 from prefect_prosonata_exeoflow.prosonata import Customer, Project
 from prefect_prosonata_exeoflow.sandbox import SandboxServer
@@ -175,3 +176,28 @@ def test_a_programming_mistake_in_a_contract_still_surfaces() -> None:
     sync._handle = broken  # type: ignore[method-assign]
     with pytest.raises(TypeError):
         sync.handle(Contract.model_validate({"id": 8, "name": "Договор"}))
+
+
+def test_a_contact_whose_create_was_rate_limited_is_created_on_the_next_round(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The locked creates are begun again after a rate-limit wait (hold_briefly): a company whose
+    contact could not be made the first time still gets one, it is not taken for "no contact"."""
+    from flows import endocs_contracts_to_prosonata as module
+
+    sync = object.__new__(_ContractSync)  # without the task calls its constructor makes
+    sync.prosonata, sync.contacts = object(), {}  # type: ignore[assignment]
+    sync.p = SimpleNamespace(create_missing_customers=True)  # type: ignore[assignment]
+    monkeypatch.setattr(module, "list_contacts", lambda *args, **kwargs: [])
+    made = iter([RateLimitError("API limit exceeded.", retry_after=30.0, api="ProSonata"), 501])
+
+    def create_contact(customer: Customer) -> int:
+        answer = next(made)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    sync._create_contact = create_contact  # type: ignore[method-assign]
+    company = Customer(customerID=12)
+    with pytest.raises(RateLimitError):
+        sync._contact(company)
+    assert sync._contact(company) == 501 and sync.contacts == {12: 501}
