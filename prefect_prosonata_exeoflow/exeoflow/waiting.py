@@ -288,6 +288,7 @@ def run_plan(client: SyncClient, plan: Plan[T], watch: Watch, *, lock: Any = Non
         nonlocal holding
         if isinstance(action, Hold):
             if action.on and lock is not None:
+                check_stop(API_NAME)  # no lock is taken once the run is stopping
                 held.enter_context(lock)
                 holding = True
             elif not action.on:
@@ -332,6 +333,7 @@ async def arun_plan(client: AsyncClient, plan: Plan[T], watch: Watch, *, lock: A
         nonlocal holding
         if isinstance(action, Hold):
             if action.on and lock is not None:
+                check_stop(API_NAME)  # no lock is taken once the run is stopping
                 await held.enter_async_context(lock)
                 holding = True
             elif not action.on:
