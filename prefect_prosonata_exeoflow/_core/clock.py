@@ -87,7 +87,8 @@ def stop_waits_on(stop: threading.Event | None) -> Iterator[None]:
     backoff waits) ends as soon as ``stop`` is set, with :class:`WaitStoppedError`.
 
     A run told to shut down (SIGTERM, a cancel) then stops now, not at the end of a rate-limit
-    wait that may last minutes; nothing is sent after the stop. ``None`` changes nothing.
+    wait that may last minutes, and sends nothing more. ``None`` turns an outer stop off: the
+    way out of a stopped wait (cancelling its execution) must not be cut short by the same stop.
     """
     token = _stop_event.set(stop)
     try:

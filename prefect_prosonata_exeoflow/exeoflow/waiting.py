@@ -13,8 +13,10 @@ Guarantees:
 * However else the wait ends before the execution does (the Prefect run is cancelled, which
   arrives as ``TerminationSignal`` or ``asyncio.CancelledError``; Ctrl-C; a poll that keeps
   failing), the execution is cancelled on the way out, so no run is left behind unwatched.
-* A ``stop`` event (set when the process is told to shut down) ends the wait between two
-  steps, with the same cancel on the way out (:class:`WaitStoppedError`).
+* A ``stop`` event (set when the process is told to shut down; in a task submitted to Prefect's
+  thread pool, the one Prefect sets for it) ends the wait at once, inside a call's rate-limit
+  wait too, with the same cancel on the way out (:class:`WaitStoppedError`). No lock is taken
+  after it, and a call under the lock waits no longer than ``LOCKED_MAX_WAIT``.
 * Execute is sent once. If its outcome is unknown (connection dropped, 5xx after the server
   received it, a cut answer), the plan looks for the execution that call may have started:
   the executions of that workflow started since just before the call whose ``input`` equals
@@ -47,8 +49,7 @@ from .._core.checks import positive_seconds
 from .._core.http import AsyncClient, Call, SyncClient
 from .._core.mutex import LOCKED_MAX_WAIT
 from .._core.plans import Hold, Sleep, adrive, drive
-from .._core.policy import waits_at_most
-from .._core.policy import capped_growth
+from .._core.policy import capped_growth, waits_at_most
 from .._core import events
 from .._core.logs import current_logger
 from .calls import MAX_PAGE_SIZE, Calls, epoch_timestamp
@@ -281,7 +282,6 @@ def run_plan(client: SyncClient, plan: Plan[T], watch: Watch, *, lock: Any = Non
     """
     clock, watch.base_url = client.settings.clock, client.settings.base_url
     held = ExitStack()
-
     holding = False
 
     def perform(action: Action) -> Any:
@@ -326,7 +326,6 @@ async def arun_plan(client: AsyncClient, plan: Plan[T], watch: Watch, *, lock: A
     """Async twin of :func:`run_plan`; the cancel survives the task being cancelled."""
     clock, watch.base_url = client.settings.clock, client.settings.base_url
     held = AsyncExitStack()
-
     holding = False
 
     async def perform(action: Action) -> Any:
