@@ -6,7 +6,7 @@ import asyncio
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from typing import Protocol
 
@@ -95,6 +95,11 @@ def stop_waits_on(stop: threading.Event | None) -> Iterator[None]:
         yield
     finally:
         _stop_event.reset(token)
+
+
+def stop_waits_also_on(stop: threading.Event | None) -> AbstractContextManager[None]:
+    """:func:`stop_waits_on` ``stop`` when there is one; without, the stop in force (if any) holds."""
+    return stop_waits_on(stop) if stop is not None else nullcontext()
 
 
 def check_stop(api: str | None = None) -> None:

@@ -163,9 +163,8 @@ def plan_request(
 ) -> Plan:
     """The whole life of one API call as a sequence of Send/Sleep actions."""
     dialect, policy, redact = settings.dialect, settings.policy, Redactor(settings.secrets)
-    longest, longest_name = policy.max_rate_limit_wait, f"max_rate_limit_wait={policy.max_rate_limit_wait:g}s"
-    if (cap := wait_cap()) is not None and cap < longest:
-        longest, longest_name = cap, f"the {cap:g}s a call may wait while a lock is held"
+    cap = wait_cap()
+    longest = policy.max_rate_limit_wait if cap is None else min(cap, policy.max_rate_limit_wait)
     method, path = request.method, request.url.path
     where = {"api": dialect.api, "method": method, "path": path}
     safe_to_repeat = is_idempotent(method, idempotent)
@@ -182,7 +181,7 @@ def plan_request(
             while wait > 0:
                 if wait > longest:
                     raise RateLimitError(
-                        f"rate budget spent; the window resets in {wait:.0f}s, longer than {longest_name}",
+                        f"rate budget spent; the window resets in {wait:.0f}s, longer than {_wait_limit(policy, cap)}",
                         retry_after=wait,
                         **where,
                     )
@@ -269,7 +268,7 @@ def plan_request(
                 source = f"no usable hint; backing off {wait:.2f}s, then one probe"
             if wait > longest:
                 raise RateLimitError(
-                    f"{message} (asks to wait {wait:.0f}s, longer than {longest_name})",
+                    f"{message} (asks to wait {wait:.0f}s, longer than {_wait_limit(policy, cap)})",
                     retry_after=wait, code=code, body=body, **where,
                 )
             if rate_limited > policy.max_rate_limit_retries:
@@ -291,6 +290,13 @@ def plan_request(
                 **where,
             )
         raise error_class(message, status=failed_status, code=code, body=_safe_body(body, redact), **where)
+
+
+def _wait_limit(policy: RetryPolicy, cap: float | None) -> str:
+    """Which bound a refused wait passed, for the error (built only when one is raised)."""
+    if cap is not None and cap < policy.max_rate_limit_wait:
+        return f"the {cap:g}s a call may wait while a lock is held"
+    return f"max_rate_limit_wait={policy.max_rate_limit_wait:g}s"
 
 
 def _redirect(response: httpx.Response, redact: Redactor) -> str:

@@ -224,10 +224,16 @@ def hold_briefly(lock: AbstractContextManager[Any], work: Callable[[], T], *, ma
             with lock, waits_at_most(LOCKED_MAX_WAIT):
                 return work()
         except RateLimitError as exc:
-            wait = exc.retry_after
-            if wait is None or wait > max_rate_limit_wait or round_number == LOCKED_ROUNDS:
-                raise
-            current_logger().info("%s: rate limited while holding a lock; waiting %.2fs with it released",
-                                  exc.api, wait)
-            pause(clock, wait, exc.api)
+            pause(clock, wait_released(exc, round_number, max_rate_limit_wait), exc.api)
     raise AssertionError("unreachable")
+
+
+def wait_released(exc: RateLimitError, round_number: int, max_rate_limit_wait: float) -> float:
+    """The wait to do with the lock released after locked round ``round_number`` ended on ``exc``;
+    ``exc`` is raised again when none is allowed: no hint, longer than ``max_rate_limit_wait``, or
+    the last round. Shared by :func:`hold_briefly` and the Exeoflow once-plan."""
+    wait = exc.retry_after
+    if wait is None or wait > max_rate_limit_wait or round_number >= LOCKED_ROUNDS:
+        raise exc
+    current_logger().info("%s: rate limited while holding a lock; waiting %.2fs with it released", exc.api, wait)
+    return wait

@@ -9,7 +9,7 @@ import inspect
 import re
 import threading
 from collections.abc import Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, AbstractContextManager, nullcontext
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any, Protocol, TypeVar
 
 from prefect import Task, task
@@ -17,7 +17,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State, TaskRun
 from prefect.context import FlowRunContext, TaskRunContext
 
-from .clock import stop_waits_on
+from .clock import stop_waits_also_on
 from .errors import APIConnectionError, OutcomeUnknownError, ServerError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -66,15 +66,10 @@ def task_runner_stop() -> threading.Event | None:
     return event if isinstance(event, threading.Event) else None
 
 
-def _stopping_with_the_flow() -> AbstractContextManager[None]:
-    event = task_runner_stop()
-    return stop_waits_on(event) if event is not None else nullcontext()
-
-
 def with_client(credentials: Opens[C, Any], call: Callable[[C], T]) -> T:
     """The body of a sync task: ``call`` on the block's client, closed afterwards; its waits end
     (:class:`WaitStoppedError`, an execution cancelled) as soon as the flow stops using the task."""
-    with credentials.get_client() as client, _stopping_with_the_flow():
+    with credentials.get_client() as client, stop_waits_also_on(task_runner_stop()):
         return call(client)
 
 
@@ -82,7 +77,7 @@ async def with_async_client(credentials: Opens[Any, A], call: Callable[[A], Awai
     """The body of an async task: ``call`` awaited on the block's asyncio client, closed afterwards
     (its waits end like the sync task's)."""
     async with credentials.get_async_client() as client:
-        with _stopping_with_the_flow():
+        with stop_waits_also_on(task_runner_stop()):
             return await call(client)
 
 

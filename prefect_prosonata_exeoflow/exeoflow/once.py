@@ -43,7 +43,7 @@ from .._core.logs import current_logger
 from .calls import MAX_PAGE_SIZE, Calls, DateLike
 from .dialect import API_NAME
 from .models import SUCCESS, Execution
-from .._core.mutex import LOCKED_ROUNDS
+from .._core.mutex import wait_released
 from .._core.plans import Hold, Sleep
 from .waiting import Plan, PollPolicy, Watch, start_plan, wait_plan
 
@@ -157,12 +157,9 @@ def once_plan(watch: Watch, workflow_id: str, input: Mapping[str, Any] | None, k
                 how = "retried-after-failure" if found.failed is not None else "started"
         except RateLimitError as exc:
             rounds += 1
-            if exc.retry_after is None or exc.retry_after > max_rate_limit_wait or rounds >= LOCKED_ROUNDS:
-                raise
+            wait = wait_released(exc, rounds, max_rate_limit_wait)
             yield Hold(False)
-            current_logger().info("%s: rate limited with the lock held; waiting %.2fs with it released",
-                                  API_NAME, exc.retry_after)
-            yield Sleep(exc.retry_after, "rate limited while holding the lock", "429")
+            yield Sleep(wait, "rate limited while holding the lock", "429")
             continue
         yield Hold(False)
         break

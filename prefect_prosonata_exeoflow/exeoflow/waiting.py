@@ -33,7 +33,7 @@ from contextlib import AbstractContextManager, AsyncExitStack, ExitStack, nullco
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from .._core.clock import Clock, apause, check_stop, pause, stop_waits_on
+from .._core.clock import Clock, apause, check_stop, pause, stop_waits_also_on, stop_waits_on
 from .._core.errors import (  # the execution errors live with all others; re-exported here
     APIError,
     BadRequestError,
@@ -267,11 +267,6 @@ def _capped(holding: bool) -> AbstractContextManager[None]:
     return waits_at_most(LOCKED_MAX_WAIT) if holding else nullcontext()
 
 
-def _stopping_on(stop: threading.Event | None) -> AbstractContextManager[None]:
-    """``stop`` for the plan's waits; without one, the stop of the surrounding task (if any) holds."""
-    return stop_waits_on(stop) if stop is not None else nullcontext()
-
-
 def run_plan(client: SyncClient, plan: Plan[T], watch: Watch, *, lock: Any = None,
              stop: threading.Event | None = None) -> T:
     """Drive a plan with a blocking client; cancel the execution if the wait is abandoned.
@@ -302,7 +297,7 @@ def run_plan(client: SyncClient, plan: Plan[T], watch: Watch, *, lock: Any = Non
             return client.call(action)
 
     try:
-        with _stopping_on(stop):
+        with stop_waits_also_on(stop):
             return drive(plan, perform, (APIError,))
     except BaseException as exc:
         held.close()
@@ -346,7 +341,7 @@ async def arun_plan(client: AsyncClient, plan: Plan[T], watch: Watch, *, lock: A
             return await client.call(action)
 
     try:
-        with _stopping_on(stop):
+        with stop_waits_also_on(stop):
             return await adrive(plan, perform, (APIError,))
     except BaseException as exc:
         await asyncio.shield(held.aclose())
